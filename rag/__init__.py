@@ -1,0 +1,40 @@
+"""Grounded question answering over a folder of news articles.
+
+Public names only; see README for the API. Importing this package loads no model, FAISS or torch.
+"""
+
+from .config import Config
+from .documents import load_documents
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import (
+    CorpusError,
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    ModelError,
+    QueryError,
+    RagError,
+)
+from .retriever import Retriever, SyncReport
+from .types import Chunk, Document, Hit
+
+__all__ = [
+    "Chunk",
+    "Config",
+    "CorpusError",
+    "Document",
+    "Embedder",
+    "Hit",
+    "IndexBusyError",
+    "IndexCorruptError",
+    "IndexMismatchError",
+    "IndexNotFoundError",
+    "ModelError",
+    "QueryError",
+    "RagError",
+    "Retriever",
+    "SentenceTransformerEmbedder",
+    "SyncReport",
+    "load_documents",
+]

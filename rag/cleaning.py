@@ -1,0 +1,170 @@
+"""Separate article text from page boilerplate without rewriting anything.
+
+News pages scraped to text carry the site around the article: sponsor lines, newsletter
+boxes, share buttons, image credits, repeated captions, comment and "latest edition" footers.
+The rules below recognise those by their shape, not by the words of particular files, and
+work line by line. Nothing is rewritten: the result is the list of spans of the original
+text that are article text (`segments`), plus the spans removed and why (`removed`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .types import Span
+
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# "Aug 27, 2025", "26 August 2025", "2025-08-27", "20-08-2025"
+DATE = (
+    rf"(?:{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
+)
+
+
+def _line(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# Whole lines that are page furniture, whatever site they come from.
+DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("sponsor", _line(r"^(?:sponsor(?:ed)?(?: by| content)?\s*:|sponsored(?: content)?$|advertisement$"
+                      r"|paid (?:post|content)$|promoted(?: content)?$)")),
+    ("newsletter", _line(r"\b(?:sign(?:ing)? up|subscribe|register)\b.{0,80}\b(?:newsletters?|inbox|briefings?)\b")),
+    ("newsletter", _line(r"\bdelivered (?:straight |directly |right )?to your inbox\b")),
+    ("consent", _line(r"^by (?:continuing|signing up|subscribing|clicking|registering|submitting|entering)\b"
+                      r".{0,160}\b(?:agree|accept|consent)")),
+    ("button", _line(r"^(?:e-?mail us|contact us|share(?: this)?(?: article| story| on \w+)?|print|save"
+                     r"|read (?:more|next)|follow us(?: on \w+)?|subscribe(?: now)?|sign (?:in|up)|log ?in"
+                     r"|listen(?: to this article)?|menu|image|photo|video|advertisement|skip to content)\W*$")),
+    ("image credit", _line(r"^(?:photo(?:graph)?s?|images?|pictures?|illustrations?|credits?|video)"
+                           r"(?:\s+credits?)?\s*(?::|\.\.+|…)\s*\S.{0,120}$")),
+    ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
+    ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
+    ("date line", _line(rf"^[\W_]*{DATE}[\W_]*$")),
+    ("navigation", _line(r"^[a-z]+$")),
+    ("navigation", _line(r"^[|•·>»]")),
+    ("no words", _line(r"^[^A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u06FF\u4E00-\u9FFF]*$")),
+)
+
+# A marker after which the rest of the page is footer: comments, "latest edition", related links.
+FOOTER = _line(r"^(?:\d+\s+)?(?:comments?|post a comment|leave a comment|view comments|show comments"
+               r"|latest edition|related(?: articles| stories| coverage)?|more from .{1,40}|recommended(?: for you)?"
+               r"|you may also like|most (?:read|popular|viewed)|trending(?: now)?|read next)\W*$")
+# Trailing image credits glued to a caption ("... Zelensky. Credit: Tom Brenner/For the Post").
+CREDIT_SUFFIX = re.compile(
+    r"(?<=[.!?”\"')\]\w])\s*(?:Credit|Photograph|Photo|Image|Picture)s?\s*(?::|\.\.+|…)\s*[^.!?]{1,100}$"
+)
+# Prefixes that label a line rather than belong to it: scraper image labels, Markdown headings.
+LABEL_PREFIX = re.compile(r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+)", re.IGNORECASE)
+# Newsletter boxes: a sign-up line, then a few lines of pitch, then the consent line.
+NEWSLETTER_BOX_LINES = 6
+# A footer marker only counts in the last part of the page, so an article that says "Comments"
+# early on is not cut short.
+FOOTER_FROM = 0.5
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line: the span of its content with surrounding whitespace stripped."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Article text as spans of the original, and what was removed with the rule that removed it."""
+
+    segments: tuple[Span, ...]
+    removed: tuple[tuple[Span, str], ...]
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with exact offsets; `text[line.start:line.end] == line.text`."""
+    lines = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        content = raw.strip()
+        if content:
+            start = pos + (len(raw) - len(raw.lstrip()))
+            lines.append(Line(start, start + len(content), content))
+        pos += len(raw)
+    return lines
+
+
+def drop_reason(text: str) -> str | None:
+    """The name of the first rule that marks this whole line as boilerplate, or None."""
+    if len(text) > 400:  # long lines are prose; boilerplate is short
+        return None
+    for name, pattern in DROP_RULES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _trim(line: Line) -> tuple[Line, list[tuple[Span, str]]]:
+    """Cut a label prefix and a glued image credit off a line; return the rest and what was cut."""
+    cut: list[tuple[Span, str]] = []
+    start, end, text = line.start, line.end, line.text
+    prefix = LABEL_PREFIX.match(text)
+    if prefix and prefix.end() < len(text):
+        cut.append(((start, start + prefix.end()), "label"))
+        start += prefix.end()
+        text = text[prefix.end():]
+    credit = CREDIT_SUFFIX.search(text)
+    if credit and credit.start() > 0:
+        cut.append(((start + credit.start(), end), "image credit"))
+        end = start + credit.start()
+        text = text[: credit.start()]
+    return Line(start, end, text), cut
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def clean(text: str) -> Cleaned:
+    """Split `text` into article segments and removed boilerplate.
+
+    >>> c = clean("Title\\nSponsor: ACME\\nBody text here.\\nBody text here.\\nComments")
+    >>> [("Title\\nSponsor: ACME\\nBody text here.\\nBody text here.\\nComments")[s:e] for s, e in c.segments]
+    ['Title', 'Body text here.']
+    >>> [reason for _, reason in c.removed]
+    ['sponsor', 'duplicate', 'footer']
+    """
+    lines = split_lines(text)
+    segments: list[Span] = []
+    removed: list[tuple[Span, str]] = []
+    seen: set[str] = set()
+    box_left = 0  # lines still inside a newsletter box
+    for i, line in enumerate(lines):
+        if line.start >= FOOTER_FROM * len(text) and FOOTER.match(line.text):
+            removed.extend(((rest.start, rest.end), "footer") for rest in lines[i:])
+            break
+        reason = drop_reason(line.text)
+        if reason == "newsletter":
+            box_left = NEWSLETTER_BOX_LINES
+        elif box_left:
+            box_left -= 1
+            if reason == "consent":
+                box_left = 0
+            elif reason is None and any(drop_reason(t.text) == "consent" for t in lines[i + 1 : i + 1 + box_left]):
+                reason = "newsletter box"
+        if reason:
+            removed.append(((line.start, line.end), reason))
+            continue
+        kept, cut = _trim(line)
+        removed.extend(cut)
+        key = _normalise(kept.text)
+        if key in seen:
+            removed.append(((kept.start, kept.end), "duplicate"))
+            continue
+        seen.add(key)
+        segments.append((kept.start, kept.end))
+    return Cleaned(tuple(segments), tuple(sorted(removed)))

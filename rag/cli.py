@@ -1,0 +1,173 @@
+"""The `rag` command: index articles, search them, list what is indexed.
+
+Every `RagError` becomes a one-line message and exit status 1; Ctrl-C exits 130 and, because
+saves are atomic, leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from .config import DEFAULT_MODEL, INDEX_DIR_ENV, MODES, default_index_dir
+from .errors import CorpusError, RagError
+from .retriever import Retriever, SyncReport
+from .store import IndexStore
+
+
+def _progress_wanted(args: argparse.Namespace) -> bool:
+    return not getattr(args, "json", False) and sys.stderr.isatty()
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    paths = args.paths
+    if not paths:
+        store = IndexStore(args.index_dir)
+        if store.current() is None:
+            raise CorpusError("no index yet: give the folder of articles to index, e.g. `rag index seeds/`")
+        paths = list(Retriever.load(args.index_dir, model=args.model).sources)
+        if not paths:
+            raise CorpusError("the index does not record its folders: give them, e.g. `rag index seeds/`")
+    started = time.perf_counter()
+    retriever = Retriever.build(paths, args.index_dir, model=args.model, rebuild=args.rebuild,
+                                progress=_progress_wanted(args))
+    seconds = time.perf_counter() - started
+    report = retriever.last_sync
+    if args.json:
+        _print_json({
+            "index_dir": str(retriever.index_dir), "documents": len(retriever.documents),
+            "chunks": len(retriever.chunks), "seconds": round(seconds, 3), **asdict(report),
+        })
+        return 0
+    print(f"Indexed {len(retriever.documents)} documents ({len(retriever.chunks)} chunks) "
+          f"in {seconds:.1f} s into {retriever.index_dir}")
+    print(f"  {_summary(report)}")
+    for skip in report.skipped:
+        print(f"  skipped {skip.path}: {skip.reason}")
+    return 0
+
+
+def _summary(report: SyncReport) -> str:
+    return (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
+            f"{len(report.unchanged)} unchanged; {report.chunks_embedded} chunks embedded")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    retriever = Retriever.load(args.index_dir, model=args.model)
+    started = time.perf_counter()
+    hits = retriever.search(args.query, k=args.k, mode=args.mode, doc_ids=args.doc)
+    seconds = time.perf_counter() - started
+    if args.json:
+        _print_json([{"rank": i, **asdict(h)} for i, h in enumerate(hits, start=1)])
+        return 0
+    if not hits:
+        print("No passage matches.")
+    for rank, hit in enumerate(hits, start=1):
+        meta = ", ".join(x for x in (hit.outlet, hit.date) if x)
+        print(f"[{rank}] {hit.title}" + (f" ({meta})" if meta else ""))
+        print(f"    {hit.chunk_id}  chars {hit.start}-{hit.end}  score {hit.score:.3f}")
+        body = textwrap.fill(" ".join(hit.text.split()), width=96, initial_indent="    ", subsequent_indent="    ")
+        print(body + "\n")
+    print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({args.mode})", file=sys.stderr)
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    retriever = Retriever.load(args.index_dir)
+    counts: dict[str, int] = {}
+    for chunk in retriever.chunks.values():
+        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+    rows = [
+        {"doc_id": d.doc_id, "title": d.title, "authors": list(d.authors), "outlet": d.outlet,
+         "date": d.date, "chunks": counts.get(d.doc_id, 0), "source": d.source}
+        for d in retriever.documents.values()
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        meta = " · ".join(str(x) for x in (row["outlet"], row["date"], ", ".join(row["authors"]) or None) if x)
+        print(f"{row['doc_id']}  ({row['chunks']} chunks)\n    {row['title']}" + (f"\n    {meta}" if meta else ""))
+    print(f"{len(rows)} documents, {len(retriever.chunks)} chunks in {retriever.index_dir}", file=sys.stderr)
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Grounded answers from a folder of news articles.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, model: bool = True) -> None:
+        p.add_argument("--index-dir", type=Path, default=None,
+                       help=f"index folder (default: ${INDEX_DIR_ENV} or {default_index_dir()})")
+        if model:
+            p.add_argument("--model", default=None,
+                           help=f"sentence-transformers model name or path (default: the index's own, "
+                                f"or {DEFAULT_MODEL} for a new index)")
+        p.add_argument("--json", action="store_true", help="print JSON for machines")
+
+    p = sub.add_parser("index", help="build or update the index from folders or files",
+                       description="Build the index, or bring it in step with the given folders: new files are "
+                                   "added, changed files re-embedded, deleted files removed.")
+    p.add_argument("paths", nargs="*", help="folders (searched recursively) or .txt/.md files; "
+                                            "default: the folders the index was built from")
+    p.add_argument("--rebuild", action="store_true", help="start from scratch (needed to change the model)")
+    common(p)
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="find the passages that best match a question")
+    p.add_argument("query", help="the question or keywords")
+    p.add_argument("-k", type=_positive_int, default=5, help="number of passages (default 5)")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument("--doc", action="append", default=None, metavar="DOC_ID",
+                   help="only search this document (repeat for several)")
+    common(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("docs", help="list the indexed articles")
+    common(p, model=False)
+    p.set_defaults(func=cmd_docs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    # bm25s sets its own logger to DEBUG; keep it at our level.
+    logging.getLogger("bm25s").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    if getattr(args, "index_dir", None) is None and hasattr(args, "index_dir"):
+        args.index_dir = default_index_dir()
+    try:
+        return args.func(args)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted; the index on disk is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

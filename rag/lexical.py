@@ -1,0 +1,128 @@
+"""Lexical index: BM25 over stemmed, stop-word-filtered tokens, scored by bm25s.
+
+bm25s stores the whole score matrix sparse, so a query costs a few array look-ups. It has no
+incremental update, so each chunk's tokens are kept: adding or removing documents re-tokenises
+nothing and rebuilds the (cheap) statistics from the stored tokens.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import IndexCorruptError
+from .types import Chunk, Scored
+
+BM25_DIR = "bm25"
+TOKENS_FILE = "bm25_tokens.jsonl"
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: Snowball stemmers in C
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-cased, stop-word-filtered, Snowball-stemmed tokens of each text.
+
+    >>> tokenize(["The negotiations were negotiated"])
+    [['negoti', 'negoti']]
+    """
+    import bm25s
+
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+
+
+class BM25Index:
+    """BM25 (Lucene variant, k1=1.5, b=0.75) over chunk texts."""
+
+    def __init__(self) -> None:
+        self._chunk_ids: list[str] = []
+        self._doc_ids: list[str] = []
+        self._tokens: list[list[str]] = []
+        self._bm25: Any = None
+
+    def __len__(self) -> int:
+        return len(self._chunk_ids)
+
+    def _rebuild(self) -> None:
+        import bm25s
+
+        self._bm25 = None
+        if self._tokens:
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(self._tokens, show_progress=False)
+
+    def add(self, chunks: Sequence[Chunk]) -> None:
+        if not chunks:
+            return
+        self._chunk_ids += [c.chunk_id for c in chunks]
+        self._doc_ids += [c.doc_id for c in chunks]
+        self._tokens += tokenize([c.text for c in chunks])
+        self._rebuild()
+
+    def remove(self, doc_ids: Sequence[str]) -> None:
+        drop = set(doc_ids)
+        keep = [i for i, d in enumerate(self._doc_ids) if d not in drop]
+        if len(keep) == len(self._doc_ids):
+            return
+        self._chunk_ids = [self._chunk_ids[i] for i in keep]
+        self._doc_ids = [self._doc_ids[i] for i in keep]
+        self._tokens = [self._tokens[i] for i in keep]
+        self._rebuild()
+
+    def search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[Scored]:
+        """The `k` best-scoring chunks with a score above zero, best first."""
+        if self._bm25 is None or k < 1:
+            return []
+        vocab = self._bm25.vocab_dict
+        terms = [t for t in tokenize([query])[0] if t in vocab]
+        if not terms:
+            return []
+        scores = self._bm25.get_scores(terms)
+        if doc_ids is not None:
+            allowed = set(doc_ids)
+            scores = np.where([d in allowed for d in self._doc_ids], scores, 0.0)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        # Stable order: by score, then by position, so equal scores always rank the same way.
+        top = sorted(top.tolist(), key=lambda i: (-scores[i], i))
+        return [Scored(self._chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, directory: Path) -> None:
+        with open(directory / TOKENS_FILE, "w", encoding="utf-8") as out:
+            for row in zip(self._chunk_ids, self._doc_ids, self._tokens, strict=True):
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if self._bm25 is not None:
+            self._bm25.save(str(directory / BM25_DIR), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> BM25Index:
+        import bm25s
+
+        index = cls()
+        try:
+            with open(directory / TOKENS_FILE, encoding="utf-8") as rows:
+                for line in rows:
+                    chunk_id, doc_id, tokens = json.loads(line)
+                    index._chunk_ids.append(chunk_id)
+                    index._doc_ids.append(doc_id)
+                    index._tokens.append(tokens)
+            if index._chunk_ids:
+                index._bm25 = bm25s.BM25.load(str(directory / BM25_DIR), show_progress=False, verbosity=0)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorruptError(
+                f"the BM25 index in {directory} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
+            ) from exc
+        if index._bm25 is not None and index._bm25.scores["num_docs"] != len(index._chunk_ids):
+            raise IndexCorruptError(
+                f"the BM25 index in {directory} does not match its chunk list; rebuild it with `rag index --rebuild`"
+            )
+        return index

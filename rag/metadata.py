@@ -1,0 +1,123 @@
+"""Read title, authors, outlet and date off an article's own text; never guess.
+
+Only the page header (the short lines before the first paragraph of prose), copyright lines and
+stand-alone date lines are consulted. A field the text does not show is None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .cleaning import DATE, Cleaned, split_lines
+
+PROSE_WORDS = 25  # the first line this long ends the header
+HEADER_LINES = 15
+TITLE_CHARS = 120
+
+NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|de|van|von|bin|al-\w+)){1,3}"
+BYLINE = re.compile(rf"^(?:by\s+)?({NAME}(?:\s*(?:,|and|&)\s*{NAME})*)$", re.IGNORECASE)
+BYLINE_STRICT = re.compile(rf"^(?:By\s+)?{NAME}(?:\s*(?:,|and|&)\s*{NAME})*$")
+COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(\d{4})?\s*[,.]?\s*(.*?)\W*$", re.IGNORECASE)
+MASTHEAD = re.compile(r"^[A-Z][A-Z&’' ]{3,60}$")
+DATE_RE = re.compile(DATE, re.IGNORECASE)
+DATE_FORMATS = ("%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d-%m-%Y", "%m/%d/%Y", "%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    authors: tuple[str, ...] = ()
+    outlet: str | None = None
+    date: str | None = None
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO `YYYY-MM-DD`, or None.
+
+    >>> parse_date("Aug 27, 2025  |"), parse_date("26 August 2025"), parse_date("no date")
+    ('2025-08-27', '2025-08-26', None)
+    """
+    for match in DATE_RE.finditer(text):
+        raw = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", match.group(0).replace(",", " ").replace(".", " ").strip())
+        raw = " ".join(raw.split())
+        if re.fullmatch(r"\d{1,2} \d{1,2} \d{4}", raw):
+            raw = raw.replace(" ", ".")
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.strptime(raw, fmt.replace("Sept", "Sep")).date().isoformat()
+            except ValueError:
+                continue
+        try:  # "Sept 5 2025"
+            return datetime.strptime(raw.replace("Sept", "Sep"), "%b %d %Y").date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _authors(line: str) -> tuple[str, ...] | None:
+    if not BYLINE_STRICT.match(line) or len(line.split()) > 16:
+        return None
+    names = re.sub(r"^By\s+", "", line)
+    return tuple(n.strip() for n in re.split(r"\s*(?:,|\band\b|&)\s*", names) if n.strip())
+
+
+def _is_byline(line: str, names: tuple[str, ...], title_seen: bool) -> bool:
+    """A names-only line is a byline when nothing else fits: "By ...", several names, a middle
+    initial, or a bare name after the title. A title-case headline can look like a name."""
+    return (
+        line.startswith("By ")
+        or len(names) > 1
+        or bool(re.search(r"\s[A-Z]\.\s", line))
+        or (title_seen and len(line.split()) <= 3)
+    )
+
+
+def shorten(text: str, limit: int = TITLE_CHARS) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–-") + "…"
+
+
+def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
+    """Metadata of one article; the title falls back to its first line of article text."""
+    kept = [text[s:e] for s, e in cleaned.segments]
+    header: list[str] = []
+    for line in kept[:HEADER_LINES]:
+        if len(line.split()) >= PROSE_WORDS:
+            break
+        header.append(line)
+
+    date = outlet = None
+    authors: tuple[str, ...] = ()
+    for line in split_lines(text)[:HEADER_LINES]:
+        date = date or parse_date(line.text)
+    for line in split_lines(text):
+        copyright_ = COPYRIGHT.match(line.text)
+        if copyright_:
+            outlet = outlet or (copyright_.group(2) or None)
+            date = date or copyright_.group(1)
+        elif date is None and len(line.text) < 40:
+            date = parse_date(line.text)
+
+    title = None
+    previous_was_byline = False
+    for line in header:
+        if MASTHEAD.match(line) and len(line.split()) >= 2:
+            outlet = outlet or line
+            continue
+        found = None if authors else _authors(line)
+        if found and _is_byline(line, found, title_seen=title is not None):
+            authors, previous_was_byline = found, True
+            continue
+        if previous_was_byline and line.startswith("The ") and len(line.split()) <= 5:
+            outlet = outlet or line
+        elif title is None and len(line.split()) >= 3 and not parse_date(line):
+            title = line
+        previous_was_byline = False
+    if title is None:
+        title = kept[0] if kept else ""
+    return Metadata(shorten(title), authors, outlet, date)

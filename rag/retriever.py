@@ -1,0 +1,349 @@
+"""The retriever: a corpus of documents and chunks, a dense and a BM25 index, fused search.
+
+    retriever = Retriever.build("seeds/", index_dir="index")   # build or sync, then save
+    retriever = Retriever.load("index")                         # open an existing index
+    hits = retriever.search("What did Lavrov say?", k=5, mode="hybrid", doc_ids=None)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import chunk_document
+from .config import FORMAT_VERSION, MODES, Config, default_index_dir
+from .dense import DenseIndex
+from .documents import Skipped, content_hash, load_documents
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
+from .fusion import convex
+from .lexical import BM25Index
+from .store import IndexStore
+from .types import Chunk, Document, Hit
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+DOCUMENTS = "documents.jsonl"
+CHUNKS = "chunks.jsonl"
+MAX_QUERY_CHARS = 4_000
+EMBED_BATCH = 64
+
+PathsArg = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync changed, by document id."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    chunks_embedded: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def _as_paths(paths: PathsArg) -> list[str]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [os.fspath(p) for p in paths]
+
+
+def check_query(query: str) -> str:
+    """The query stripped, or QueryError saying what is wrong with it."""
+    if not isinstance(query, str):
+        raise QueryError(f"the question must be text, not {type(query).__name__}")
+    query = query.strip()
+    if not query:
+        raise QueryError("the question is empty: type a question or some keywords")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the question is {len(query):,} characters long; shorten it to at most {MAX_QUERY_CHARS:,}")
+    return query
+
+
+class Retriever:
+    """Documents, chunks and both indexes, kept in step; see the module docstring."""
+
+    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
+                 index_dir: str | os.PathLike[str] | None = None) -> None:
+        self.config = config or Config()
+        if embedder is not None and embedder.name != self.config.model:
+            self.config = dataclasses.replace(self.config, model=embedder.name)
+        self.embedder = embedder or SentenceTransformerEmbedder(self.config.model)
+        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        self.dense = DenseIndex(self.embedder)
+        self.lexical = BM25Index()
+        self.documents: dict[str, Document] = {}
+        self.chunks: dict[str, Chunk] = {}
+        self.sources: tuple[str, ...] = ()
+        self.last_sync = SyncReport()
+        self._write_lock = threading.RLock()
+
+    # -- building -----------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, paths: PathsArg, index_dir: str | os.PathLike[str] | None = None, *,
+              model: str | None = None, config: Config | None = None, embedder: Embedder | None = None,
+              rebuild: bool = False, progress: bool = False) -> Retriever:
+        """Build an index of `paths`, or bring an existing one in step with them, and save it.
+
+        The index mirrors `paths`: new files are added, changed ones re-embedded, deleted ones
+        removed. `rebuild=True` starts from scratch (needed to change model or chunking).
+        """
+        store = IndexStore(index_dir or default_index_dir())
+        with store.lock():
+            if store.current() is not None and not rebuild:
+                retriever = cls.load(store.root, model=model, embedder=embedder)
+            else:
+                if config is None:
+                    config = Config(model=model) if model else Config()
+                elif model:
+                    config = dataclasses.replace(config, model=model)
+                retriever = cls(config, embedder=embedder, index_dir=store.root)
+            report = retriever.sync(paths, progress=progress)
+            if report.changed or store.current() is None or rebuild:
+                retriever.save()
+        return retriever
+
+    def sync(self, paths: PathsArg, *, progress: bool = False) -> SyncReport:
+        """Make the in-memory index mirror `paths` (call `save()` to persist)."""
+        paths = _as_paths(paths)
+        docs, skipped = load_documents(paths)
+        if not docs:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
+            raise CorpusError(
+                f"no articles to index in {', '.join(paths)}: "
+                + (f"every file was skipped ({reasons})" if skipped else "no .txt or .md files found")
+            )
+        incoming = {d.doc_id: d for d in docs}
+        removed = [i for i in self.documents if i not in incoming]
+        self.last_sync = self._apply(incoming, removed, skipped, progress)
+        self.sources = tuple(str(Path(p).expanduser().resolve()) for p in paths)
+        return self.last_sync
+
+    def add_paths(self, paths: PathsArg, *, progress: bool = False) -> SyncReport:
+        """Add or update the articles in `paths`, leaving every other document as it is."""
+        docs, skipped = load_documents(_as_paths(paths))
+        if not docs:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]) or "no .txt or .md files"
+            raise CorpusError(f"nothing to add ({reasons})")
+        self.last_sync = self._apply({d.doc_id: d for d in docs}, [], skipped, progress)
+        return self.last_sync
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> SyncReport:
+        """Remove documents by id (call `save()` to persist)."""
+        doc_ids = list(doc_ids)
+        unknown = [i for i in doc_ids if i not in self.documents]
+        if unknown:
+            raise CorpusError(f"no such document in the index: {', '.join(unknown)}")
+        self.last_sync = self._apply({}, doc_ids, [], False)
+        return self.last_sync
+
+    def _apply(self, incoming: dict[str, Document], removed: list[str], skipped: list[Skipped],
+               progress: bool) -> SyncReport:
+        with self._write_lock:
+            added, updated, unchanged = [], [], []
+            for doc_id, doc in incoming.items():
+                old = self.documents.get(doc_id)
+                if old is None:
+                    added.append(doc_id)
+                elif old.content_hash != doc.content_hash:
+                    updated.append(doc_id)
+                else:
+                    unchanged.append(doc_id)
+                    self.documents[doc_id] = dataclasses.replace(old, source=doc.source)
+            # Vectors of text that survives an edit are reused, keyed by the text's hash.
+            reuse = self._vectors_by_text(updated)
+            self._remove(removed + updated)
+            embedded = self._add([incoming[i] for i in added + updated], reuse, progress)
+            return SyncReport(tuple(added), tuple(updated), tuple(removed), tuple(unchanged),
+                              tuple(skipped), embedded)
+
+    def _vectors_by_text(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
+        if not doc_ids:
+            return {}
+        wanted = {c.chunk_id: content_hash(c.text) for c in self.chunks.values() if c.doc_id in doc_ids}
+        return {wanted[cid]: v for cid, v in self.dense.vectors(list(wanted)).items()}
+
+    def _remove(self, doc_ids: list[str]) -> None:
+        if not doc_ids:
+            return
+        drop = set(doc_ids)
+        self.dense.remove(doc_ids)
+        self.lexical.remove(doc_ids)
+        self.chunks = {cid: c for cid, c in self.chunks.items() if c.doc_id not in drop}
+        for doc_id in doc_ids:
+            del self.documents[doc_id]
+
+    def _add(self, docs: list[Document], reuse: dict[str, np.ndarray], progress: bool) -> int:
+        chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
+        if not chunks:
+            return 0
+        hashes = [content_hash(c.text) for c in chunks]
+        todo = [i for i, h in enumerate(hashes) if h not in reuse]
+        bar = None
+        if progress and todo:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), unit="chunk", desc="embedding", leave=False)
+        fresh: dict[int, np.ndarray] = {}
+        for start in range(0, len(todo), EMBED_BATCH):
+            batch = todo[start : start + EMBED_BATCH]
+            for i, vector in zip(batch, self.embedder.embed([chunks[i].text for i in batch]), strict=True):
+                fresh[i] = vector
+            if bar is not None:
+                bar.update(len(batch))
+        if bar is not None:
+            bar.close()
+        vectors = np.stack([fresh[i] if i in fresh else reuse[h] for i, h in enumerate(hashes)])
+        self.dense.add(chunks, vectors)
+        self.lexical.add(chunks)
+        for doc in docs:
+            self.documents[doc.doc_id] = doc
+        self.chunks.update((c.chunk_id, c) for c in chunks)
+        return len(todo)
+
+    # -- searching ----------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid",
+               doc_ids: Sequence[str] | None = None) -> list[Hit]:
+        """The `k` best passages for `query`, best first.
+
+        `mode` is "hybrid" (default), "dense" or "bm25"; `doc_ids` restricts the search to
+        those documents. Fewer than `k` hits come back when fewer chunks match.
+        """
+        query = check_query(query)
+        if not isinstance(k, int) or k < 1:
+            raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        if doc_ids is not None:
+            doc_ids = list(doc_ids)
+            unknown = [d for d in doc_ids if d not in self.documents]
+            if unknown:
+                raise QueryError(f"no such document in the index: {', '.join(unknown)} (see `rag docs`)")
+        k = min(k, len(self.chunks))
+        if mode == "dense":
+            ranked = [(s.chunk_id, s.score) for s in self.dense.search(query, k, doc_ids)]
+        elif mode == "bm25":
+            ranked = [(s.chunk_id, s.score) for s in self.lexical.search(query, k, doc_ids)]
+        else:
+            depth = max(k, self.config.candidates)
+            dense = [(s.chunk_id, s.score) for s in self.dense.search(query, depth, doc_ids)]
+            lexical = [(s.chunk_id, s.score) for s in self.lexical.search(query, depth, doc_ids)]
+            weight = self.config.dense_weight
+            ranked = convex([dense, lexical], [weight, 1.0 - weight])[:k]
+        return [self._hit(cid, score) for cid, score in ranked]
+
+    def _hit(self, chunk_id: str, score: float) -> Hit:
+        chunk = self.chunks[chunk_id]
+        doc = self.documents[chunk.doc_id]
+        return Hit(
+            chunk_id=chunk.chunk_id, doc_id=doc.doc_id, source=doc.source, title=doc.title,
+            text=chunk.text, start=chunk.start, end=chunk.end, score=score, sentences=chunk.sentences,
+            authors=doc.authors, outlet=doc.outlet, date=doc.date,
+        )
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def save(self) -> Path:
+        """Write the whole index as a new generation, atomically; returns its folder."""
+        with self._write_lock:
+            return IndexStore(self.index_dir).write(self._write)
+
+    def _write(self, folder: Path) -> None:
+        with open(folder / DOCUMENTS, "w", encoding="utf-8") as out:
+            for doc in self.documents.values():
+                out.write(json.dumps(dataclasses.asdict(doc), ensure_ascii=False) + "\n")
+        with open(folder / CHUNKS, "w", encoding="utf-8") as out:
+            for chunk in self.chunks.values():
+                out.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
+        self.dense.save(folder)
+        self.lexical.save(folder)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": self.config.model,
+            "dim": self.dense.dim,
+            "config": self.config.to_dict(),
+            "sources": list(self.sources),
+            "documents": len(self.documents),
+            "chunks": len(self.chunks),
+        }
+        # Written last: a folder with a manifest is complete.
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, index_dir: str | os.PathLike[str] | None = None, *, model: str | None = None,
+             embedder: Embedder | None = None) -> Retriever:
+        """Open the index at `index_dir` (default: `$RAG_INDEX_DIR` or the user data folder).
+
+        `model` or `embedder`, when given, must match the model the index was built with.
+        """
+        store = IndexStore(index_dir or default_index_dir())
+        folder = store.current()
+        if folder is None:
+            raise IndexNotFoundError(f"no index at {store.root}: build one with `rag index PATH`")
+        manifest = _read_manifest(folder)
+        config = Config.from_dict(manifest["config"])
+        for asked in (model, embedder.name if embedder else None):
+            if asked and asked != config.model:
+                raise IndexMismatchError(
+                    f"the index at {store.root} was built with model {config.model} ({manifest['dim']} dims) "
+                    f"but {asked} was asked for; rebuild with `rag index --rebuild --model {asked}` "
+                    "or leave the model out to use the index's own"
+                )
+        retriever = cls(config, embedder=embedder, index_dir=store.root)
+        retriever.sources = tuple(manifest.get("sources", ()))
+        try:
+            with open(folder / DOCUMENTS, encoding="utf-8") as rows:
+                for line in rows:
+                    row = json.loads(line)
+                    row["segments"] = tuple(tuple(s) for s in row["segments"])
+                    row["authors"] = tuple(row["authors"])
+                    retriever.documents[row["doc_id"]] = Document(**row)
+            with open(folder / CHUNKS, encoding="utf-8") as rows:
+                for line in rows:
+                    row = json.loads(line)
+                    row["sentences"] = tuple(tuple(s) for s in row["sentences"])
+                    retriever.chunks[row["chunk_id"]] = Chunk(**row)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorruptError(
+                f"the index at {store.root} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
+            ) from exc
+        retriever.dense = DenseIndex.load(folder, retriever.embedder, dim=manifest["dim"])
+        retriever.lexical = BM25Index.load(folder)
+        if not (len(retriever.dense) == len(retriever.lexical) == len(retriever.chunks) == manifest["chunks"]):
+            raise IndexCorruptError(
+                f"the parts of the index at {store.root} disagree on the number of chunks; "
+                "rebuild it with `rag index --rebuild`"
+            )
+        return retriever
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(
+            f"the index manifest {folder / MANIFEST} cannot be read ({exc}); rebuild with `rag index --rebuild`"
+        ) from exc
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if version != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"the index in {folder.parent} has format version {version}, but this version of rag reads "
+            f"version {FORMAT_VERSION}; rebuild it with `rag index --rebuild`"
+        )
+    return manifest
