@@ -109,14 +109,14 @@ def blocks(doc: Document) -> list[list[Span]]:
     return runs
 
 
-def chunk_document(doc: Document, max_tokens: int = 160, overlap: int = 1) -> list[Chunk]:
+def chunk_document(doc: Document, max_tokens: int = 96, overlap: int = 1) -> list[Chunk]:
     """Chunks of whole sentences, each within `max_tokens`, neighbours sharing `overlap` sentences."""
     chunks: list[Chunk] = []
     for run in blocks(doc):
         sentences: list[Span] = []
         for segment in run:
             for span in split_sentences(doc.text, segment):
-                if count_tokens(doc.text[span[0]:span[1]]) > max_tokens:
+                if count_tokens(doc.text[span[0] : span[1]]) > max_tokens:
                     sentences.extend(_split_long(doc.text, span, max_tokens))
                 else:
                     sentences.append(span)

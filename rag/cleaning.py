@@ -32,32 +32,54 @@ def _line(pattern: str) -> re.Pattern[str]:
 
 # Whole lines that are page furniture, whatever site they come from.
 DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("sponsor", _line(r"^(?:sponsor(?:ed)?(?: by| content)?\s*:|sponsored(?: content)?$|advertisement$"
-                      r"|paid (?:post|content)$|promoted(?: content)?$)")),
+    (
+        "sponsor",
+        _line(
+            r"^(?:sponsor(?:ed)?(?: by| content)?\s*:|sponsored(?: content)?$|advertisement$"
+            r"|paid (?:post|content)$|promoted(?: content)?$)"
+        ),
+    ),
     ("newsletter", _line(r"\b(?:sign(?:ing)? up|subscribe|register)\b.{0,80}\b(?:newsletters?|inbox|briefings?)\b")),
     ("newsletter", _line(r"\bdelivered (?:straight |directly |right )?to your inbox\b")),
-    ("consent", _line(r"^by (?:continuing|signing up|subscribing|clicking|registering|submitting|entering)\b"
-                      r".{0,160}\b(?:agree|accept|consent)")),
-    ("button", _line(r"^(?:e-?mail us|contact us|share(?: this)?(?: article| story| on \w+)?|print|save"
-                     r"|read (?:more|next)|follow us(?: on \w+)?|subscribe(?: now)?|sign (?:in|up)|log ?in"
-                     r"|listen(?: to this article)?|menu|image|photo|video|advertisement|skip to content)\W*$")),
-    ("image credit", _line(r"^(?:photo(?:graph)?s?|images?|pictures?|illustrations?|credits?|video)"
-                           r"(?:\s+credits?)?\s*(?::|\.\.+|…)\s*\S.{0,120}$")),
+    (
+        "consent",
+        _line(
+            r"^by (?:continuing|signing up|subscribing|clicking|registering|submitting|entering)\b"
+            r".{0,160}\b(?:agree|accept|consent)"
+        ),
+    ),
+    (
+        "button",
+        _line(
+            r"^(?:e-?mail us|contact us|share(?: this)?(?: article| story| on \w+)?|print|save"
+            r"|read (?:more|next)|follow us(?: on \w+)?|subscribe(?: now)?|sign (?:in|up)|log ?in"
+            r"|listen(?: to this article)?|menu|image|photo|video|advertisement|skip to content)\W*$"
+        ),
+    ),
+    (
+        "image credit",
+        _line(
+            r"^(?:photo(?:graph)?s?|images?|pictures?|illustrations?|credits?|video)"
+            r"(?:\s+credits?)?\s*(?::|\.\.+|…)\s*\S.{0,120}$"
+        ),
+    ),
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
     ("date line", _line(rf"^[\W_]*{DATE}[\W_]*$")),
-    ("navigation", _line(r"^[a-z]+$")),
+    ("navigation", re.compile(r"^[a-z]+$")),  # a lone lower-case word: "back", "topic"
     ("navigation", _line(r"^[|•·>»]")),
     ("no words", _line(r"^[^A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u06FF\u4E00-\u9FFF]*$")),
 )
 
 # A marker after which the rest of the page is footer: comments, "latest edition", related links.
-FOOTER = _line(r"^(?:\d+\s+)?(?:comments?|post a comment|leave a comment|view comments|show comments"
-               r"|latest edition|related(?: articles| stories| coverage)?|more from .{1,40}|recommended(?: for you)?"
-               r"|you may also like|most (?:read|popular|viewed)|trending(?: now)?|read next)\W*$")
+FOOTER = _line(
+    r"^(?:\d+\s+)?(?:comments?|post a comment|leave a comment|view comments|show comments"
+    r"|latest edition|related(?: articles| stories| coverage)?|more from .{1,40}|recommended(?: for you)?"
+    r"|you may also like|most (?:read|popular|viewed)|trending(?: now)?|read next)\W*$"
+)
 # Trailing image credits glued to a caption ("... Zelensky. Credit: Tom Brenner/For the Post").
 CREDIT_SUFFIX = re.compile(
-    r"(?<=[.!?”\"')\]\w])\s*(?:Credit|Photograph|Photo|Image|Picture)s?\s*(?::|\.\.+|…)\s*[^.!?]{1,100}$"
+    r"(?<=[.!?”\"')\]\w])\s*(?P<credit>(?:Credit|Photograph|Photo|Image|Picture)s?\s*(?::|\.\.+|…)\s*[^.!?]{1,100})$"
 )
 # Prefixes that label a line rather than belong to it: scraper image labels, Markdown headings.
 LABEL_PREFIX = re.compile(r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+)", re.IGNORECASE)
@@ -116,10 +138,10 @@ def _trim(line: Line) -> tuple[Line, list[tuple[Span, str]]]:
     if prefix and prefix.end() < len(text):
         cut.append(((start, start + prefix.end()), "label"))
         start += prefix.end()
-        text = text[prefix.end():]
+        text = text[prefix.end() :]
     credit = CREDIT_SUFFIX.search(text)
     if credit and credit.start() > 0:
-        cut.append(((start + credit.start(), end), "image credit"))
+        cut.append(((start + credit.start("credit"), end), "image credit"))
         end = start + credit.start()
         text = text[: credit.start()]
     return Line(start, end, text), cut

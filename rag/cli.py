@@ -40,18 +40,26 @@ def cmd_index(args: argparse.Namespace) -> int:
         if not paths:
             raise CorpusError("the index does not record its folders: give them, e.g. `rag index seeds/`")
     started = time.perf_counter()
-    retriever = Retriever.build(paths, args.index_dir, model=args.model, rebuild=args.rebuild,
-                                progress=_progress_wanted(args))
+    retriever = Retriever.build(
+        paths, args.index_dir, model=args.model, rebuild=args.rebuild, progress=_progress_wanted(args)
+    )
     seconds = time.perf_counter() - started
     report = retriever.last_sync
     if args.json:
-        _print_json({
-            "index_dir": str(retriever.index_dir), "documents": len(retriever.documents),
-            "chunks": len(retriever.chunks), "seconds": round(seconds, 3), **asdict(report),
-        })
+        _print_json(
+            {
+                "index_dir": str(retriever.index_dir),
+                "documents": len(retriever.documents),
+                "chunks": len(retriever.chunks),
+                "seconds": round(seconds, 3),
+                **asdict(report),
+            }
+        )
         return 0
-    print(f"Indexed {len(retriever.documents)} documents ({len(retriever.chunks)} chunks) "
-          f"in {seconds:.1f} s into {retriever.index_dir}")
+    print(
+        f"Indexed {len(retriever.documents)} documents ({len(retriever.chunks)} chunks) "
+        f"in {seconds:.1f} s into {retriever.index_dir}"
+    )
     print(f"  {_summary(report)}")
     for skip in report.skipped:
         print(f"  skipped {skip.path}: {skip.reason}")
@@ -59,8 +67,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _summary(report: SyncReport) -> str:
-    return (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
-            f"{len(report.unchanged)} unchanged; {report.chunks_embedded} chunks embedded")
+    return (
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
+        f"{len(report.unchanged)} unchanged; {report.chunks_embedded} chunks embedded"
+    )
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -89,16 +99,25 @@ def cmd_docs(args: argparse.Namespace) -> int:
     for chunk in retriever.chunks.values():
         counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
     rows = [
-        {"doc_id": d.doc_id, "title": d.title, "authors": list(d.authors), "outlet": d.outlet,
-         "date": d.date, "chunks": counts.get(d.doc_id, 0), "source": d.source}
+        {
+            "doc_id": d.doc_id,
+            "title": d.title,
+            "authors": list(d.authors),
+            "outlet": d.outlet,
+            "date": d.date,
+            "chunks": counts.get(d.doc_id, 0),
+            "source": d.source,
+        }
         for d in retriever.documents.values()
     ]
     if args.json:
         _print_json(rows)
         return 0
-    for row in rows:
-        meta = " · ".join(str(x) for x in (row["outlet"], row["date"], ", ".join(row["authors"]) or None) if x)
-        print(f"{row['doc_id']}  ({row['chunks']} chunks)\n    {row['title']}" + (f"\n    {meta}" if meta else ""))
+    for doc in retriever.documents.values():
+        meta = " · ".join(x for x in (doc.outlet, doc.date, ", ".join(doc.authors)) if x)
+        print(f"{doc.doc_id}  ({counts.get(doc.doc_id, 0)} chunks)\n    {doc.title}")
+        if meta:
+            print(f"    {meta}")
     print(f"{len(rows)} documents, {len(retriever.chunks)} chunks in {retriever.index_dir}", file=sys.stderr)
     return 0
 
@@ -119,19 +138,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser, model: bool = True) -> None:
-        p.add_argument("--index-dir", type=Path, default=None,
-                       help=f"index folder (default: ${INDEX_DIR_ENV} or {default_index_dir()})")
+        p.add_argument(
+            "--index-dir",
+            type=Path,
+            default=None,
+            help=f"index folder (default: ${INDEX_DIR_ENV} or {default_index_dir()})",
+        )
         if model:
-            p.add_argument("--model", default=None,
-                           help=f"sentence-transformers model name or path (default: the index's own, "
-                                f"or {DEFAULT_MODEL} for a new index)")
+            p.add_argument(
+                "--model",
+                default=None,
+                help=f"sentence-transformers model name or path (default: the index's own, "
+                f"or {DEFAULT_MODEL} for a new index)",
+            )
         p.add_argument("--json", action="store_true", help="print JSON for machines")
 
-    p = sub.add_parser("index", help="build or update the index from folders or files",
-                       description="Build the index, or bring it in step with the given folders: new files are "
-                                   "added, changed files re-embedded, deleted files removed.")
-    p.add_argument("paths", nargs="*", help="folders (searched recursively) or .txt/.md files; "
-                                            "default: the folders the index was built from")
+    p = sub.add_parser(
+        "index",
+        help="build or update the index from folders or files",
+        description="Build the index, or bring it in step with the given folders: new files are "
+        "added, changed files re-embedded, deleted files removed.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        help="folders (searched recursively) or .txt/.md files; default: the folders the index was built from",
+    )
     p.add_argument("--rebuild", action="store_true", help="start from scratch (needed to change the model)")
     common(p)
     p.set_defaults(func=cmd_index)
@@ -140,8 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="the question or keywords")
     p.add_argument("-k", type=_positive_int, default=5, help="number of passages (default 5)")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
-    p.add_argument("--doc", action="append", default=None, metavar="DOC_ID",
-                   help="only search this document (repeat for several)")
+    p.add_argument(
+        "--doc", action="append", default=None, metavar="DOC_ID", help="only search this document (repeat for several)"
+    )
     common(p)
     p.set_defaults(func=cmd_search)
 
@@ -153,10 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    # bm25s sets its own logger to DEBUG; keep it at our level.
-    logging.getLogger("bm25s").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # bm25s sets its own logger to DEBUG when imported; filter at the handler instead.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
     if getattr(args, "index_dir", None) is None and hasattr(args, "index_dir"):
         args.index_dir = default_index_dir()
     try:

@@ -110,9 +110,7 @@ class DenseIndex:
         k = min(k, len(self._chunk_ids))
         scores, fids_found = self._index.search(np.asarray(vector, dtype=np.float32)[None, :], k, params=params)
         return [
-            Scored(self._chunk_ids[int(f)], float(s))
-            for s, f in zip(scores[0], fids_found[0], strict=True)
-            if f >= 0
+            Scored(self._chunk_ids[int(f)], float(s)) for s, f in zip(scores[0], fids_found[0], strict=True) if f >= 0
         ]
 
     def save(self, directory: Path) -> None:

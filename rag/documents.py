@@ -120,7 +120,9 @@ def load_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Docume
             )
         doc = parse_document(doc_id, str(path.resolve()), text)
         if not doc.segments:
-            skipped.append(Skipped(str(path), "empty file" if not text.strip() else "no article text (only boilerplate)"))
+            skipped.append(
+                Skipped(str(path), "empty file" if not text.strip() else "no article text (only boilerplate)")
+            )
             continue
         documents[doc_id] = doc
     for skip in skipped:

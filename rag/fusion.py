@@ -44,7 +44,7 @@ def convex(lists: Sequence[Ranked], weights: Sequence[float]) -> Ranked:
     """Weighted sum of min-max normalised scores; an id missing from a list gets 0 there.
 
     >>> convex([[("a", 0.9), ("b", 0.5)], [("b", 12.0), ("c", 4.0)]], [0.5, 0.5])
-    [('b', 0.5), ('a', 0.5), ('c', 0.0)]
+    [('a', 0.5), ('b', 0.5), ('c', 0.0)]
     """
     fused: dict[str, float] = {}
     for ranked, weight in zip(lists, weights, strict=True):
@@ -57,7 +57,7 @@ def rrf(lists: Sequence[Ranked], k: int = 60) -> Ranked:
     """Reciprocal rank fusion: sum of 1 / (k + rank) over the lists, ranks from 1.
 
     >>> [(i, round(s, 4)) for i, s in rrf([[("a", 9.0), ("b", 1.0)], [("b", 5.0)]], k=1)]
-    [('b', 1.0), ('a', 0.5)]
+    [('b', 0.8333), ('a', 0.5)]
     """
     fused: dict[str, float] = {}
     for ranked in lists:

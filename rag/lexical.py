@@ -32,7 +32,7 @@ def _stemmer() -> Any:
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-word-filtered, Snowball-stemmed tokens of each text.
 
-    >>> tokenize(["The negotiations were negotiated"])
+    >>> tokenize(["The negotiators and the negotiations"])
     [['negoti', 'negoti']]
     """
     import bm25s
@@ -91,9 +91,9 @@ class BM25Index:
             allowed = set(doc_ids)
             scores = np.where([d in allowed for d in self._doc_ids], scores, 0.0)
         k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
+        candidates = np.argpartition(-scores, k - 1)[:k].tolist()
         # Stable order: by score, then by position, so equal scores always rank the same way.
-        top = sorted(top.tolist(), key=lambda i: (-scores[i], i))
+        top = sorted(candidates, key=lambda i: (-scores[i], i))
         return [Scored(self._chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def save(self, directory: Path) -> None:

@@ -91,17 +91,19 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
             break
         header.append(line)
 
-    date = outlet = None
+    date: str | None = None
+    outlet: str | None = None
     authors: tuple[str, ...] = ()
-    for line in split_lines(text)[:HEADER_LINES]:
-        date = date or parse_date(line.text)
-    for line in split_lines(text):
-        copyright_ = COPYRIGHT.match(line.text)
+    raw_lines = [line.text for line in split_lines(text)]
+    for raw in raw_lines[:HEADER_LINES]:
+        date = date or parse_date(raw)
+    for raw in raw_lines:
+        copyright_ = COPYRIGHT.match(raw)
         if copyright_:
             outlet = outlet or (copyright_.group(2) or None)
             date = date or copyright_.group(1)
-        elif date is None and len(line.text) < 40:
-            date = parse_date(line.text)
+        elif date is None and len(raw) < 40:
+            date = parse_date(raw)
 
     title = None
     previous_was_byline = False

@@ -1,8 +1,8 @@
 """The retriever: a corpus of documents and chunks, a dense and a BM25 index, fused search.
 
-    retriever = Retriever.build("seeds/", index_dir="index")   # build or sync, then save
-    retriever = Retriever.load("index")                         # open an existing index
-    hits = retriever.search("What did Lavrov say?", k=5, mode="hybrid", doc_ids=None)
+retriever = Retriever.build("seeds/", index_dir="index")   # build or sync, then save
+retriever = Retriever.load("index")                         # open an existing index
+hits = retriever.search("What did Lavrov say?", k=5, mode="hybrid", doc_ids=None)
 """
 
 from __future__ import annotations
@@ -77,8 +77,13 @@ def check_query(query: str) -> str:
 class Retriever:
     """Documents, chunks and both indexes, kept in step; see the module docstring."""
 
-    def __init__(self, config: Config | None = None, *, embedder: Embedder | None = None,
-                 index_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        embedder: Embedder | None = None,
+        index_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.config = config or Config()
         if embedder is not None and embedder.name != self.config.model:
             self.config = dataclasses.replace(self.config, model=embedder.name)
@@ -95,9 +100,17 @@ class Retriever:
     # -- building -----------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, paths: PathsArg, index_dir: str | os.PathLike[str] | None = None, *,
-              model: str | None = None, config: Config | None = None, embedder: Embedder | None = None,
-              rebuild: bool = False, progress: bool = False) -> Retriever:
+    def build(
+        cls,
+        paths: PathsArg,
+        index_dir: str | os.PathLike[str] | None = None,
+        *,
+        model: str | None = None,
+        config: Config | None = None,
+        embedder: Embedder | None = None,
+        rebuild: bool = False,
+        progress: bool = False,
+    ) -> Retriever:
         """Build an index of `paths`, or bring an existing one in step with them, and save it.
 
         The index mirrors `paths`: new files are added, changed ones re-embedded, deleted ones
@@ -152,8 +165,9 @@ class Retriever:
         self.last_sync = self._apply({}, doc_ids, [], False)
         return self.last_sync
 
-    def _apply(self, incoming: dict[str, Document], removed: list[str], skipped: list[Skipped],
-               progress: bool) -> SyncReport:
+    def _apply(
+        self, incoming: dict[str, Document], removed: list[str], skipped: list[Skipped], progress: bool
+    ) -> SyncReport:
         with self._write_lock:
             added, updated, unchanged = [], [], []
             for doc_id, doc in incoming.items():
@@ -169,8 +183,7 @@ class Retriever:
             reuse = self._vectors_by_text(updated)
             self._remove(removed + updated)
             embedded = self._add([incoming[i] for i in added + updated], reuse, progress)
-            return SyncReport(tuple(added), tuple(updated), tuple(removed), tuple(unchanged),
-                              tuple(skipped), embedded)
+            return SyncReport(tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped), embedded)
 
     def _vectors_by_text(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
         if not doc_ids:
@@ -218,8 +231,7 @@ class Retriever:
 
     # -- searching ----------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid",
-               doc_ids: Sequence[str] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", doc_ids: Sequence[str] | None = None) -> list[Hit]:
         """The `k` best passages for `query`, best first.
 
         `mode` is "hybrid" (default), "dense" or "bm25"; `doc_ids` restricts the search to
@@ -252,9 +264,18 @@ class Retriever:
         chunk = self.chunks[chunk_id]
         doc = self.documents[chunk.doc_id]
         return Hit(
-            chunk_id=chunk.chunk_id, doc_id=doc.doc_id, source=doc.source, title=doc.title,
-            text=chunk.text, start=chunk.start, end=chunk.end, score=score, sentences=chunk.sentences,
-            authors=doc.authors, outlet=doc.outlet, date=doc.date,
+            chunk_id=chunk.chunk_id,
+            doc_id=doc.doc_id,
+            source=doc.source,
+            title=doc.title,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            score=score,
+            sentences=chunk.sentences,
+            authors=doc.authors,
+            outlet=doc.outlet,
+            date=doc.date,
         )
 
     # -- persistence --------------------------------------------------------------------------
@@ -286,8 +307,13 @@ class Retriever:
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
     @classmethod
-    def load(cls, index_dir: str | os.PathLike[str] | None = None, *, model: str | None = None,
-             embedder: Embedder | None = None) -> Retriever:
+    def load(
+        cls,
+        index_dir: str | os.PathLike[str] | None = None,
+        *,
+        model: str | None = None,
+        embedder: Embedder | None = None,
+    ) -> Retriever:
         """Open the index at `index_dir` (default: `$RAG_INDEX_DIR` or the user data folder).
 
         `model` or `embedder`, when given, must match the model the index was built with.

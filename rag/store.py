@@ -20,6 +20,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .errors import IndexBusyError, IndexCorruptError
 
@@ -44,7 +45,7 @@ class IndexStore:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).expanduser()
-        self._lock = None
+        self._lock: Any = None
 
     def current(self) -> Path | None:
         """The live generation's folder, or None if no index was ever completed here."""

@@ -1,0 +1,115 @@
+import itertools
+from pathlib import Path
+
+import pytest
+
+from rag.chunking import chunk_document, count_tokens, split_sentences
+from rag.cleaning import clean
+from rag.documents import load_documents, parse_document
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, (0, len(text)))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Trump was making the argument.",
+        "Conversations between the U.S. and European allies uncovered the complexity.",
+        "He was a former defense policy adviser to Sen. Jeanne Shaheen (D-N.H.).",
+        "“Nothing’s going to happen,” President Trump told reporters, “until Putin and I get together.”",
+        "President Vladimir V. Putin of Russia met President Joseph R. Biden Jr. in Geneva.",
+        "The Sino–U.S. relationship was put on a wholly new footing.",
+    ],
+)
+def test_abbreviations_and_quotes_do_not_break_sentences(text):
+    assert sentences(text) == [text]
+
+
+def test_sentences_split_where_they_end():
+    text = "The talks stalled. Mr. Smith left early! Would they resume? Nobody knew."
+    assert sentences(text) == ["The talks stalled.", "Mr. Smith left early!", "Would they resume?", "Nobody knew."]
+
+
+def test_sentence_spans_are_exact_even_with_odd_whitespace():
+    text = "  First  one.   Second\tone.  "
+    for s, e in split_sentences(text, (2, len(text) - 2)):
+        assert text[s:e] == text[s:e].strip()
+    assert sentences(text.strip()) == ["First  one.", "Second\tone."]
+
+
+def make_doc(text: str, doc_id: str = "d.txt"):
+    return parse_document(doc_id, doc_id, text)
+
+
+def test_chunks_respect_budget_and_overlap_by_one_sentence():
+    text = " ".join(f"Sentence number {i} has a few words in it." for i in range(40))
+    chunks = chunk_document(make_doc(text), max_tokens=40, overlap=1)
+    assert len(chunks) > 3
+    for a, b in itertools.pairwise(chunks):
+        assert a.sentences[-1] == b.sentences[0]
+    for c in chunks:
+        assert count_tokens(c.text) <= 40
+        assert c.text == text[c.start : c.end]
+
+
+def test_chunk_ids_are_stable_and_sequential():
+    text = " ".join(f"Sentence {i} is here." for i in range(50))
+    first = chunk_document(make_doc(text), max_tokens=30)
+    again = chunk_document(make_doc(text), max_tokens=30)
+    assert [c.chunk_id for c in first] == [f"d.txt#{i}" for i in range(len(first))]
+    assert first == again
+
+
+def test_chunks_never_span_removed_boilerplate():
+    text = (
+        "Paragraph one of the article is here. It has two sentences.\n"
+        "Sponsor: ACME widgets for sale\n"
+        "Paragraph two of the article is here.\n"
+    )
+    chunks = chunk_document(make_doc(text), max_tokens=500)
+    assert len(chunks) == 2
+    assert all("ACME" not in c.text for c in chunks)
+
+
+def test_one_huge_line_without_breaks_is_cut_within_budget():
+    text = "word " * 50_000
+    chunks = chunk_document(make_doc(text), max_tokens=96)
+    assert all(count_tokens(c.text) <= 96 for c in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    covered = sum(len(c.text.split()) for c in chunks)
+    assert covered >= 50_000  # overlap may repeat words, nothing is lost
+
+
+def test_every_chunk_of_the_real_corpus_is_an_exact_span():
+    docs, skipped = load_documents([SEEDS])
+    assert len(docs) == 5 and not skipped
+    total = 0
+    for doc in docs:
+        chunks = chunk_document(doc)
+        total += len(chunks)
+        for chunk in chunks:
+            assert doc.text[chunk.start : chunk.end] == chunk.text
+            assert chunk.sentences[0][0] == chunk.start and chunk.sentences[-1][1] == chunk.end
+            for s, e in chunk.sentences:
+                assert chunk.start <= s < e <= chunk.end
+                assert doc.text[s:e].strip() == doc.text[s:e]
+            # never crosses text that cleaning removed
+            inside = [span for span, _ in clean(doc.text).removed if chunk.start < span[1] and span[0] < chunk.end]
+            assert not inside, (chunk.chunk_id, inside)
+    assert total > 50
+
+
+@pytest.mark.model
+def test_real_chunks_fit_the_model_window():
+    from transformers import AutoTokenizer
+
+    from rag.embedding import resolve_model
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model("all-MiniLM-L6-v2"))
+    docs, _ = load_documents([SEEDS])
+    longest = max(len(tokenizer(c.text)["input_ids"]) for d in docs for c in chunk_document(d))
+    assert longest <= 256

@@ -1,0 +1,132 @@
+from pathlib import Path
+
+import pytest
+
+from rag.cleaning import clean, drop_reason, split_lines
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def kept(text: str) -> list[str]:
+    return [text[s:e] for s, e in clean(text).segments]
+
+
+def removed(text: str) -> list[tuple[str, str]]:
+    return [(text[s:e], reason) for (s, e), reason in clean(text).removed]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Sponsor:  ACME: Better widgets for everyone.", "sponsor"),
+        ("Sponsored content", "sponsor"),
+        ("Advertisement", "sponsor"),
+        ("Sign up to The Morning Brief newsletter.", "newsletter"),
+        ("Subscribe to our daily briefing", "newsletter"),
+        ("Top stories delivered straight to your inbox.", "newsletter"),
+        ("By signing up you agree to our Privacy Policy.", "consent"),
+        ("Email Us", "button"),
+        ("Share this article", "button"),
+        ("Photograph: Alex Brandon/AP", "image credit"),
+        ("Image credit: Reuters", "image credit"),
+        ("Credit...Erin Schaff/The New York Times", "image credit"),
+        ("© 2024 The Guardian", "copyright"),
+        ("[end indent.]", "editorial markup"),
+        ("Aug 27, 2025  |", "date line"),
+        ("26 August 2025", "date line"),
+        ("back", "navigation"),
+        ("0", "no words"),
+    ],
+)
+def test_boilerplate_lines_are_recognised(line, reason):
+    assert drop_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mr. Trump said the talks would continue.",
+        "“Nothing’s going to happen,” President Trump told reporters.",
+        "Sponsors of the bill said it would pass.",
+        "He signed up for the army in 1990.",
+        "Image is everything in politics, he said.",
+        "Comments from the Kremlin were blunt.",
+    ],
+)
+def test_article_sentences_are_kept(line):
+    assert drop_reason(line) is None
+
+
+def test_split_lines_offsets_are_exact():
+    text = "  first line \r\n\n\tsecond\u00a0\nthird"
+    for line in split_lines(text):
+        assert text[line.start : line.end] == line.text
+    assert [line.text for line in split_lines(text)] == ["first line", "second", "third"]
+
+
+def test_newsletter_box_is_removed_whole():
+    text = (
+        "Body one is long enough to be a paragraph of article text.\n"
+        "Sign up to The Nightly's newsletters.\n"
+        "Curated daily stories and breaking headlines.\n"
+        "Email Us\n"
+        "By continuing you agree to our Terms and Privacy Policy.\n"
+        "Body two continues the article.\n"
+    )
+    assert kept(text) == [
+        "Body one is long enough to be a paragraph of article text.",
+        "Body two continues the article.",
+    ]
+    assert [r for _, r in removed(text)] == ["newsletter", "newsletter box", "button", "consent"]
+
+
+def test_caption_with_credit_is_trimmed_and_duplicate_dropped():
+    caption = "Envoys met in the Oval Office on Monday."
+    text = f"Headline here\n{caption}\n{caption} Credit: Tom Brenner/For the Post\nBody text.\n"
+    assert kept(text) == ["Headline here", caption, "Body text."]
+    assert ("Credit: Tom Brenner/For the Post", "image credit") in removed(text)
+    assert (caption, "duplicate") in removed(text)
+
+
+def test_footer_marker_late_in_page_removes_the_rest():
+    body = "A sentence of article text that is reasonably long. " * 10
+    text = f"{body}\nComments\nLatest Edition\nSome other headline entirely\n"
+    assert kept(text) == [body.strip()]
+    assert [r for _, r in removed(text)] == ["footer"] * 3
+
+
+def test_footer_word_early_in_page_is_not_a_footer():
+    body = "A sentence of article text that is reasonably long. " * 10
+    text = f"Comments\n{body}\n"
+    assert body.strip() in kept(text)
+    assert "footer" not in [r for _, r in removed(text)]
+
+
+def test_label_prefix_is_cut_from_the_kept_span():
+    text = "NextImg:Trump Relies on Personal Diplomacy With Putin.\n# A Markdown heading\n"
+    assert kept(text) == ["Trump Relies on Personal Diplomacy With Putin.", "A Markdown heading"]
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+def test_seed_boilerplate_is_gone_and_text_is_untouched(path):
+    text = path.read_bytes().decode("utf-8")
+    segments = clean(text).segments
+    kept_text = "\n".join(text[s:e] for s, e in segments)
+    for noise in (
+        "Sponsor:",
+        "Sign up to",
+        "Email Us",
+        "By continuing you agree",
+        "Post a Comment",
+        "Latest Edition",
+        "Credit:",
+        "Photograph:",
+        "Credit...",
+        "QWIKET",
+        "[indent.]",
+    ):
+        assert noise not in kept_text
+    assert all(0 <= s < e <= len(text) for s, e in segments)
+    assert list(segments) == sorted(segments)
+    lines = [text[s:e] for s, e in segments]
+    assert len(lines) == len(set(lines)), "duplicate lines survived"

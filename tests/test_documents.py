@@ -1,0 +1,101 @@
+import codecs
+import os
+
+import pytest
+
+from rag.documents import find_files, load_documents
+from rag.errors import CorpusError
+
+ARTICLE = "A headline for the test\n\nThe first sentence of the body is here. The second one follows it.\n"
+
+
+def reasons(skipped):
+    return {os.path.basename(s.path): s.reason for s in skipped}
+
+
+def test_loads_txt_and_md_recursively_with_relative_ids(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "sub" / "b.md").write_text(ARTICLE.replace("first", "only"))
+    (tmp_path / "c.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".hidden.txt").write_text(ARTICLE)
+    docs, skipped = load_documents([tmp_path])
+    assert sorted(d.doc_id for d in docs) == ["a.txt", "sub/b.md"]
+    assert not skipped
+    doc = next(d for d in docs if d.doc_id == "a.txt")
+    assert doc.title == "A headline for the test"
+    assert len(doc.content_hash) == 64
+
+
+def test_single_file_is_named_by_its_file_name(tmp_path):
+    (tmp_path / "x.txt").write_text(ARTICLE)
+    docs, _ = load_documents([tmp_path / "x.txt"])
+    assert [d.doc_id for d in docs] == ["x.txt"]
+    assert docs[0].source == str((tmp_path / "x.txt").resolve())
+
+
+def test_bad_files_are_skipped_with_reasons(tmp_path):
+    (tmp_path / "good.txt").write_text(ARTICLE)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blank.txt").write_text("  \n\n \t\n")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 society is a sentence.".encode("latin-1"))
+    (tmp_path / "boiler.txt").write_text("Sponsor: ACME\nEmail Us\nAdvertisement\n")
+    docs, skipped = load_documents([tmp_path])
+    assert [d.doc_id for d in docs] == ["good.txt"]
+    got = reasons(skipped)
+    assert got["empty.txt"] == "empty file"
+    assert got["blank.txt"] == "empty file"
+    assert "binary" in got["binary.txt"]
+    assert "not UTF-8" in got["latin1.txt"]
+    assert "boilerplate" in got["boiler.txt"]
+
+
+def test_utf16_with_bom_and_crlf_keep_exact_offsets(tmp_path):
+    text = "Headline of a CRLF story\r\n\r\nA sentence with an accent: café. Another sentence.\r\n"
+    (tmp_path / "u16.txt").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    (tmp_path / "crlf.txt").write_bytes(text.encode("utf-8"))
+    docs, skipped = load_documents([tmp_path])
+    assert not skipped
+    for doc in docs:
+        assert doc.text == text  # no newline translation
+        for s, e in doc.segments:
+            assert "\r" not in doc.text[s:e]
+
+
+def test_unreadable_file_is_skipped(tmp_path, monkeypatch):
+    # Tests run as root in CI, where chmod 0 does not stop reading: make the read fail instead.
+    from pathlib import Path
+
+    (tmp_path / "good.txt").write_text(ARTICLE)
+    (tmp_path / "locked.txt").write_text(ARTICLE)
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    docs, skipped = load_documents([tmp_path])
+    assert [d.doc_id for d in docs] == ["good.txt"]
+    assert reasons(skipped) == {"locked.txt": "Permission denied"}
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_documents([tmp_path / "nope"])
+
+
+def test_clashing_ids_are_a_clear_error(tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text(ARTICLE)
+    with pytest.raises(CorpusError, match=r"same\.txt"):
+        load_documents([tmp_path / "one", tmp_path / "two"])
+
+
+def test_symlink_loops_are_not_followed(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    assert [i for i, _ in find_files([tmp_path])] == ["a.txt"]

@@ -1,0 +1,85 @@
+from pathlib import Path
+
+import pytest
+
+from rag.cleaning import clean
+from rag.metadata import extract_metadata, parse_date, shorten
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def meta(text: str):
+    return extract_metadata(text, clean(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Aug 27, 2025  |", "2025-08-27"),
+        ("26 August 2025", "2025-08-26"),
+        ("Sept 5, 2024", "2024-09-05"),
+        ("2025-01-31", "2025-01-31"),
+        ("20-08-2025", "2025-08-20"),
+        ("no date here", None),
+        ("Feb 31, 2025", None),
+    ],
+)
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+def test_header_fields():
+    text = (
+        "THE MORNING STAR\nMarch 3, 2024\nBy Ann Lee and Bo Chan\n"
+        "Storm floods the coastal towns overnight\n" + "Body sentence with many words in it. " * 8
+    )
+    m = meta(text)
+    assert m.outlet == "THE MORNING STAR"
+    assert m.date == "2024-03-03"
+    assert m.authors == ("Ann Lee", "Bo Chan")
+    assert m.title == "Storm floods the coastal towns overnight"
+
+
+def test_missing_fields_are_none_and_title_falls_back_to_first_line():
+    text = "Just a paragraph of prose that goes on and on, " * 5
+    m = meta(text)
+    assert (m.authors, m.outlet, m.date) == ((), None, None)
+    assert m.title == shorten(text)
+    assert len(m.title) <= 120
+
+
+EXPECTED = {
+    "000_5d0a4a9361022c38.txt": (
+        "Trump Relies on Personal Diplomacy With Putin. The Result Is a Strategic Muddle.",
+        ("David E. Sanger",),
+        "THE AMERICA ONE NEWS",
+        "2025-08-27",
+    ),
+    "002_997a19e539cccc32.txt": (
+        "Limits of Trump’s diplomacy clear as Moscow balks at Ukraine plan",
+        ("Cat Zakrzewski", "Catherine Belton", "Michael Birnbaum"),
+        "The Washington Post",
+        "2025",
+    ),
+    "003_8574100020051f75.txt": (
+        "Trump's New Stance on Ukraine Peace Talks: A Hands-Off Approach, For Now",
+        (),
+        None,
+        None,
+    ),
+    "004_637d394678a401de.txt": ("Why Trump Is Failing to 'Make a Deal' with Putin", (), None, "2025-08-26"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_metadata(name):
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    m = meta(text)
+    assert (m.title, m.authors, m.outlet, m.date) == EXPECTED[name]
+
+
+def test_seed_without_header_uses_its_first_line():
+    text = (SEEDS / "001_a9d0e8f336eaa357.txt").read_text(encoding="utf-8")
+    m = meta(text)
+    assert m.title.startswith("Three days ago, President Donald Trump")
+    assert (m.authors, m.outlet, m.date) == ((), None, None)

@@ -1,0 +1,262 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fakes import ARTICLES, FakeEmbedder
+
+from rag import (
+    Config,
+    CorpusError,
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    QueryError,
+    Retriever,
+)
+from rag.store import IndexStore
+
+MODES = ["hybrid", "dense", "bm25"]
+QUESTIONS = [
+    "ceasefire talks in Geneva",
+    "interest rates inflation",
+    "pumpkins at the harvest festival",
+    "who is the mediator",
+    "record attendance",
+]
+
+
+def build(corpus, tmp_path, fake, **kw):
+    return Retriever.build(corpus, tmp_path / "index", embedder=fake, **kw)
+
+
+def results(retriever, mode="hybrid", k=5):
+    return [[(h.chunk_id, round(h.score, 6)) for h in retriever.search(q, k=k, mode=mode)] for q in QUESTIONS]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_hits_are_sorted_bounded_and_exact(corpus, tmp_path, fake, mode):
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
+    for question in QUESTIONS:
+        for k in (1, 3, 50):
+            hits = retriever.search(question, k=k, mode=mode)
+            assert len(hits) <= k
+            assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+            assert len({h.chunk_id for h in hits}) == len(hits)
+            for hit in hits:
+                original = Path(hit.source).read_bytes().decode("utf-8")
+                assert original[hit.start : hit.end] == hit.text
+                assert hit.doc_id in ARTICLES
+                assert hit.title
+
+
+def test_the_right_article_comes_first(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake)
+    assert retriever.search("central bank interest rates")[0].doc_id == "gamma.txt"
+    assert retriever.search("pumpkins harvest festival")[0].doc_id == "beta.md"
+    hit = retriever.search("Geneva ceasefire negotiators")[0]
+    assert (hit.doc_id, hit.outlet, hit.date, hit.authors) == ("alpha.txt", None, "2025-08-27", ("Jane Q. Reporter",))
+
+
+def test_boilerplate_is_never_returned(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake)
+    for mode in MODES:
+        for hit in retriever.search("sign up newsletter inbox terms comments photograph", k=50, mode=mode):
+            assert "newsletter" not in hit.text and "Photograph" not in hit.text
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_save_load_round_trip_gives_identical_results(corpus, tmp_path, fake, mode):
+    retriever = build(corpus, tmp_path, fake)
+    loaded = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
+    assert results(loaded, mode) == results(retriever, mode)
+    assert loaded.documents == retriever.documents
+    assert loaded.chunks == retriever.chunks
+    assert loaded.config == retriever.config
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_doc_filter_restricts_results(corpus, tmp_path, fake, mode):
+    retriever = build(corpus, tmp_path, fake)
+    hits = retriever.search("ceasefire rates pumpkins", k=50, mode=mode, doc_ids=["gamma.txt"])
+    assert hits and {h.doc_id for h in hits} == {"gamma.txt"}
+
+
+def test_sync_adds_updates_and_removes_without_reembedding_unchanged(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake)
+    first = fake.embedded
+    assert retriever.last_sync.added and not retriever.last_sync.updated
+
+    same = build(corpus, tmp_path, fake)
+    assert fake.embedded == first
+    assert not same.last_sync.changed and len(same.last_sync.unchanged) == 3
+
+    (corpus / "delta.txt").write_text("Volcano erupts\n\nA volcano erupted on the island, forcing evacuations.\n")
+    (corpus / "gamma.txt").write_text(ARTICLES["gamma.txt"] + "\nA new closing paragraph about bonds.\n")
+    (corpus / "beta.md").unlink()
+    synced = build(corpus, tmp_path, fake)
+    report = synced.last_sync
+    assert (report.added, report.updated, report.removed) == (("delta.txt",), ("gamma.txt",), ("beta.md",))
+    # gamma's unchanged chunks reuse their vectors; only new text is embedded
+    assert report.chunks_embedded < len([c for c in synced.chunks.values() if c.doc_id in ("delta.txt", "gamma.txt")])
+    reloaded = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
+    assert sorted(reloaded.documents) == ["alpha.txt", "delta.txt", "gamma.txt"]
+    assert reloaded.search("volcano evacuations")[0].doc_id == "delta.txt"
+    for mode in MODES:
+        assert all(h.doc_id != "beta.md" for h in reloaded.search("pumpkins harvest", k=50, mode=mode))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_adding_then_removing_a_document_restores_results(corpus, tmp_path, fake, mode):
+    retriever = build(corpus, tmp_path, fake)
+    before = results(retriever, mode)
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Geneva ceasefire interest rates pumpkins\n\nGeneva talks on rates and pumpkins and records.\n")
+    retriever.add_paths([extra])
+    assert results(retriever, mode) != before
+    retriever.remove_documents(["extra.txt"])
+    assert results(retriever, mode) == before
+
+
+def test_k_larger_than_corpus_returns_everything(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake)
+    assert len(retriever.search("the", k=10_000, mode="dense")) == len(retriever.chunks)
+
+
+@pytest.mark.parametrize(
+    ("query", "k", "mode", "message"),
+    [
+        ("", 5, "hybrid", "empty"),
+        ("   \n\t", 5, "hybrid", "empty"),
+        ("x" * 100_000, 5, "hybrid", "100,000"),
+        ("fine", 0, "hybrid", "at least 1"),
+        ("fine", 5, "magic", "unknown mode"),
+    ],
+)
+def test_bad_queries_get_clear_errors(corpus, tmp_path, fake, query, k, mode, message):
+    retriever = build(corpus, tmp_path, fake)
+    with pytest.raises(QueryError, match=message):
+        retriever.search(query, k=k, mode=mode)
+
+
+def test_unknown_doc_filter_is_a_clear_error(corpus, tmp_path, fake):
+    with pytest.raises(QueryError, match="no such document"):
+        build(corpus, tmp_path, fake).search("rates", doc_ids=["nope.txt"])
+
+
+def test_query_without_known_words_still_answers_densely(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake)
+    assert retriever.search("zzzz qqqq", mode="bm25") == []
+    assert retriever.search("?!", mode="hybrid")  # dense side always has neighbours
+
+
+def test_empty_folder_is_a_clear_error_and_index_untouched(corpus, tmp_path, fake):
+    build(corpus, tmp_path, fake)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CorpusError, match=r"no \.txt or \.md files"):
+        build(empty, tmp_path, fake)
+    assert len(Retriever.load(tmp_path / "index", embedder=fake).documents) == 3
+
+
+def test_load_without_index_says_how_to_build_one(tmp_path, fake):
+    with pytest.raises(IndexNotFoundError, match="rag index"):
+        Retriever.load(tmp_path / "nothing", embedder=fake)
+
+
+def test_other_model_is_refused_with_the_fix(corpus, tmp_path, fake):
+    build(corpus, tmp_path, fake)
+    with pytest.raises(IndexMismatchError, match="rebuild"):
+        Retriever.load(tmp_path / "index", embedder=FakeEmbedder(name="other-model"))
+    with pytest.raises(IndexMismatchError, match="fake-embedder"):
+        Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder(name="other-model"))
+    rebuilt = Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder(name="other-model"), rebuild=True)
+    assert rebuilt.config.model == "other-model"
+
+
+def test_same_name_but_other_dimension_is_refused(corpus, tmp_path, fake):
+    build(corpus, tmp_path, fake)
+    retriever = Retriever.load(tmp_path / "index", embedder=FakeEmbedder(dim=32))
+    with pytest.raises(IndexMismatchError, match="64-dimensional"):
+        retriever.search("rates", mode="dense")
+
+
+def test_other_format_version_is_refused(corpus, tmp_path, fake):
+    build(corpus, tmp_path, fake)
+    folder = IndexStore(tmp_path / "index").current()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 999
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="--rebuild"):
+        Retriever.load(tmp_path / "index", embedder=fake)
+
+
+@pytest.mark.parametrize(
+    "victim", ["dense.faiss", "chunks.jsonl", "bm25_tokens.jsonl", "manifest.json", "dense_ids.json", "documents.jsonl"]
+)
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_damaged_index_files_give_a_clear_error(corpus, tmp_path, fake, victim, damage):
+    build(corpus, tmp_path, fake)
+    path = IndexStore(tmp_path / "index").current() / victim
+    if damage == "delete":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises((IndexCorruptError, IndexMismatchError), match="rebuild"):
+        Retriever.load(tmp_path / "index", embedder=fake)
+
+
+def test_a_failed_save_leaves_the_previous_index_intact(corpus, tmp_path, fake, monkeypatch):
+    retriever = build(corpus, tmp_path, fake)
+    before = results(retriever)
+    (corpus / "delta.txt").write_text("Volcano erupts\n\nA volcano erupted on the island.\n")
+
+    def disk_full(self, directory):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("rag.lexical.BM25Index.save", disk_full)
+    with pytest.raises(OSError):
+        build(corpus, tmp_path, fake)
+    monkeypatch.undo()
+    loaded = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
+    assert "delta.txt" not in loaded.documents
+    assert results(loaded) == before
+    assert [p.name for p in (tmp_path / "index").iterdir() if ".tmp" in p.name] == []
+    assert "delta.txt" in build(corpus, tmp_path, fake).documents  # the next run completes the work
+
+
+def test_a_second_writer_is_turned_away(corpus, tmp_path, fake):
+    import multiprocessing
+
+    build(corpus, tmp_path, fake)
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_lock, args=(str(tmp_path / "index"), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(IndexBusyError, match="another process"):
+            build(corpus, tmp_path, fake)
+    finally:
+        release.set()
+        holder.join(30)
+
+
+def _hold_lock(root, ready, release):
+    with IndexStore(root).lock():
+        ready.set()
+        release.wait(30)
+
+
+def test_old_generations_are_cleaned_up(corpus, tmp_path, fake):
+    build(corpus, tmp_path, fake)
+    (corpus / "delta.txt").write_text("Volcano erupts\n\nA volcano erupted on the island.\n")
+    build(corpus, tmp_path, fake)
+    names = sorted(p.name for p in (tmp_path / "index").iterdir())
+    assert names == [".lock", "CURRENT", "gen-000002"]
+
+
+def test_copied_index_folder_still_loads(corpus, tmp_path, fake):
+    build(corpus, tmp_path, fake)
+    shutil.copytree(tmp_path / "index", tmp_path / "copy")
+    assert len(Retriever.load(tmp_path / "copy", embedder=fake).chunks) > 0
