@@ -69,7 +69,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _summary(report: SyncReport) -> str:
     return (
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
-        f"{len(report.unchanged)} unchanged; {report.chunks_embedded} chunks embedded"
+        f"{len(report.unchanged)} unchanged; {report.texts_embedded} texts (chunks and sentences) embedded"
     )
 
 

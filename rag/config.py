@@ -11,7 +11,7 @@ from typing import Any
 from .errors import RagError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODES = ("hybrid", "dense", "bm25")
 INDEX_DIR_ENV = "RAG_INDEX_DIR"
 

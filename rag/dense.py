@@ -46,7 +46,7 @@ class DenseIndex:
         """Vector width, known once the first vectors were added (or from the saved index)."""
         return self._dim
 
-    def _check_dim(self, vectors: np.ndarray) -> None:
+    def check_dim(self, vectors: np.ndarray) -> None:
         if self._dim is not None and vectors.shape[1] != self._dim:
             raise IndexMismatchError(
                 f"the index holds {self._dim}-dimensional vectors but the model {self.embedder.name} "
@@ -67,7 +67,7 @@ class DenseIndex:
         if vectors is None:
             vectors = self.embedder.embed([c.text for c in chunks])
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self._check_dim(vectors)
+        self.check_dim(vectors)
         ids = np.arange(self._next_id, self._next_id + len(chunks), dtype=np.int64)
         self._ensure_index(vectors.shape[1]).add_with_ids(vectors, ids)
         for fid, chunk in zip(ids.tolist(), chunks, strict=True):
@@ -94,7 +94,7 @@ class DenseIndex:
         if not self._chunk_ids or k < 1:
             return []
         vector = self.embedder.embed([query])
-        self._check_dim(vector)
+        self.check_dim(vector)
         return self.search_vector(vector[0], k, doc_ids)
 
     def search_vector(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[Scored]:

@@ -8,6 +8,8 @@ nothing and rebuilds the (cheap) statistics from the stored tokens.
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +50,7 @@ class BM25Index:
         self._doc_ids: list[str] = []
         self._tokens: list[list[str]] = []
         self._bm25: Any = None
+        self._idf: dict[str, float] | None = None
 
     def __len__(self) -> int:
         return len(self._chunk_ids)
@@ -56,6 +59,7 @@ class BM25Index:
         import bm25s
 
         self._bm25 = None
+        self._idf = None
         if self._tokens:
             self._bm25 = bm25s.BM25()
             self._bm25.index(self._tokens, show_progress=False)
@@ -77,6 +81,18 @@ class BM25Index:
         self._doc_ids = [self._doc_ids[i] for i in keep]
         self._tokens = [self._tokens[i] for i in keep]
         self._rebuild()
+
+    def knows(self, term: str) -> bool:
+        """Whether a stemmed term occurs anywhere in the indexed text."""
+        return self._bm25 is not None and term in self._bm25.vocab_dict
+
+    def idf(self, term: str) -> float:
+        """Inverse chunk frequency of a stemmed term, log((N + 1) / (df + 0.5)); rare terms weigh more."""
+        if self._idf is None:
+            df = Counter(t for tokens in self._tokens for t in set(tokens))
+            n = len(self._tokens)
+            self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        return self._idf.get(term, math.log(len(self._tokens) + 2))
 
     def search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[Scored]:
         """The `k` best-scoring chunks with a score above zero, best first."""

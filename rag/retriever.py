@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
 from .fusion import convex
 from .lexical import BM25Index
+from .sentences import SentenceVectors
 from .store import IndexStore
 from .types import Chunk, Document, Hit
 
@@ -36,6 +38,7 @@ DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
 MAX_QUERY_CHARS = 4_000
 EMBED_BATCH = 64
+QUERY_CACHE = 256
 
 PathsArg = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
@@ -49,7 +52,7 @@ class SyncReport:
     removed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     skipped: tuple[Skipped, ...] = ()
-    chunks_embedded: int = 0
+    texts_embedded: int = 0  # chunk and sentence texts sent to the model
 
     @property
     def changed(self) -> bool:
@@ -91,11 +94,14 @@ class Retriever:
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
         self.dense = DenseIndex(self.embedder)
         self.lexical = BM25Index()
+        self.sentence_vectors = SentenceVectors()
         self.documents: dict[str, Document] = {}
         self.chunks: dict[str, Chunk] = {}
         self.sources: tuple[str, ...] = ()
         self.last_sync = SyncReport()
         self._write_lock = threading.RLock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_lock = threading.Lock()
 
     # -- building -----------------------------------------------------------------------------
 
@@ -189,7 +195,13 @@ class Retriever:
         if not doc_ids:
             return {}
         wanted = {c.chunk_id: content_hash(c.text) for c in self.chunks.values() if c.doc_id in doc_ids}
-        return {wanted[cid]: v for cid, v in self.dense.vectors(list(wanted)).items()}
+        reuse = {wanted[cid]: v for cid, v in self.dense.vectors(list(wanted)).items()}
+        for doc_id in doc_ids:
+            text = self.documents[doc_id].text
+            keys = sorted({(doc_id, s, e) for c in self.chunks.values() if c.doc_id == doc_id for s, e in c.sentences})
+            for key, vector in zip(keys, self.sentence_vectors.get(keys), strict=True):
+                reuse[content_hash(text[key[1] : key[2]])] = vector
+        return reuse
 
     def _remove(self, doc_ids: list[str]) -> None:
         if not doc_ids:
@@ -197,37 +209,47 @@ class Retriever:
         drop = set(doc_ids)
         self.dense.remove(doc_ids)
         self.lexical.remove(doc_ids)
+        self.sentence_vectors.remove(doc_ids)
         self.chunks = {cid: c for cid, c in self.chunks.items() if c.doc_id not in drop}
         for doc_id in doc_ids:
             del self.documents[doc_id]
 
     def _add(self, docs: list[Document], reuse: dict[str, np.ndarray], progress: bool) -> int:
+        """Chunk and embed `docs` (chunks and their sentences), reusing vectors of known text."""
         chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
         if not chunks:
             return 0
-        hashes = [content_hash(c.text) for c in chunks]
-        todo = [i for i, h in enumerate(hashes) if h not in reuse]
+        text_of = {d.doc_id: d.text for d in docs}
+        sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
+        texts = [c.text for c in chunks] + [text_of[d][s:e] for d, s, e in sentence_keys]
+        vectors = self._embed_new(texts, reuse, progress)
+        self.dense.add(chunks, vectors[: len(chunks)])
+        self.lexical.add(chunks)
+        self.sentence_vectors.add(sentence_keys, vectors[len(chunks) :])
+        for doc in docs:
+            self.documents[doc.doc_id] = doc
+        self.chunks.update((c.chunk_id, c) for c in chunks)
+        return len({content_hash(t) for t in texts} - reuse.keys())
+
+    def _embed_new(self, texts: list[str], known: dict[str, np.ndarray], progress: bool) -> np.ndarray:
+        """One vector per text; each distinct text not in `known` (by content hash) is embedded once."""
+        hashes = [content_hash(t) for t in texts]
+        todo = list(dict.fromkeys(h for h in hashes if h not in known))
+        text_of = dict(zip(hashes, texts, strict=True))
         bar = None
         if progress and todo:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(todo), unit="chunk", desc="embedding", leave=False)
-        fresh: dict[int, np.ndarray] = {}
+            bar = tqdm(total=len(todo), unit="text", desc="embedding", leave=False)
+        vectors = dict(known)
         for start in range(0, len(todo), EMBED_BATCH):
             batch = todo[start : start + EMBED_BATCH]
-            for i, vector in zip(batch, self.embedder.embed([chunks[i].text for i in batch]), strict=True):
-                fresh[i] = vector
+            vectors.update(zip(batch, self.embedder.embed([text_of[h] for h in batch]), strict=True))
             if bar is not None:
                 bar.update(len(batch))
         if bar is not None:
             bar.close()
-        vectors = np.stack([fresh[i] if i in fresh else reuse[h] for i, h in enumerate(hashes)])
-        self.dense.add(chunks, vectors)
-        self.lexical.add(chunks)
-        for doc in docs:
-            self.documents[doc.doc_id] = doc
-        self.chunks.update((c.chunk_id, c) for c in chunks)
-        return len(todo)
+        return np.stack([vectors[h] for h in hashes])
 
     # -- searching ----------------------------------------------------------------------------
 
@@ -249,16 +271,44 @@ class Retriever:
                 raise QueryError(f"no such document in the index: {', '.join(unknown)} (see `rag docs`)")
         k = min(k, len(self.chunks))
         if mode == "dense":
-            ranked = [(s.chunk_id, s.score) for s in self.dense.search(query, k, doc_ids)]
+            ranked = [(s.chunk_id, s.score) for s in self.dense.search_vector(self.query_vector(query), k, doc_ids)]
         elif mode == "bm25":
             ranked = [(s.chunk_id, s.score) for s in self.lexical.search(query, k, doc_ids)]
         else:
             depth = max(k, self.config.candidates)
-            dense = [(s.chunk_id, s.score) for s in self.dense.search(query, depth, doc_ids)]
+            vector = self.query_vector(query)
+            dense = [(s.chunk_id, s.score) for s in self.dense.search_vector(vector, depth, doc_ids)]
             lexical = [(s.chunk_id, s.score) for s in self.lexical.search(query, depth, doc_ids)]
             weight = self.config.dense_weight
             ranked = convex([dense, lexical], [weight, 1.0 - weight])[:k]
         return [self._hit(cid, score) for cid, score in ranked]
+
+    def doc_sentences(self, doc_id: str) -> list[tuple[int, int]]:
+        """Every sentence span of a document, in reading order."""
+        spans: set[tuple[int, int]] = set()
+        n = 0
+        while (chunk := self.chunks.get(f"{doc_id}#{n}")) is not None:
+            spans.update(chunk.sentences)
+            n += 1
+        return sorted(spans)
+
+    def clear_query_cache(self) -> None:
+        with self._query_lock:
+            self._query_cache.clear()
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The embedding of `query`, cached: the assistant and the search share one encoding."""
+        with self._query_lock:
+            if query in self._query_cache:
+                self._query_cache.move_to_end(query)
+                return self._query_cache[query]
+        vector = self.embedder.embed([query])[0]
+        self.dense.check_dim(vector[None, :])
+        with self._query_lock:
+            self._query_cache[query] = vector
+            while len(self._query_cache) > QUERY_CACHE:
+                self._query_cache.popitem(last=False)
+        return vector
 
     def _hit(self, chunk_id: str, score: float) -> Hit:
         chunk = self.chunks[chunk_id]
@@ -294,6 +344,7 @@ class Retriever:
                 out.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
         self.dense.save(folder)
         self.lexical.save(folder)
+        self.sentence_vectors.save(folder)
         manifest = {
             "format_version": FORMAT_VERSION,
             "model": self.config.model,
@@ -351,6 +402,7 @@ class Retriever:
             ) from exc
         retriever.dense = DenseIndex.load(folder, retriever.embedder, dim=manifest["dim"])
         retriever.lexical = BM25Index.load(folder)
+        retriever.sentence_vectors = SentenceVectors.load(folder)
         if not (len(retriever.dense) == len(retriever.lexical) == len(retriever.chunks) == manifest["chunks"]):
             raise IndexCorruptError(
                 f"the parts of the index at {store.root} disagree on the number of chunks; "

@@ -27,7 +27,7 @@ def test_index_search_docs_on_seeds(capsys, tmp_path, seeds_copy):
 
     code, out, _ = run(capsys, "index", "--index-dir", index, "--json")  # re-sync the recorded folder
     report = json.loads(out)
-    assert code == 0 and report["documents"] == 5 and report["chunks_embedded"] == 0
+    assert code == 0 and report["documents"] == 5 and report["texts_embedded"] == 0
     assert len(report["unchanged"]) == 5
 
     code, out, _ = run(capsys, "search", "What did Zelenskyy say Putin understands?", "--index-dir", index, "--json")

@@ -98,8 +98,11 @@ def test_sync_adds_updates_and_removes_without_reembedding_unchanged(corpus, tmp
     synced = build(corpus, tmp_path, fake)
     report = synced.last_sync
     assert (report.added, report.updated, report.removed) == (("delta.txt",), ("gamma.txt",), ("beta.md",))
-    # gamma's unchanged chunks reuse their vectors; only new text is embedded
-    assert report.chunks_embedded < len([c for c in synced.chunks.values() if c.doc_id in ("delta.txt", "gamma.txt")])
+    # gamma's unchanged chunks and sentences reuse their vectors; only new text is embedded
+    new_texts = {c.text for c in synced.chunks.values() if c.doc_id in ("delta.txt", "gamma.txt")}
+    new_texts |= {synced.documents[c.doc_id].text[s:e] for c in synced.chunks.values() if c.doc_id in ("delta.txt", "gamma.txt") for s, e in c.sentences}
+    assert 0 < report.texts_embedded < len(new_texts)
+    assert fake.embedded == first + report.texts_embedded
     reloaded = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
     assert sorted(reloaded.documents) == ["alpha.txt", "delta.txt", "gamma.txt"]
     assert reloaded.search("volcano evacuations")[0].doc_id == "delta.txt"
@@ -193,7 +196,17 @@ def test_other_format_version_is_refused(corpus, tmp_path, fake):
 
 
 @pytest.mark.parametrize(
-    "victim", ["dense.faiss", "chunks.jsonl", "bm25_tokens.jsonl", "manifest.json", "dense_ids.json", "documents.jsonl"]
+    "victim",
+    [
+        "dense.faiss",
+        "chunks.jsonl",
+        "bm25_tokens.jsonl",
+        "manifest.json",
+        "dense_ids.json",
+        "documents.jsonl",
+        "sentences.npy",
+        "sentences.jsonl",
+    ],
 )
 @pytest.mark.parametrize("damage", ["truncate", "delete"])
 def test_damaged_index_files_give_a_clear_error(corpus, tmp_path, fake, victim, damage):

@@ -1,0 +1,178 @@
+"""What a question asks for, and whether a sentence contains that kind of thing.
+
+Rules, not a model: the wh-word and a few phrasings give the expected answer type (a number for
+"how many", a date for "when", a person for "who ...", a place for "where"); regular expressions
+find numbers, dates, durations, names and places in a sentence. Cheap enough to run on every
+candidate sentence of every question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexical import tokenize
+
+NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half"
+)
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+
+# "one" and "half" are left out of numbers: "one conversation" does not say how many.
+NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS.replace('one|', '').replace('|half', '')})\b", re.IGNORECASE)
+DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|\b(?:1[89]|20)\d\d\b|\b{WEEKDAY}\b|\b(?:yesterday|last (?:week|month|year))\b")
+DURATION = re.compile(
+    rf"\b(?:\d+|a|an|{NUMBER_WORDS})[\s-]+(?:{UNIT})\b|\b(?:end of the year|overnight|within|until)\b", re.IGNORECASE
+)
+AMOUNT = re.compile(
+    r"[$€£]\s?\d|\d[\d,.]*\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b", re.IGNORECASE
+)
+NAME = re.compile(
+    r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|President|Secretary|Minister|Chancellor)\.?\s+[A-Z][\w’'-]+"
+    r"|[A-Z][a-z][\w’'-]*(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)"
+)
+PLACE = re.compile(r"\b(?:in|at|from|to|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+")
+# A capitalised run, allowing "of"/"the" inside ("Council on Foreign Relations").
+ENTITY = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:(?:of|on|for|the|de|al)\s+)?[A-Z][\w’'.-]*)*")
+SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|wrote|writes|write|stated|added|continued|declared|argued|insisted|warned|noted"
+    r"|concluded|asserted|claimed|explained|suggested|described|called|dismissed|maintained|posted|remarked"
+    r"|replied|responded|proposed|stressed|affirmed|recalled|admitted)\b"
+)
+# Words that start questions or sentences: capitalised, but not names.
+NOT_ENTITIES = {
+    "What", "Who", "Whom", "Whose", "When", "Where", "Which", "Why", "How", "Did", "Does", "Do", "Is", "Are", "Was",
+    "Were", "Has", "Have", "Had", "Can", "Could", "Will", "Would", "Should", "And", "But", "So", "Also", "In", "On",
+    "At", "For", "According", "Under", "Over", "After", "Before", "During", "To", "The", "A", "An", "Tell", "Please",
+    "If", "Of", "By", "With", "From", "About", "Then", "Now", "I", "He", "She", "They", "It", "His", "Her", "Their",
+}
+
+EXPECTS = (
+    ("amount", True, re.compile(r"^how much\b|\b(?:what|which) (?:percentage|amount|sum|price|population)\b"
+                                r"|\bpopulation of\b|\bnet worth\b|\bcost\b", re.IGNORECASE)),
+    ("number", True, re.compile(r"^how many\b|\bhow old\b|\b(?:what|which) (?:number|figure|age)\b", re.IGNORECASE)),
+    ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:year|date|day|month)\b", re.IGNORECASE)),
+    ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon)\b", re.IGNORECASE)),
+    ("place", False, re.compile(r"^where\b|\b(?:which|what) (?:city|country|region|area|place|state|town|venue)\b",
+                                re.IGNORECASE)),
+    ("person", False, re.compile(r"^(?:who|whom)\b|\b(?:which|what) (?:former )?(?:official|person|man|woman|leader"
+                                 r"|president|adviser|advisor|minister|envoy|diplomat|analyst|expert|senator|author)\b",
+                                 re.IGNORECASE)),
+)
+# "Which treaty ...", "What kind of business dealings ...": the noun the answer is an instance of.
+FOCUS = re.compile(
+    r"\b(?i:which|what)\s+(?:(?i:kind|type|sort|line)\s+of\s+)?(?P<focus>(?:(?!(?:is|was|are|were|did|does|do|has|had"
+    r"|have|can|could|will|would|should)\b)[\w-]+\s*){1,2})",
+)
+COUNTED = re.compile(r"^(?i:how many)\s+(?P<noun>[\w-]+)")
+DEFINITION = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?P<subject>[A-Z][^?]*?)\s*\??$")
+SPEAKER = re.compile(
+    r"^(?i:what)\s+(?i:did|does|has|had)\s+(?P<speaker>[A-Z][^?]*?)\s+(?i:say|said|tell|write|claim|argue)\b"
+)
+# Stems of question and function words that carry no content (bm25s's stop list is short).
+NOISE_TERMS = {
+    "what", "who", "whom", "whose", "which", "when", "where", "whi", "how", "mani", "much", "about", "he", "she",
+    "his", "her", "him", "has", "had", "have", "it", "its", "they", "their", "them", "did", "doe", "do", "is",
+    "are", "was", "were", "would", "could", "should", "might", "say", "said", "tell", "told", "accord", "think",
+    "describ", "call", "from", "over", "under", "dure", "after", "befor", "kind",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question and what it asks for."""
+
+    text: str
+    expects: str | None = None  # "number", "date", "duration", "place", "person" or None
+    strict: bool = False  # True when a sentence without that kind of thing cannot answer it
+    entities: tuple[str, ...] = ()
+    subject: str | None = None  # X in "Who is X?"
+    speaker: str | None = None  # X in "What did X say ...?"
+    terms: tuple[str, ...] = ()  # stemmed content words
+    focus: tuple[str, ...] = ()  # stems of the noun after "which"/"what" ("treaty" in "Which treaty ...?")
+    counted: str | None = None  # stem of the noun after "how many"
+
+
+def entities(text: str) -> tuple[str, ...]:
+    """Capitalised names in `text`, without question words or possessives.
+
+    >>> entities("What did Ivo Daalder say about NATO's Article 5?")
+    ('Ivo Daalder', 'NATO', 'Article')
+    """
+    found = []
+    for match in ENTITY.finditer(text):
+        words = match.group(0).split()
+        while words and words[0] in NOT_ENTITIES:
+            words = words[1:]
+        name = re.sub(r"(?:’s|'s|[.,’'])+$", "", " ".join(words))
+        if name and name not in NOT_ENTITIES and not name.isdigit():
+            found.append(name)
+    return tuple(dict.fromkeys(found))
+
+
+def analyse(text: str) -> Question:
+    """The expected answer type, names, subject and content terms of a question."""
+    text = " ".join(text.split())
+    expects, strict = None, False
+    for kind, is_strict, pattern in EXPECTS:
+        if pattern.search(text):
+            expects, strict = kind, is_strict
+            break
+    definition = DEFINITION.match(text)
+    speaker = SPEAKER.match(text)
+    if definition and expects == "person":
+        expects = None  # "Who is X?" asks for a description of X, not for a name
+    terms = tuple(t for t in dict.fromkeys(tokenize([text])[0]) if t not in NOISE_TERMS)
+    focus = FOCUS.search(text)
+    counted = COUNTED.match(text)
+    return Question(
+        text=text,
+        expects=expects,
+        strict=strict,
+        entities=entities(text),
+        subject=definition.group("subject") if definition else None,
+        speaker=speaker.group("speaker") if speaker else None,
+        terms=terms,
+        focus=tuple(t for t in tokenize([focus.group("focus")])[0] if t not in NOISE_TERMS) if focus else (),
+        counted=(tokenize([counted.group("noun")])[0] or [None])[0] if counted else None,
+    )
+
+
+def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
+    """Whether `sentence` holds a `kind` of thing that the question itself does not already name.
+
+    >>> contains_kind("number", "574 drones hit Ukraine", "How many drones hit Ukraine?")
+    True
+    >>> contains_kind("number", "574 drones hit Ukraine", "Were the 574 drones deadly?")
+    False
+    """
+    pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[kind]
+    asked = {m.group(0).lower() for m in pattern.finditer(question)}
+    return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
+
+
+def counts(sentence: str, noun_stem: str) -> bool:
+    """Whether `sentence` puts a number right before the counted noun ("574 drones").
+
+    >>> counts("with 574 drones hitting targets", "drone"), counts("two regions of Ukraine", "drone")
+    (True, False)
+    """
+    for match in NUMBER.finditer(sentence):
+        following = tokenize([sentence[match.end() : match.end() + 40]])[0][:3]
+        if noun_stem in following:
+            return True
+    return False
+
+
+def attributes_speech(sentence: str, speaker: str) -> bool:
+    """Whether `sentence` reports something said by `speaker`: their last name and a speech verb.
+
+    >>> attributes_speech("“Not ready,” Sergey V. Lavrov said.", "Lavrov")
+    True
+    >>> attributes_speech('his deal with Xi Jinping "the best cake"', "Xi Jinping")
+    False
+    """
+    return speaker.split()[-1].lower() in sentence.lower() and bool(SPEECH.search(sentence))
