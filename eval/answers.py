@@ -97,8 +97,10 @@ def main() -> None:
             history = history_for(q, assistant)
             retriever.clear_query_cache()
             timings.append(assistant.ask(q["question"], history).seconds * 1000)
-        print(f"warm ask      p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms "
-              f"over {len(timings)} questions")
+        print(
+            f"warm ask      p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 95):.1f} ms "
+            f"over {len(timings)} questions"
+        )
         if args.calibrate:
             calibrate(retriever, questions)
 
@@ -112,7 +114,9 @@ def calibrate(retriever: Retriever, questions: list[dict]) -> None:
         missed = sum(a.abstained for _, a in answerable)
         answered = sum(not a.abstained for a in unanswerable)
         accuracy = sum(correct(a, q) for q, a in answerable) / len(answerable)
-        print(f"{threshold:9.2f}  {missed:>3}/{len(answerable):<26} {answered:>3}/{len(unanswerable):<19} {accuracy:.3f}")
+        print(
+            f"{threshold:9.2f}  {missed:>3}/{len(answerable):<26} {answered:>3}/{len(unanswerable):<19} {accuracy:.3f}"
+        )
 
 
 if __name__ == "__main__":

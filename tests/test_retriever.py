@@ -100,7 +100,12 @@ def test_sync_adds_updates_and_removes_without_reembedding_unchanged(corpus, tmp
     assert (report.added, report.updated, report.removed) == (("delta.txt",), ("gamma.txt",), ("beta.md",))
     # gamma's unchanged chunks and sentences reuse their vectors; only new text is embedded
     new_texts = {c.text for c in synced.chunks.values() if c.doc_id in ("delta.txt", "gamma.txt")}
-    new_texts |= {synced.documents[c.doc_id].text[s:e] for c in synced.chunks.values() if c.doc_id in ("delta.txt", "gamma.txt") for s, e in c.sentences}
+    new_texts |= {
+        synced.documents[c.doc_id].text[s:e]
+        for c in synced.chunks.values()
+        if c.doc_id in ("delta.txt", "gamma.txt")
+        for s, e in c.sentences
+    }
     assert 0 < report.texts_embedded < len(new_texts)
     assert fake.embedded == first + report.texts_embedded
     reloaded = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
