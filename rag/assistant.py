@@ -103,6 +103,18 @@ class Assistant:
         if not re.search(r"\w", question):
             raise QueryError("the question has no words in it: type a question")
         query = resolve(question, history)
+        with self.retriever.lock.read():  # one consistent view of the index for the whole answer
+            return self._answer(question, query, started, k, mode, doc_ids)
+
+    def _answer(
+        self,
+        question: str,
+        query: str,
+        started: float,
+        k: int | None,
+        mode: str | None,
+        doc_ids: Sequence[str] | None,
+    ) -> Answer:
         hits = self.retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids)
         asked = analyse(question)
         context = analyse(query)

@@ -39,8 +39,9 @@ def user_questions(history: Any) -> list[str]:
             role, content = message.get("role"), message.get("content")
             if role not in ("user", "assistant", "system", "tool"):
                 raise QueryError(f"history message {i} has role {role!r}; use 'user' or 'assistant'")
-            if role == "user" and isinstance(content, str) and content.strip():
-                questions.append(content.strip())
+            text = _text_of(content)
+            if role == "user" and text:
+                questions.append(text)
         elif isinstance(message, (list, tuple)) and len(message) == 2:
             if isinstance(message[0], str) and message[0].strip():
                 questions.append(message[0].strip())
@@ -50,6 +51,16 @@ def user_questions(history: Any) -> list[str]:
                 f"got {type(message).__name__}"
             )
     return questions
+
+
+def _text_of(content: Any) -> str:
+    """Text of a message's content: a string, or Gradio's list of `{"type": "text", "text": ...}`."""
+    if isinstance(content, str):
+        return content.strip()
+    if isinstance(content, list):
+        parts = [c.get("text", "") if isinstance(c, dict) and c.get("type") == "text" else "" for c in content]
+        return " ".join(p for p in parts if isinstance(p, str) and p.strip()).strip()
+    return ""
 
 
 def refers_back(question: str) -> bool:

@@ -27,6 +27,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
 from .fusion import convex
 from .lexical import BM25Index
+from .locks import ReadWriteLock
 from .sentences import SentenceVectors
 from .store import IndexStore
 from .types import Chunk, Document, Hit
@@ -99,7 +100,10 @@ class Retriever:
         self.chunks: dict[str, Chunk] = {}
         self.sources: tuple[str, ...] = ()
         self.last_sync = SyncReport()
-        self._write_lock = threading.RLock()
+        # Searches share the index; a change waits for them and holds them off while it applies.
+        self.lock = ReadWriteLock()
+        self._change_lock = threading.Lock()  # one change at a time
+        self._save_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._query_lock = threading.Lock()
 
@@ -174,21 +178,32 @@ class Retriever:
     def _apply(
         self, incoming: dict[str, Document], removed: list[str], skipped: list[Skipped], progress: bool
     ) -> SyncReport:
-        with self._write_lock:
-            added, updated, unchanged = [], [], []
-            for doc_id, doc in incoming.items():
-                old = self.documents.get(doc_id)
-                if old is None:
-                    added.append(doc_id)
-                elif old.content_hash != doc.content_hash:
-                    updated.append(doc_id)
-                else:
-                    unchanged.append(doc_id)
-                    self.documents[doc_id] = dataclasses.replace(old, source=doc.source)
-            # Vectors of text that survives an edit are reused, keyed by the text's hash.
-            reuse = self._vectors_by_text(updated)
-            self._remove(removed + updated)
-            embedded = self._add([incoming[i] for i in added + updated], reuse, progress)
+        """Apply one change. The slow part (chunking, embedding) runs while searches go on; only
+        swapping the new chunks in holds searches off."""
+        with self._change_lock:
+            with self.lock.read():
+                added, updated, unchanged = [], [], []
+                for doc_id, doc in incoming.items():
+                    old = self.documents.get(doc_id)
+                    if old is None:
+                        added.append(doc_id)
+                    elif old.content_hash != doc.content_hash:
+                        updated.append(doc_id)
+                    else:
+                        unchanged.append(doc_id)
+                # Vectors of text that survives an edit are reused, keyed by the text's hash.
+                reuse = self._vectors_by_text(updated)
+            docs = [incoming[i] for i in added + updated]
+            chunks, sentence_keys, vectors, embedded = self._prepare(docs, reuse, progress)
+            with self.lock.write():
+                for doc_id in unchanged:
+                    self.documents[doc_id] = dataclasses.replace(self.documents[doc_id], source=incoming[doc_id].source)
+                self._remove(removed + updated)
+                self.dense.add(chunks, vectors[: len(chunks)])
+                self.lexical.add(chunks)
+                self.sentence_vectors.add(sentence_keys, vectors[len(chunks) :])
+                self.documents.update((d.doc_id, d) for d in docs)
+                self.chunks.update((c.chunk_id, c) for c in chunks)
             return SyncReport(tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped), embedded)
 
     def _vectors_by_text(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
@@ -214,22 +229,19 @@ class Retriever:
         for doc_id in doc_ids:
             del self.documents[doc_id]
 
-    def _add(self, docs: list[Document], reuse: dict[str, np.ndarray], progress: bool) -> int:
-        """Chunk and embed `docs` (chunks and their sentences), reusing vectors of known text."""
+    def _prepare(
+        self, docs: list[Document], reuse: dict[str, np.ndarray], progress: bool
+    ) -> tuple[list[Chunk], list[tuple[str, int, int]], np.ndarray, int]:
+        """Chunks of `docs`, their sentence keys, and vectors for both (chunks first), plus how
+        many texts had to be embedded; vectors of known text are reused."""
         chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
-        if not chunks:
-            return 0
         text_of = {d.doc_id: d.text for d in docs}
         sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
         texts = [c.text for c in chunks] + [text_of[d][s:e] for d, s, e in sentence_keys]
+        if not texts:
+            return [], [], np.zeros((0, 0), dtype=np.float32), 0
         vectors = self._embed_new(texts, reuse, progress)
-        self.dense.add(chunks, vectors[: len(chunks)])
-        self.lexical.add(chunks)
-        self.sentence_vectors.add(sentence_keys, vectors[len(chunks) :])
-        for doc in docs:
-            self.documents[doc.doc_id] = doc
-        self.chunks.update((c.chunk_id, c) for c in chunks)
-        return len({content_hash(t) for t in texts} - reuse.keys())
+        return chunks, sentence_keys, vectors, len({content_hash(t) for t in texts} - reuse.keys())
 
     def _embed_new(self, texts: list[str], known: dict[str, np.ndarray], progress: bool) -> np.ndarray:
         """One vector per text; each distinct text not in `known` (by content hash) is embedded once."""
@@ -269,19 +281,20 @@ class Retriever:
             unknown = [d for d in doc_ids if d not in self.documents]
             if unknown:
                 raise QueryError(f"no such document in the index: {', '.join(unknown)} (see `rag docs`)")
-        k = min(k, len(self.chunks))
-        if mode == "dense":
-            ranked = [(s.chunk_id, s.score) for s in self.dense.search_vector(self.query_vector(query), k, doc_ids)]
-        elif mode == "bm25":
-            ranked = [(s.chunk_id, s.score) for s in self.lexical.search(query, k, doc_ids)]
-        else:
-            depth = max(k, self.config.candidates)
-            vector = self.query_vector(query)
-            dense = [(s.chunk_id, s.score) for s in self.dense.search_vector(vector, depth, doc_ids)]
-            lexical = [(s.chunk_id, s.score) for s in self.lexical.search(query, depth, doc_ids)]
-            weight = self.config.dense_weight
-            ranked = convex([dense, lexical], [weight, 1.0 - weight])[:k]
-        return [self._hit(cid, score) for cid, score in ranked]
+        with self.lock.read():
+            k = min(k, len(self.chunks))
+            if mode == "dense":
+                ranked = [(s.chunk_id, s.score) for s in self.dense.search_vector(self.query_vector(query), k, doc_ids)]
+            elif mode == "bm25":
+                ranked = [(s.chunk_id, s.score) for s in self.lexical.search(query, k, doc_ids)]
+            else:
+                depth = max(k, self.config.candidates)
+                vector = self.query_vector(query)
+                dense = [(s.chunk_id, s.score) for s in self.dense.search_vector(vector, depth, doc_ids)]
+                lexical = [(s.chunk_id, s.score) for s in self.lexical.search(query, depth, doc_ids)]
+                weight = self.config.dense_weight
+                ranked = convex([dense, lexical], [weight, 1.0 - weight])[:k]
+            return [self._hit(cid, score) for cid, score in ranked]
 
     def doc_sentences(self, doc_id: str) -> list[tuple[int, int]]:
         """Every sentence span of a document, in reading order."""
@@ -332,7 +345,7 @@ class Retriever:
 
     def save(self) -> Path:
         """Write the whole index as a new generation, atomically; returns its folder."""
-        with self._write_lock:
+        with self._save_lock, self.lock.read():
             return IndexStore(self.index_dir).write(self._write)
 
     def _write(self, folder: Path) -> None:

@@ -135,3 +135,42 @@ def test_a_chain_of_follow_ups_keeps_the_first_subject():
 def test_doc_filter_applies_to_answers(assistant):
     answer = assistant.ask("What did the mayor say?", doc_ids=["gamma.txt"])
     assert all(c.doc_id == "gamma.txt" for c in answer.citations)
+
+
+def test_gradio_message_content_lists_are_read():
+    messages = [{"role": "user", "content": [{"type": "text", "text": "Who is Ms. Jones?"}], "metadata": None}]
+    assert user_questions(messages) == ["Who is Ms. Jones?"]
+
+
+def test_questions_during_uploads_always_see_a_whole_index(corpus, tmp_path):
+    import threading
+
+    retriever = Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder())
+    assistant = Assistant(retriever)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "delta.txt").write_text("Volcano erupts\n\nA volcano erupted on the island, forcing evacuations.\n")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def ask_repeatedly():
+        while not stop.is_set():
+            try:
+                for question in ("Who is Ms. Jones?", "How many visitors attended?", "What erupted?"):
+                    answer = assistant.ask(question)
+                    for c in answer.citations:
+                        assert retriever.documents[c.doc_id].text[c.start : c.end] == c.quote
+            except BaseException as exc:  # collected and re-raised in the main thread
+                errors.append(exc)
+                return
+
+    askers = [threading.Thread(target=ask_repeatedly) for _ in range(4)]
+    for t in askers:
+        t.start()
+    for _ in range(15):
+        retriever.add_paths([extra])
+        retriever.remove_documents(["delta.txt"])
+    stop.set()
+    for t in askers:
+        t.join(30)
+    assert not errors, errors[0]
