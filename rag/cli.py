@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(p: argparse.ArgumentParser, model: bool = True) -> None:
+    def common(p: argparse.ArgumentParser, model: bool = True, json: bool = True) -> None:
         p.add_argument(
             "--index-dir",
             type=Path,
@@ -180,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
                 help=f"sentence-transformers model name or path (default: the index's own, "
                 f"or {DEFAULT_MODEL} for a new index)",
             )
-        p.add_argument("--json", action="store_true", help="print JSON for machines")
+        if json:
+            p.add_argument("--json", action="store_true", help="print JSON for machines")
 
     p = sub.add_parser(
         "index",
@@ -220,6 +221,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="list the indexed articles")
     common(p, model=False)
     p.set_defaults(func=cmd_docs)
+
+    # Commands from other packages (the chat page, the eval harness) plug in through entry points,
+    # in the manner of simonw/llm's plugins, so the library itself never imports them.
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group="rag.commands"), key=lambda e: e.name):
+        try:
+            entry.load()(sub, common)
+        except ImportError as exc:  # an optional part that is not installed
+            logging.getLogger(__name__).debug("rag %s unavailable: %s", entry.name, exc)
     return parser
 
 

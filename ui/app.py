@@ -1,0 +1,242 @@
+"""The Gradio chat page: grounded answers with numbered sources, the corpus, and settings.
+
+Built only on the public `rag` API; Gradio is imported here and nowhere in `rag/`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from rag import Assistant, RagError, Retriever
+
+from .render import CSS, answer_html, esc, sources_html
+from .uploads import UploadError, check_upload, store
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What did Lavrov say about security guarantees?",
+    "Who is Eric Ciaramella?",
+    "How many drones hit western Ukraine overnight Thursday?",
+    "What did Zelenskyy say Putin understands?",
+]
+EMPTY_SOURCES = '<div class="sources"><p>Ask a question: the passages it is quoted from appear here.</p></div>'
+
+
+class Page:
+    """The state behind the page: one shared retriever and assistant, and the upload folder."""
+
+    def __init__(self, retriever: Retriever, upload_dir: Path) -> None:
+        self.retriever = retriever
+        self.assistant = Assistant(retriever)
+        self.upload_dir = upload_dir
+
+    # -- chat ---------------------------------------------------------------------------------
+
+    def ask(self, history: list[dict], mode: str, k: int, only: list[str] | None) -> tuple[list[dict], str, str]:
+        """Answer the last user message of `history`; returns history, sources panel, status."""
+        question = _text(history[-1]["content"]) if history else ""
+        earlier = history[:-1]
+        try:
+            answer = self.assistant.ask(question, earlier, mode=mode, k=int(k), doc_ids=only or None)
+        except RagError as exc:
+            history = [*history, {"role": "assistant", "content": f'<p class="error">⚠ {esc(str(exc))}</p>'}]
+            return history, EMPTY_SOURCES, ""
+        reply = [{"role": "assistant", "content": answer_html(answer)}]
+        verb = "Abstained" if answer.abstained else "Answered"
+        status = f"{verb} in {answer.seconds * 1000:.0f} ms · {mode} · {int(k)} passages"
+        if answer.abstained and answer.reason:
+            status += f" · {esc(answer.reason)}"
+        return [*history, *reply], sources_html(answer, self.retriever.documents), status
+
+    def api_ask(self, question: str, mode: str = "hybrid", k: int = 8) -> dict[str, Any]:
+        """The answer as plain data (for gradio_client and scripts)."""
+        try:
+            answer = self.assistant.ask(question, mode=mode, k=int(k))
+        except RagError as exc:
+            return {"error": str(exc)}
+        return {
+            "text": answer.text,
+            "abstained": answer.abstained,
+            "reason": answer.reason,
+            "citations": [
+                {"n": c.n, "doc_id": c.doc_id, "title": c.title, "start": c.start, "end": c.end, "quote": c.quote}
+                for c in answer.citations
+            ],
+            "seconds": answer.seconds,
+        }
+
+    # -- corpus -------------------------------------------------------------------------------
+
+    def corpus_rows(self) -> list[list[Any]]:
+        counts: dict[str, int] = {}
+        for chunk in list(self.retriever.chunks.values()):
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        return [
+            [f"{d.title}\n{d.doc_id}", " · ".join(x for x in (d.outlet, d.date) if x), counts.get(d.doc_id, 0)]
+            for d in sorted(self.retriever.documents.values(), key=lambda d: d.doc_id)
+        ]
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [
+            (f"{d.title} ({d.doc_id})", d.doc_id)
+            for d in sorted(self.retriever.documents.values(), key=lambda d: d.doc_id)
+        ]
+
+    def upload(self, files: list[Any] | None) -> str:
+        """Add uploaded articles: check every file first, then store and index the good ones."""
+        if not files:
+            return "No file chosen."
+        accepted, refused = [], []
+        for f in files:
+            path = Path(getattr(f, "name", f))
+            original = getattr(f, "orig_name", None) or path.name
+            try:
+                name, data = check_upload(path, original)
+                if name in self.retriever.documents and not (self.upload_dir / name).exists():
+                    raise UploadError(f"{original}: an article called {name} is already indexed; rename the file")
+                accepted.append((name, data))
+            except (UploadError, OSError) as exc:
+                refused.append(str(exc))
+        added = []
+        if accepted:
+            saved = [store(self.upload_dir, name, data) for name, data in accepted]
+            try:
+                report = self.retriever.add_paths(saved)
+                self.retriever.save()
+                added = [*report.added, *report.updated]
+            except RagError as exc:
+                refused.append(str(exc))
+        lines = [f"Added {esc(a)}; it is searchable now." for a in added]
+        lines += [f"Refused {esc(r)}" for r in refused]
+        return "<br>".join(lines) or "Nothing to add."
+
+    def remove(self, doc_id: str | None) -> str:
+        if not doc_id:
+            return "Choose an article to remove."
+        try:
+            doc = self.retriever.documents.get(doc_id)
+            self.retriever.remove_documents([doc_id])
+            self.retriever.save()
+        except RagError as exc:
+            return f"Could not remove it: {esc(str(exc))}"
+        note = ""
+        if doc is not None and Path(doc.source).parent == self.upload_dir.resolve():
+            Path(doc.source).unlink(missing_ok=True)
+            note = " and its uploaded file deleted"
+        else:
+            note = "; the file itself stays where it is, so re-indexing its folder would bring it back"
+        return f"Removed {esc(doc_id)} from the index{note}."
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(c.get("text", "") for c in content if isinstance(c, dict) and c.get("type") == "text")
+    return ""
+
+
+def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
+    """The page, ready to `launch()`."""
+    page = Page(retriever, Path(upload_dir))
+    with gr.Blocks(title="Ask the articles") as demo:
+        gr.Markdown(
+            "## Ask the articles\nEvery answer is quoted from the articles, with numbered sources. "
+            "When the articles don't say, it tells you so."
+        )
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    label="Conversation", height=480, sanitize_html=True, buttons=["copy", "copy_all"], elem_id="chat"
+                )
+                question = gr.Textbox(
+                    placeholder="Ask a question about the articles and press Enter",
+                    show_label=False,
+                    elem_id="question",
+                    max_lines=4,
+                )
+                with gr.Row():
+                    send = gr.Button("Ask", variant="primary", elem_id="send")
+                    clear = gr.Button("Clear conversation", elem_id="clear")
+                status = gr.Markdown("", elem_id="status")
+                gr.Examples(EXAMPLES, inputs=[question], label="Try")
+            with gr.Column(scale=2):
+                with gr.Tab("Sources"):
+                    sources = gr.HTML(EMPTY_SOURCES, elem_id="sources")
+                with gr.Tab("Articles", elem_id="articles-tab"):
+                    table = gr.Dataframe(
+                        page.corpus_rows(),
+                        headers=["Article", "Outlet · date", "Chunks"],
+                        interactive=False,
+                        wrap=True,
+                        elem_id="corpus",
+                        column_widths=["62%", "26%", "12%"],
+                    )
+                    only = gr.CheckboxGroup(page.choices(), label="Only answer from these articles (none = all)")
+                    files = gr.File(
+                        label="Add articles (.txt or .md, up to 2 MB each)",
+                        file_count="multiple",
+                        file_types=[".txt", ".md"],
+                        elem_id="upload",
+                    )
+                    gone = gr.Dropdown(page.choices(), label="Remove an article", value=None)
+                    remove = gr.Button("Remove from index")
+                    corpus_status = gr.HTML("", elem_id="corpus-status")
+                with gr.Tab("Settings"):
+                    mode = gr.Radio(["hybrid", "dense", "bm25"], value="hybrid", label="Retrieval mode")
+                    k = gr.Slider(1, 20, value=8, step=1, label="Passages to read per question")
+
+        def add_question(text: str, history: list[dict]) -> tuple[str, list[dict], str]:
+            text = (text or "").strip()
+            return "", ([*history, {"role": "user", "content": text}] if text else history), "Reading the articles…"
+
+        def answer(history: list[dict], mode: str, k: int, only: list[str]) -> tuple[list[dict], str, str]:
+            if not history or history[-1]["role"] != "user":
+                return history, gr.skip(), gr.skip()
+            return page.ask(history, mode, k, only)
+
+        for trigger in (question.submit, send.click):
+            trigger(add_question, [question, chat], [question, chat, status], queue=False).then(
+                answer, [chat, mode, k, only], [chat, sources, status], concurrency_limit=8
+            )
+        clear.click(lambda: ([], EMPTY_SOURCES, ""), None, [chat, sources, status], queue=False)
+
+        def refreshed(message: str) -> tuple[Any, ...]:
+            choices = page.choices()
+            return (
+                message,
+                page.corpus_rows(),
+                gr.update(choices=choices, value=[]),
+                gr.update(choices=choices, value=None),
+                None,
+            )
+
+        files.upload(
+            lambda f: refreshed(page.upload(f)), [files], [corpus_status, table, only, gone, files], concurrency_limit=1
+        )
+        remove.click(
+            lambda d: refreshed(page.remove(d)), [gone], [corpus_status, table, only, gone, files], concurrency_limit=1
+        )
+        gr.api(page.api_ask, api_name="ask")
+    return demo
+
+
+def launch(
+    retriever: Retriever, upload_dir: Path, host: str = "127.0.0.1", port: int = 7860, share: bool = False
+) -> None:
+    demo = build(retriever, upload_dir)
+    demo.queue(default_concurrency_limit=8)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        css=CSS,
+        show_error=False,
+        allowed_paths=[],
+        max_file_size="2mb",
+    )

@@ -1,0 +1,56 @@
+"""`rag serve`: registered with the `rag` command through the "rag.commands" entry point, so the
+library never imports the UI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rag import Retriever
+from rag.store import IndexStore
+
+DEFAULT_CORPUS = "seeds"
+
+
+def upload_dir_for(index_dir: Path) -> Path:
+    return Path(index_dir) / "uploads"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    uploads = upload_dir_for(args.index_dir)
+    paths = list(args.paths)
+    if IndexStore(args.index_dir).current() is None and not paths:
+        paths = [DEFAULT_CORPUS]
+    if paths:
+        if uploads.is_dir() and any(uploads.iterdir()):
+            paths.append(str(uploads))  # keep uploaded articles when re-syncing the folders
+        print(f"Indexing {', '.join(paths)} ...", file=sys.stderr)
+        retriever = Retriever.build(paths, args.index_dir, model=args.model, progress=sys.stderr.isatty())
+    else:
+        retriever = Retriever.load(args.index_dir, model=args.model)
+    retriever.query_vector("warm up")  # load the model now, not on the first question
+    print(
+        f"{len(retriever.documents)} articles, {len(retriever.chunks)} passages. "
+        f"Open http://{args.host}:{args.port}/ in a browser (Ctrl-C stops).",
+        file=sys.stderr,
+    )
+    from .app import launch  # Gradio is imported only when serving
+
+    launch(retriever, uploads, host=args.host, port=args.port, share=args.share)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="open the chat page in a browser",
+        description="Serve the chat page. Builds the index from the given folders (default: seeds/) "
+        "if there is none, or brings it in step with them.",
+    )
+    p.add_argument("paths", nargs="*", help="folders of articles to index first (default: seeds/ for a new index)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default)")
+    common(p, json=False)
+    p.set_defaults(func=cmd_serve)
