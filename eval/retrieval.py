@@ -1,4 +1,4 @@
-"""Compare retrieval modes, fusion functions and chunk sizes on the eval questions.
+"""The fusion study: retrieval modes, fusion functions and chunk sizes on the eval questions.
 
     python -m eval.retrieval [--questions eval/questions.jsonl] [--corpus seeds]
 
@@ -9,7 +9,6 @@ dense, convex fusion at several weights, and reciprocal rank fusion.
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,28 +16,14 @@ from pathlib import Path
 from rag import Config, Retriever
 from rag.embedding import SentenceTransformerEmbedder
 from rag.fusion import Ranked, convex, rrf
-from rag.metrics import contains, mrr, ndcg_at, recall_at
+from rag.metrics import mrr, ndcg_at, recall_at
 
-HERE = Path(__file__).parent
-
-
-def load_questions(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as rows:
-        return [json.loads(line) for line in rows if line.strip()]
+from .harness import CORPUS, QUESTIONS, answerable, evidence_spans, judge, load_questions
 
 
-def judge(retriever: Retriever, question: dict, ranked: Ranked) -> list[bool]:
-    """One boolean per ranked chunk: does it contain any of the question's evidence spans?"""
-    spans = []
-    for ev in question["evidence"]:
-        doc = retriever.documents[ev["doc_id"]]
-        start = doc.text.find(ev["quote"])
-        spans.append((ev["doc_id"], (start, start + len(ev["quote"]))))
-    judged = []
-    for chunk_id, _ in ranked:
-        chunk = retriever.chunks[chunk_id]
-        judged.append(any(d == chunk.doc_id and contains((chunk.start, chunk.end), s) for d, s in spans))
-    return judged
+def judged(retriever: Retriever, question: dict, ranked: Ranked) -> list[bool]:
+    chunks = [retriever.chunks[chunk_id] for chunk_id, _ in ranked]
+    return judge([(c.doc_id, c.start, c.end) for c in chunks], evidence_spans(question, retriever.documents))
 
 
 def strategies(retriever: Retriever, depth: int) -> dict[str, Callable[[str], Ranked]]:
@@ -53,17 +38,24 @@ def strategies(retriever: Retriever, depth: int) -> dict[str, Callable[[str], Ra
         "rrf k=60": lambda q: rrf(lists(q)),
     }
     for w in (0.4, 0.5, 0.6):
-        out[f"convex w_dense={w}"] = lambda q, w=w: convex(lists(q), [w, 1 - w])
+        out[f"convex w_dense={w}"] = _convex_at(lists, w)
     return out
+
+
+def _convex_at(lists: Callable[[str], tuple[Ranked, Ranked]], w: float) -> Callable[[str], Ranked]:
+    def run(q: str) -> Ranked:
+        return convex(lists(q), [w, 1 - w])
+
+    return run
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, default=HERE / "questions.jsonl")
-    parser.add_argument("--corpus", type=Path, default=HERE.parent / "seeds")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--chunk-tokens", type=int, nargs="+", default=[96, 128, 160, 200])
     args = parser.parse_args()
-    questions = [q for q in load_questions(args.questions) if q["evidence"] and q["type"] != "follow-up"]
+    questions = answerable(load_questions(args.questions))
     embedder = SentenceTransformerEmbedder()
     print(f"{len(questions)} answerable questions\n")
     print(
@@ -73,7 +65,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             retriever = Retriever.build(args.corpus, tmp, config=Config(chunk_tokens=size), embedder=embedder)
             for name, run in strategies(retriever, depth=50).items():
-                runs = [judge(retriever, q, run(q["question"])[:10]) for q in questions]
+                runs = [judged(retriever, q, run(q["question"])[:10]) for q in questions]
                 figures = [recall_at(runs, k) for k in (1, 3, 5, 10)] + [mrr(runs), ndcg_at(runs)]
                 print(f"{size:>6} {len(retriever.chunks):>4}  {name:<20} " + " ".join(f"{x:5.3f}" for x in figures))
         print()

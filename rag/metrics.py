@@ -67,3 +67,86 @@ def ndcg_at(runs: Sequence[Sequence[bool]], k: int = 10) -> float:
         ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, len(gains) + 1))
         total += sum(gains) / ideal if ideal else 0.0
     return total / len(runs)
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Lower case, curly quotes straightened, whitespace collapsed: for comparing answer text.
+
+    >>> normalise("  “Trump’s”   Deal ")
+    '"trump\\'s" deal'
+    """
+    return " ".join(text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').lower().split())
+
+
+def answer_contains(answer: str, acceptable: Sequence[str]) -> bool:
+    """Whether any acceptable short answer appears in the answer text.
+
+    >>> answer_contains("It ended at a hotel in Hanoi. [1]", ["Hanoi", "Vietnam"])
+    True
+    """
+    text = normalise(answer)
+    return any(normalise(a) in text for a in acceptable)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in "".join(c if c.isalnum() else " " for c in normalise(text)).split() if t]
+
+
+def token_f1(answer: str, acceptable: Sequence[str]) -> float:
+    """Best SQuAD-style token F1 between the answer and any acceptable short answer.
+
+    >>> round(token_f1("the Treaty of Portsmouth", ["Treaty of Portsmouth"]), 3)
+    0.857
+    """
+    best = 0.0
+    got = _tokens(answer)
+    for gold in acceptable:
+        want = _tokens(gold)
+        common = sum(min(got.count(t), want.count(t)) for t in set(want))
+        if common:
+            precision, recall = common / len(got), common / len(want)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two half-open spans share at least one character.
+
+    >>> overlaps((0, 10), (9, 20)), overlaps((0, 10), (10, 20))
+    (True, False)
+    """
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def citation_precision(cited: Sequence[bool]) -> float:
+    """Share of citations judged supporting (overlapping the evidence or holding the answer).
+
+    >>> citation_precision([True, False, True, True])
+    0.75
+    """
+    return sum(cited) / len(cited) if cited else 0.0
+
+
+def abstention_scores(abstained: Sequence[bool], unanswerable: Sequence[bool]) -> tuple[float, float]:
+    """(precision, recall) of abstaining, taking unanswerable questions as the positives.
+
+    >>> abstention_scores([True, True, False, False], [True, False, False, True])
+    (0.5, 0.5)
+    """
+    hits = sum(a and u for a, u in zip(abstained, unanswerable, strict=True))
+    precision = hits / sum(abstained) if any(abstained) else 0.0
+    recall = hits / sum(unanswerable) if any(unanswerable) else 0.0
+    return precision, recall
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The `p`th percentile by nearest rank.
+
+    >>> percentile([5, 1, 3, 2, 4], 50), percentile([5, 1, 3, 2, 4], 95)
+    (3, 5)
+    """
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

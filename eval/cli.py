@@ -1,0 +1,48 @@
+"""`rag eval`: registered with the `rag` command through the "rag.commands" entry point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rag import SentenceTransformerEmbedder
+from rag.config import DEFAULT_MODEL
+
+from .harness import CORPUS, HERE, QUESTIONS, evaluate, load_questions
+from .report import table, write
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    questions = load_questions(args.questions)
+    if not args.json:
+        print(f"Evaluating {len(questions)} questions on {args.corpus} ...", file=sys.stderr)
+    results = evaluate(
+        questions, args.corpus, SentenceTransformerEmbedder(args.model or DEFAULT_MODEL), sweep=not args.no_sweep
+    )
+    report = write(results, args.report)
+    if args.json:
+        print(json.dumps({k: v for k, v in results.items() if k != "latency_samples_ms"}, indent=2, ensure_ascii=False))
+    else:
+        print(table(results))
+        print(f"\nReport: {report}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="evaluate retrieval and answers on a question set, with baselines",
+        description="Run BM25, dense, hybrid, the answer composer and a naive baseline on the same "
+        "questions and corpus; print a table and write a report with plots.",
+    )
+    p.add_argument(
+        "--questions", type=Path, default=QUESTIONS, help="JSONL question set (default: eval/questions.jsonl)"
+    )
+    p.add_argument("--corpus", type=Path, default=CORPUS, help="folder of articles (default: seeds/)")
+    p.add_argument("--report", type=Path, default=HERE / "report", help="folder for report.md, plots, results.json")
+    p.add_argument("--model", default=None, help=f"embedding model (default {DEFAULT_MODEL})")
+    p.add_argument("--no-sweep", action="store_true", help="skip the abstention threshold sweep (faster)")
+    p.add_argument("--json", action="store_true", help="print JSON for machines")
+    p.set_defaults(func=cmd_eval, index_dir=None)

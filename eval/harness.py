@@ -1,0 +1,293 @@
+"""Run the evaluation: every configuration on the same questions and corpus, in one run.
+
+Configurations: a naive baseline (fixed 800-character windows of the raw files, dense search), BM25
+only, dense only, hybrid, and the answer composer on top of each retrieval mode. Retrieval is judged
+by whether a retrieved passage contains the evidence quote; answers by the metrics in `rag.metrics`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag import Assistant, Chunk, Config, RagError, Retriever
+from rag.dense import DenseIndex
+from rag.embedding import Embedder
+from rag.metrics import (
+    abstention_scores,
+    answer_contains,
+    citation_precision,
+    contains,
+    mrr,
+    ndcg_at,
+    normalise,
+    overlaps,
+    percentile,
+    recall_at,
+    token_f1,
+)
+
+HERE = Path(__file__).resolve().parent
+QUESTIONS = HERE / "questions.jsonl"
+CORPUS = HERE.parent / "seeds"
+MODES = ("bm25", "dense", "hybrid")
+NAIVE_WINDOW = 800
+DEPTH = 10
+REQUIRED = ("id", "question", "answers", "evidence", "type")
+
+
+def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
+    """The questions of a JSONL file, checked: a clear RagError names the first bad line."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RagError(f"cannot read questions from {path}: {exc.strerror}") from None
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise RagError(f"{path}, line {number}: not JSON ({exc})") from None
+        missing = [f for f in REQUIRED if f not in row]
+        if missing:
+            raise RagError(f"{path}, line {number}: missing {', '.join(missing)}; each line needs {REQUIRED}")
+        questions.append(row)
+    if not questions:
+        raise RagError(f"{path} holds no questions")
+    return questions
+
+
+def evidence_spans(question: dict, documents: dict) -> list[tuple[str, tuple[int, int]]]:
+    """(doc_id, span) of each evidence quote in the indexed text; unknown quotes are skipped."""
+    spans = []
+    for ev in question["evidence"]:
+        doc = documents.get(ev["doc_id"])
+        start = doc.text.find(ev["quote"]) if doc else -1
+        if start >= 0:
+            spans.append((ev["doc_id"], (start, start + len(ev["quote"]))))
+    return spans
+
+
+def judge(passages: Sequence[tuple[str, int, int]], spans: Sequence[tuple[str, tuple[int, int]]]) -> list[bool]:
+    """One boolean per retrieved passage (doc_id, start, end): does it contain an evidence span?"""
+    return [any(d == doc and contains((s, e), span) for d, span in spans) for doc, s, e in passages]
+
+
+@dataclass
+class Run:
+    """One configuration's results over the questions."""
+
+    name: str
+    judged: list[list[bool]] = field(default_factory=list)  # retrieval, per answerable question
+    misses: list[str] = field(default_factory=list)  # ids with no evidence in the top 5
+    answers: list[dict[str, Any]] = field(default_factory=list)  # per question, for composer runs
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def retrieval(self) -> dict[str, float]:
+        return {
+            **{f"recall@{k}": recall_at(self.judged, k) for k in (1, 3, 5, 10)},
+            "mrr": mrr(self.judged),
+            "ndcg@10": ndcg_at(self.judged, 10),
+        }
+
+
+def answerable(questions: list[dict]) -> list[dict]:
+    """Questions with evidence that stand alone (follow-ups need their conversation)."""
+    return [q for q in questions if q["evidence"] and q["type"] != "follow-up"]
+
+
+def retrieval_run(
+    name: str,
+    search: Callable[[str], list[tuple[str, int, int]]],
+    questions: list[dict],
+    documents: dict,
+    clear: Callable[[], None],
+) -> Run:
+    run = Run(name)
+    for q in answerable(questions):
+        clear()
+        started = time.perf_counter()
+        passages = search(q["question"])
+        run.latencies_ms.append((time.perf_counter() - started) * 1000)
+        judged = judge(passages, evidence_spans(q, documents))
+        run.judged.append(judged)
+        if not any(judged[:5]):
+            run.misses.append(q["id"])
+    return run
+
+
+def naive_index(retriever: Retriever, embedder: Embedder) -> tuple[DenseIndex, dict[str, Chunk]]:
+    """The baseline: the raw files (no cleaning) cut into fixed 800-character windows."""
+    index = DenseIndex(embedder)
+    windows = []
+    for doc in retriever.documents.values():
+        for n, start in enumerate(range(0, len(doc.text), NAIVE_WINDOW)):
+            end = min(len(doc.text), start + NAIVE_WINDOW)
+            windows.append(Chunk(f"{doc.doc_id}@{n}", doc.doc_id, start, end, doc.text[start:end], ()))
+    index.add(windows)
+    return index, {w.chunk_id: w for w in windows}
+
+
+def history_for(question: dict, assistant: Assistant) -> list[dict]:
+    """The conversation before a follow-up, with the assistant's own earlier answers."""
+    history: list[dict] = []
+    for turn in question.get("history", []):
+        answer = assistant.ask(turn["content"], history)
+        history += [turn, {"role": "assistant", "content": answer.text}]
+    return history
+
+
+def answer_run(name: str, assistant: Assistant, questions: list[dict]) -> Run:
+    run = Run(name)
+    documents = assistant.retriever.documents
+    for q in questions:
+        history = history_for(q, assistant)
+        assistant.retriever.clear_query_cache()
+        answer = assistant.ask(q["question"], history)
+        run.latencies_ms.append(answer.seconds * 1000)
+        spans = evidence_spans(q, documents)
+        cited = [
+            any(d == c.doc_id and overlaps((c.start, c.end), s) for d, s in spans)
+            or answer_contains(c.quote, q["answers"])
+            for c in answer.citations
+        ]
+        covered = [any(d == c.doc_id and overlaps((c.start, c.end), s) for c in answer.citations) for d, s in spans]
+        parts = [p.strip() for p in _split_markers(answer.text)]
+        quotes = [normalise(c.quote) for c in answer.citations]
+        grounded = answer.abstained or all(any(normalise(p) in quote for quote in quotes) for p in parts if p)
+        run.answers.append(
+            {
+                "id": q["id"],
+                "type": q["type"],
+                "question": q["question"],
+                "text": answer.text,
+                "abstained": answer.abstained,
+                "reason": answer.reason,
+                "confidence": answer.confidence,
+                "unanswerable": not q["evidence"],
+                "correct": bool(q["evidence"]) and not answer.abstained and answer_contains(answer.text, q["answers"]),
+                "f1": token_f1(_strip_markers(answer.text), q["answers"])
+                if q["answers"] and not answer.abstained
+                else 0.0,
+                "cited": cited,
+                "covered": covered,
+                "grounded": grounded,
+            }
+        )
+    return run
+
+
+def _split_markers(text: str) -> list[str]:
+    return re.split(r"\s*\[\d+\]\s*", text)
+
+
+def _strip_markers(text: str) -> str:
+    return " ".join(p for p in _split_markers(text) if p)
+
+
+def answer_metrics(rows: list[dict]) -> dict[str, float]:
+    answerable_rows = [r for r in rows if not r["unanswerable"] and r["type"] != "follow-up"]
+    follow_ups = [r for r in rows if r["type"] == "follow-up"]
+    answered = [r for r in rows if not r["abstained"] and not r["unanswerable"]]
+    precision, recall = abstention_scores([r["abstained"] for r in rows], [r["unanswerable"] for r in rows])
+    return {
+        "accuracy": sum(r["correct"] for r in answerable_rows) / max(1, len(answerable_rows)),
+        "token_f1": statistics.fmean(r["f1"] for r in answerable_rows) if answerable_rows else 0.0,
+        "citation_precision": citation_precision([c for r in answered for c in r["cited"]]),
+        "citation_recall": citation_precision([c for r in answered for c in r["covered"]]),
+        "grounded": sum(r["grounded"] for r in rows) / max(1, len(rows)),
+        "abstention_precision": precision,
+        "abstention_recall": recall,
+        "follow_up_accuracy": sum(r["correct"] for r in follow_ups) / max(1, len(follow_ups)),
+    }
+
+
+def threshold_sweep(retriever: Retriever, questions: list[dict]) -> list[dict[str, float]]:
+    """Abstention trade-off: answerable questions wrongly abstained vs unanswerable ones answered."""
+    rows = []
+    for threshold in [x / 20 for x in range(8, 31)]:
+        run = answer_run("sweep", Assistant(retriever, threshold=threshold), questions)
+        good = [r for r in run.answers if not r["unanswerable"]]
+        bad = [r for r in run.answers if r["unanswerable"]]
+        rows.append(
+            {
+                "threshold": threshold,
+                "answerable_abstained": sum(r["abstained"] for r in good) / max(1, len(good)),
+                "unanswerable_answered": sum(not r["abstained"] for r in bad) / max(1, len(bad)),
+                "accuracy": sum(r["correct"] for r in good) / max(1, len(good)),
+            }
+        )
+    return rows
+
+
+def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: bool = True) -> dict[str, Any]:
+    """Every configuration on `questions` over a fresh index of `corpus`; plain data for the report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        embedder.embed(["warm up"])
+        model_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        retriever = Retriever.build(corpus, tmp, config=Config(model=embedder.name), embedder=embedder)
+        build_seconds = time.perf_counter() - started
+        index_bytes = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
+    docs = retriever.documents
+    clear = retriever.clear_query_cache
+    naive, windows = naive_index(retriever, embedder)
+
+    def naive_search(q: str) -> list[tuple[str, int, int]]:
+        return [
+            (windows[s.chunk_id].doc_id, windows[s.chunk_id].start, windows[s.chunk_id].end)
+            for s in naive.search(q, DEPTH)
+        ]
+
+    runs = [retrieval_run("naive 800-char windows, dense", naive_search, questions, docs, lambda: None)]
+    for mode in MODES:
+
+        def search(q: str, mode: str = mode) -> list[tuple[str, int, int]]:
+            return [(h.doc_id, h.start, h.end) for h in retriever.search(q, k=DEPTH, mode=mode)]
+
+        runs.append(retrieval_run(mode, search, questions, docs, clear))
+    composers = [answer_run(f"{mode} + composer", Assistant(retriever, mode=mode), questions) for mode in MODES]
+    encode = []
+    for q in answerable(questions):
+        started = time.perf_counter()
+        embedder.embed([q["question"]])
+        encode.append((time.perf_counter() - started) * 1000)
+    return {
+        "questions": len(questions),
+        "answerable": len(answerable(questions)),
+        "corpus": {"documents": len(docs), "chunks": len(retriever.chunks), "path": str(corpus)},
+        "retrieval": {r.name: {**r.retrieval(), "misses": r.misses} for r in runs},
+        "answers": {r.name: {**answer_metrics(r.answers), "rows": r.answers} for r in composers},
+        "latency_ms": {
+            "encode query": _spread(encode),
+            **{f"search {r.name}": _spread(r.latencies_ms) for r in runs[1:]},
+            **{f"ask ({r.name})": _spread(r.latencies_ms) for r in composers},
+        },
+        "latency_samples_ms": {
+            "search hybrid": runs[-1].latencies_ms,
+            "ask (hybrid + composer)": composers[-1].latencies_ms,
+        },
+        "cost": {
+            "model_load_s": model_seconds,
+            "index_build_s": build_seconds,
+            "index_bytes": index_bytes,
+            "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        },
+        "recall_curves": {r.name: [recall_at(r.judged, k) for k in range(1, DEPTH + 1)] for r in runs},
+        "threshold_sweep": threshold_sweep(retriever, questions) if sweep else [],
+    }
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"p50": statistics.median(values), "p95": percentile(values, 95)} if values else {"p50": 0.0, "p95": 0.0}

@@ -1,0 +1,134 @@
+"""Present an evaluation: a terminal table, JSON, and a Markdown report with PNG plots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RETRIEVAL_COLUMNS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr", "ndcg@10")
+ANSWER_COLUMNS = (
+    ("accuracy", "Acc"),
+    ("token_f1", "F1"),
+    ("citation_precision", "CitP"),
+    ("citation_recall", "CitR"),
+    ("grounded", "Grnd"),
+    ("abstention_precision", "AbsP"),
+    ("abstention_recall", "AbsR"),
+    ("follow_up_accuracy", "FollowUp"),
+)
+
+
+def table(results: dict[str, Any]) -> str:
+    """The terminal summary."""
+    lines = [
+        f"{results['questions']} questions ({results['answerable']} answerable on their own), "
+        f"{results['corpus']['documents']} documents, {results['corpus']['chunks']} chunks",
+        "",
+    ]
+    lines.append(f"{'retrieval':<32}" + "".join(f"{c.replace('recall', 'R'):>8}" for c in RETRIEVAL_COLUMNS))
+    for name, row in results["retrieval"].items():
+        lines.append(f"{name:<32}" + "".join(f"{row[c]:>8.3f}" for c in RETRIEVAL_COLUMNS))
+    lines += ["", f"{'answers':<32}" + "".join(f"{short:>9}" for _, short in ANSWER_COLUMNS)]
+    for name, row in results["answers"].items():
+        lines.append(f"{name:<32}" + "".join(f"{row[c]:>9.3f}" for c, _ in ANSWER_COLUMNS))
+    lines += ["", f"{'latency (warm)':<32}{'p50 ms':>9}{'p95 ms':>9}"]
+    for name, spread in results["latency_ms"].items():
+        lines.append(f"{name:<32}{spread['p50']:>9.2f}{spread['p95']:>9.2f}")
+    cost = results["cost"]
+    lines += [
+        "",
+        f"model load {cost['model_load_s']:.2f} s, index build {cost['index_build_s']:.2f} s, "
+        f"index {cost['index_bytes'] / 1e6:.2f} MB on disk, peak memory {cost['peak_memory_mb']:.0f} MB",
+    ]
+    return "\n".join(lines)
+
+
+def wrong(results: dict[str, Any]) -> dict[str, list[str]]:
+    """Per configuration, the questions it gets wrong, as readable lines."""
+    out: dict[str, list[str]] = {}
+    for name, row in results["retrieval"].items():
+        out[f"retrieval: {name} (no evidence in the top 5)"] = row["misses"]
+    for name, row in results["answers"].items():
+        lines = []
+        for r in row["rows"]:
+            ok = r["abstained"] if r["unanswerable"] else r["correct"]
+            if not ok:
+                said = f"abstained ({r['reason']})" if r["abstained"] else r["text"][:160]
+                lines.append(f"{r['id']} {r['question']} → {said}")
+        out[f"answers: {name}"] = lines
+    return out
+
+
+def write(results: dict[str, Any], folder: Path) -> Path:
+    """results.json, plots and report.md in `folder`; returns the report's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    plots = _plots(results, folder)
+    md = ["# Evaluation report", "", "```", table(results), "```", ""]
+    md += [
+        "## Retrieval",
+        "",
+        "| configuration | " + " | ".join(RETRIEVAL_COLUMNS) + " |",
+        "|---" * (len(RETRIEVAL_COLUMNS) + 1) + "|",
+    ]
+    for name, row in results["retrieval"].items():
+        md.append(f"| {name} | " + " | ".join(f"{row[c]:.3f}" for c in RETRIEVAL_COLUMNS) + " |")
+    md += [
+        "",
+        "## Answers",
+        "",
+        "| configuration | " + " | ".join(c for c, _ in ANSWER_COLUMNS) + " |",
+        "|---" * (len(ANSWER_COLUMNS) + 1) + "|",
+    ]
+    for name, row in results["answers"].items():
+        md.append(f"| {name} | " + " | ".join(f"{row[c]:.3f}" for c, _ in ANSWER_COLUMNS) + " |")
+    md += ["", "## Plots", ""] + [f"![{title}]({name})" for title, name in plots] + ["", "## What goes wrong", ""]
+    for heading, lines in wrong(results).items():
+        md += [f"### {heading}", ""] + ([f"- {line}" for line in lines] or ["- nothing"]) + [""]
+    report = folder / "report.md"
+    report.write_text("\n".join(md), encoding="utf-8")
+    return report
+
+
+def _plots(results: dict[str, Any], folder: Path) -> list[tuple[str, str]]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    made = []
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, curve in results["recall_curves"].items():
+        ax.plot(range(1, len(curve) + 1), curve, marker="o", label=name)
+    ax.set(xlabel="k", ylabel="recall@k", title="Evidence in the top k passages", ylim=(0, 1.02))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(folder / "recall_at_k.png", dpi=110)
+    made.append(("recall@k per configuration", "recall_at_k.png"))
+    plt.close(fig)
+
+    if results["threshold_sweep"]:
+        sweep = results["threshold_sweep"]
+        fig, ax = plt.subplots(figsize=(6, 4))
+        xs = [row["threshold"] for row in sweep]
+        ax.plot(xs, [row["answerable_abstained"] for row in sweep], marker="o", label="answerable, wrongly abstained")
+        ax.plot(xs, [row["unanswerable_answered"] for row in sweep], marker="s", label="unanswerable, answered")
+        ax.plot(xs, [row["accuracy"] for row in sweep], linestyle="--", label="accuracy on answerable")
+        ax.set(xlabel="abstention threshold", ylabel="share of questions", title="Abstention trade-off")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(folder / "abstention.png", dpi=110)
+        made.append(("abstention threshold trade-off", "abstention.png"))
+        plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, samples in results["latency_samples_ms"].items():
+        ax.hist(samples, bins=30, alpha=0.6, label=name)
+    ax.set(xlabel="milliseconds", ylabel="questions", title="Warm latency")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(folder / "latency.png", dpi=110)
+    made.append(("latency distribution", "latency.png"))
+    plt.close(fig)
+    return made
