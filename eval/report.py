@@ -92,43 +92,50 @@ def write(results: dict[str, Any], folder: Path) -> Path:
 
 
 def _plots(results: dict[str, Any], folder: Path) -> list[tuple[str, str]]:
+    """Draw the plots into `folder`; returns (title, file name) of each."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    made = []
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name, curve in results["recall_curves"].items():
-        ax.plot(range(1, len(curve) + 1), curve, marker="o", label=name)
-    ax.set(xlabel="k", ylabel="recall@k", title="Evidence in the top k passages", ylim=(0, 1.02))
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(folder / "recall_at_k.png", dpi=110)
-    made.append(("recall@k per configuration", "recall_at_k.png"))
-    plt.close(fig)
+    made: list[tuple[str, str]] = []
 
-    if results["threshold_sweep"]:
-        sweep = results["threshold_sweep"]
+    def plot(name: str, title: str, draw: Any, **axes: Any) -> None:
         fig, ax = plt.subplots(figsize=(6, 4))
-        xs = [row["threshold"] for row in sweep]
-        ax.plot(xs, [row["answerable_abstained"] for row in sweep], marker="o", label="answerable, wrongly abstained")
-        ax.plot(xs, [row["unanswerable_answered"] for row in sweep], marker="s", label="unanswerable, answered")
-        ax.plot(xs, [row["accuracy"] for row in sweep], linestyle="--", label="accuracy on answerable")
-        ax.set(xlabel="abstention threshold", ylabel="share of questions", title="Abstention trade-off")
+        draw(ax)
+        ax.set(title=title, **axes)
         ax.legend(fontsize=8)
         fig.tight_layout()
-        fig.savefig(folder / "abstention.png", dpi=110)
-        made.append(("abstention threshold trade-off", "abstention.png"))
+        fig.savefig(folder / name, dpi=110)
         plt.close(fig)
+        made.append((title, name))
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name, samples in results["latency_samples_ms"].items():
-        ax.hist(samples, bins=30, alpha=0.6, label=name)
-    ax.set(xlabel="milliseconds", ylabel="questions", title="Warm latency")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(folder / "latency.png", dpi=110)
-    made.append(("latency distribution", "latency.png"))
-    plt.close(fig)
+    def recall(ax: Any) -> None:
+        for name, curve in results["recall_curves"].items():
+            ax.plot(range(1, len(curve) + 1), curve, marker="o", label=name)
+
+    plot("recall_at_k.png", "recall@k per configuration", recall, xlabel="k", ylabel="recall@k", ylim=(0, 1.02))
+
+    sweep = results["threshold_sweep"]
+    if sweep:
+
+        def tradeoff(ax: Any) -> None:
+            xs = [row["threshold"] for row in sweep]
+            ax.plot(xs, [r["answerable_abstained"] for r in sweep], marker="o", label="answerable, wrongly abstained")
+            ax.plot(xs, [r["unanswerable_answered"] for r in sweep], marker="s", label="unanswerable, answered")
+            ax.plot(xs, [r["accuracy"] for r in sweep], linestyle="--", label="accuracy on answerable")
+
+        plot(
+            "abstention.png",
+            "abstention threshold trade-off",
+            tradeoff,
+            xlabel="abstention threshold",
+            ylabel="share of questions",
+        )
+
+    def latency(ax: Any) -> None:
+        for name, samples in results["latency_samples_ms"].items():
+            ax.hist(samples, bins=30, alpha=0.6, label=name)
+
+    plot("latency.png", "latency distribution (warm)", latency, xlabel="milliseconds", ylabel="questions")
     return made

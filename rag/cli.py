@@ -198,24 +198,22 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_index)
 
+    def retrieval_options(p: argparse.ArgumentParser, k: int, k_help: str) -> None:
+        p.add_argument("-k", type=_positive_int, default=k, help=f"{k_help} (default {k})")
+        p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+        p.add_argument(
+            "--doc", action="append", default=None, metavar="DOC_ID", help="only use this document (repeat for several)"
+        )
+        common(p)
+
     p = sub.add_parser("search", help="find the passages that best match a question")
     p.add_argument("query", help="the question or keywords")
-    p.add_argument("-k", type=_positive_int, default=5, help="number of passages (default 5)")
-    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
-    p.add_argument(
-        "--doc", action="append", default=None, metavar="DOC_ID", help="only search this document (repeat for several)"
-    )
-    common(p)
+    retrieval_options(p, 5, "number of passages")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("ask", help="answer a question with quotes from the articles, or say they don't say")
     p.add_argument("question", help="the question")
-    p.add_argument("-k", type=_positive_int, default=8, help="passages to draw sentences from (default 8)")
-    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
-    p.add_argument(
-        "--doc", action="append", default=None, metavar="DOC_ID", help="only use this document (repeat for several)"
-    )
-    common(p)
+    retrieval_options(p, 8, "passages to draw sentences from")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("docs", help="list the indexed articles")
