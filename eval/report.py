@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from rag import RagError
+
 RETRIEVAL_COLUMNS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr", "ndcg@10")
 ANSWER_COLUMNS = (
     ("accuracy", "Acc"),
@@ -93,8 +95,10 @@ def write(results: dict[str, Any], folder: Path) -> Path:
 
 def _plots(results: dict[str, Any], folder: Path) -> list[tuple[str, str]]:
     """Draw the plots into `folder`; returns (title, file name) of each."""
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError:
+        raise RagError("the report's plots need matplotlib: run `pip install -e '.[eval]'`") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from rag import Retriever
+from rag import RagError, Retriever
 from rag.store import IndexStore
 
 DEFAULT_CORPUS = "seeds"
@@ -35,7 +35,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"Open http://{args.host}:{args.port}/ in a browser (Ctrl-C stops).",
         file=sys.stderr,
     )
-    from .app import launch  # Gradio is imported only when serving
+    try:
+        from .app import launch  # Gradio is imported only when serving
+    except ImportError as exc:
+        raise RagError(f"the chat page needs Gradio ({exc}): run `pip install -e '.[ui]'`") from None
 
     launch(retriever, uploads, host=args.host, port=args.port, share=args.share)
     return 0
