@@ -68,3 +68,19 @@ def test_rag_eval_command_with_a_small_question_file(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0 and json.loads(out)["questions"] == 4
     assert (tmp_path / "r" / "abstention.png").exists() and (tmp_path / "r" / "report.md").exists()
+
+
+@pytest.mark.model
+def test_bench_runs_and_reports_every_part(tmp_path, capsys):
+    from rag.cli import main
+
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(json.dumps(q) for q in load_questions(QUESTIONS)[:3]))
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--copies", "1", "--sizes", "3000", "--questions", str(small), "--out", str(out)]) == 0
+    results = json.loads(out.read_text())
+    assert results["cold_start"]["heavy_modules_after_import"] == []
+    assert {"encode query", "search hybrid", "ask"} <= set(results["warm_ms"])
+    assert set(results["build"]) == {"seeds", "seeds x 1"}
+    assert results["faiss"][0]["vectors"] == 3000 and results["faiss"][0]["ivf_recall@10"] >= 0.9
+    assert "cold start to first answer" in capsys.readouterr().out
