@@ -54,8 +54,9 @@ def build_ivf(vectors: np.ndarray, ids: np.ndarray, target: float = RECALL_TARGE
     return index
 
 
-def tune_nprobe(index: Any, vectors: np.ndarray, ids: np.ndarray, target: float = RECALL_TARGET,
-                queries: int = 200) -> int:
+def tune_nprobe(
+    index: Any, vectors: np.ndarray, ids: np.ndarray, target: float = RECALL_TARGET, queries: int = 200
+) -> int:
     """Twice the smallest nprobe (doubling) whose recall@10 against exact search reaches `target`:
     the margin covers questions farther from the data than the calibration queries.
 

@@ -82,7 +82,7 @@ class DenseIndex:
 
     @property
     def kind(self) -> str:
-        """"flat" (exact) or "ivf" (approximate, for large indexes)."""
+        """ "flat" (exact) or "ivf" (approximate, for large indexes)."""
         return "ivf" if self._index is not None and hasattr(self._index, "nprobe") else "flat"
 
     def _maybe_switch_to_ivf(self) -> None:
@@ -152,7 +152,9 @@ class DenseIndex:
         if self._index is not None:
             _faiss().write_index(self._index, str(directory / FAISS_FILE))
         rows = [[fid, self._chunk_ids[fid], self._doc_of[fid]] for fid in sorted(self._chunk_ids)]
-        (directory / IDS_FILE).write_text(json.dumps({"next_id": self._next_id, "trained_on": self._trained_on, "rows": rows}), encoding="utf-8")
+        (directory / IDS_FILE).write_text(
+            json.dumps({"next_id": self._next_id, "trained_on": self._trained_on, "rows": rows}), encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, directory: Path, embedder: Embedder, dim: int | None = None) -> DenseIndex:

@@ -12,10 +12,12 @@ import json
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +41,8 @@ DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
 MAX_QUERY_CHARS = 4_000
 EMBED_BATCH = 64
+BATCH_DOCS = 200  # documents embedded and swapped in together
+CHECKPOINT_SECONDS = 120.0  # how often a long build saves its progress
 QUERY_CACHE = 256
 
 PathsArg = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
@@ -64,6 +68,14 @@ def _as_paths(paths: PathsArg) -> list[str]:
     if isinstance(paths, (str, os.PathLike)):
         return [os.fspath(paths)]
     return [os.fspath(p) for p in paths]
+
+
+def _progress_bar(total: int, wanted: bool) -> Any:
+    if not (wanted and total):
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", desc="indexing", leave=False)
 
 
 def check_query(query: str) -> str:
@@ -136,13 +148,25 @@ class Retriever:
                 elif model:
                     config = dataclasses.replace(config, model=model)
                 retriever = cls(config, embedder=embedder, index_dir=store.root)
-            report = retriever.sync(paths, progress=progress)
+            # Long runs are saved as they go, so an interrupted run resumes where it stopped.
+            last_save = time.monotonic()
+
+            def checkpoint() -> None:
+                nonlocal last_save
+                if time.monotonic() - last_save >= CHECKPOINT_SECONDS:
+                    retriever.save()
+                    last_save = time.monotonic()
+
+            report = retriever.sync(paths, progress=progress, checkpoint=checkpoint)
             if report.changed or store.current() is None or rebuild:
                 retriever.save()
         return retriever
 
-    def sync(self, paths: PathsArg, *, progress: bool = False) -> SyncReport:
-        """Make the in-memory index mirror `paths` (call `save()` to persist)."""
+    def sync(
+        self, paths: PathsArg, *, progress: bool = False, checkpoint: Callable[[], None] | None = None
+    ) -> SyncReport:
+        """Make the in-memory index mirror `paths` (call `save()` to persist). Documents are embedded
+        in batches; `checkpoint` is called after each (`build` saves there every few minutes)."""
         paths = _as_paths(paths)
         docs, skipped = load_documents(paths)
         if not docs:
@@ -153,8 +177,8 @@ class Retriever:
             )
         incoming = {d.doc_id: d for d in docs}
         removed = [i for i in self.documents if i not in incoming]
-        self.last_sync = self._apply(incoming, removed, skipped, progress)
         self.sources = tuple(str(Path(p).expanduser().resolve()) for p in paths)
+        self.last_sync = self._apply(incoming, removed, skipped, progress, checkpoint)
         return self.last_sync
 
     def add_paths(self, paths: PathsArg, *, progress: bool = False) -> SyncReport:
@@ -176,34 +200,52 @@ class Retriever:
         return self.last_sync
 
     def _apply(
-        self, incoming: dict[str, Document], removed: list[str], skipped: list[Skipped], progress: bool
+        self,
+        incoming: dict[str, Document],
+        removed: list[str],
+        skipped: list[Skipped],
+        progress: bool,
+        checkpoint: Callable[[], None] | None = None,
     ) -> SyncReport:
-        """Apply one change. The slow part (chunking, embedding) runs while searches go on; only
-        swapping the new chunks in holds searches off."""
+        """Apply one change, `BATCH_DOCS` documents at a time. The slow part (chunking, embedding)
+        runs while searches go on; only swapping the new chunks in holds searches off."""
         with self._change_lock:
             with self.lock.read():
-                added, updated, unchanged = [], [], []
-                for doc_id, doc in incoming.items():
-                    old = self.documents.get(doc_id)
-                    if old is None:
-                        added.append(doc_id)
-                    elif old.content_hash != doc.content_hash:
-                        updated.append(doc_id)
-                    else:
-                        unchanged.append(doc_id)
-                # Vectors of text that survives an edit are reused, keyed by the text's hash.
-                reuse = self._vectors_by_text(updated)
-            docs = [incoming[i] for i in added + updated]
-            chunks, sentence_keys, vectors, embedded = self._prepare(docs, reuse, progress)
+                added = [i for i, d in incoming.items() if i not in self.documents]
+                updated = [
+                    i
+                    for i, d in incoming.items()
+                    if i in self.documents and self.documents[i].content_hash != d.content_hash
+                ]
+                unchanged = [i for i in incoming if i not in added and i not in updated]
             with self.lock.write():
                 for doc_id in unchanged:
                     self.documents[doc_id] = dataclasses.replace(self.documents[doc_id], source=incoming[doc_id].source)
-                self._remove(removed + updated)
-                self.dense.add(chunks, vectors[: len(chunks)])
-                self.lexical.add(chunks)
-                self.sentence_vectors.add(sentence_keys, vectors[len(chunks) :])
-                self.documents.update((d.doc_id, d) for d in docs)
-                self.chunks.update((c.chunk_id, c) for c in chunks)
+                self._remove(removed)
+            todo = added + updated
+            bar = _progress_bar(len(todo), progress)
+            embedded = 0
+            for start in range(0, len(todo), BATCH_DOCS):
+                batch = todo[start : start + BATCH_DOCS]
+                with self.lock.read():
+                    # Vectors of text that survives an edit are reused, keyed by the text's hash.
+                    reuse = self._vectors_by_text([i for i in batch if i in self.documents])
+                docs = [incoming[i] for i in batch]
+                chunks, sentence_keys, vectors, count = self._prepare(docs, reuse)
+                with self.lock.write():
+                    self._remove([i for i in batch if i in self.documents])
+                    self.dense.add(chunks, vectors[: len(chunks)])
+                    self.lexical.add(chunks)
+                    self.sentence_vectors.add(sentence_keys, vectors[len(chunks) :])
+                    self.documents.update((d.doc_id, d) for d in docs)
+                    self.chunks.update((c.chunk_id, c) for c in chunks)
+                embedded += count
+                if bar is not None:
+                    bar.update(len(batch))
+                if checkpoint is not None:
+                    checkpoint()
+            if bar is not None:
+                bar.close()
             return SyncReport(tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped), embedded)
 
     def _vectors_by_text(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
@@ -230,7 +272,7 @@ class Retriever:
             del self.documents[doc_id]
 
     def _prepare(
-        self, docs: list[Document], reuse: dict[str, np.ndarray], progress: bool
+        self, docs: list[Document], reuse: dict[str, np.ndarray]
     ) -> tuple[list[Chunk], list[tuple[str, int, int]], np.ndarray, int]:
         """Chunks of `docs`, their sentence keys, and vectors for both (chunks first), plus how
         many texts had to be embedded; vectors of known text are reused."""
@@ -240,27 +282,18 @@ class Retriever:
         texts = [c.text for c in chunks] + [text_of[d][s:e] for d, s, e in sentence_keys]
         if not texts:
             return [], [], np.zeros((0, 0), dtype=np.float32), 0
-        vectors = self._embed_new(texts, reuse, progress)
+        vectors = self._embed_new(texts, reuse)
         return chunks, sentence_keys, vectors, len({content_hash(t) for t in texts} - reuse.keys())
 
-    def _embed_new(self, texts: list[str], known: dict[str, np.ndarray], progress: bool) -> np.ndarray:
+    def _embed_new(self, texts: list[str], known: dict[str, np.ndarray]) -> np.ndarray:
         """One vector per text; each distinct text not in `known` (by content hash) is embedded once."""
         hashes = [content_hash(t) for t in texts]
         todo = list(dict.fromkeys(h for h in hashes if h not in known))
         text_of = dict(zip(hashes, texts, strict=True))
-        bar = None
-        if progress and todo:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(todo), unit="text", desc="embedding", leave=False)
         vectors = dict(known)
         for start in range(0, len(todo), EMBED_BATCH):
             batch = todo[start : start + EMBED_BATCH]
             vectors.update(zip(batch, self.embedder.embed([text_of[h] for h in batch]), strict=True))
-            if bar is not None:
-                bar.update(len(batch))
-        if bar is not None:
-            bar.close()
         return np.stack([vectors[h] for h in hashes])
 
     # -- searching ----------------------------------------------------------------------------

@@ -34,8 +34,10 @@ def test_switches_to_ivf_and_meets_the_recall_target(big):
     assert index.kind == "ivf"
     queries = clustered(100, seed=7)
     exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
-    found = [[int(s.chunk_id[1:].split("#")[0]) * 10 + int(s.chunk_id.split("#")[1]) for s in index.search_vector(q, 10)]
-             for q in queries]
+    found = [
+        [int(s.chunk_id[1:].split("#")[0]) * 10 + int(s.chunk_id.split("#")[1]) for s in index.search_vector(q, 10)]
+        for q in queries
+    ]
     assert ann.recall_at_10(exact, np.array(found)) >= 0.9  # tuned to 0.95 on its own sample
 
 

@@ -278,3 +278,33 @@ def test_copied_index_folder_still_loads(corpus, tmp_path, fake):
     build(corpus, tmp_path, fake)
     shutil.copytree(tmp_path / "index", tmp_path / "copy")
     assert len(Retriever.load(tmp_path / "copy", embedder=fake).chunks) > 0
+
+
+class InterruptingEmbedder(FakeEmbedder):
+    """Stops (as Ctrl-C would) once it has embedded `limit` batches."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.calls = 0
+
+    def embed(self, texts):
+        self.calls += 1
+        if self.calls > self.limit:
+            raise KeyboardInterrupt
+        return super().embed(texts)
+
+
+def test_an_interrupted_build_resumes_without_reembedding_finished_documents(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr("rag.retriever.BATCH_DOCS", 1)
+    monkeypatch.setattr("rag.retriever.CHECKPOINT_SECONDS", 0.0)
+    with pytest.raises(KeyboardInterrupt):
+        Retriever.build(corpus, tmp_path / "index", embedder=InterruptingEmbedder(limit=2))
+    saved = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
+    assert 1 <= len(saved.documents) < 3  # what was finished is on disk, loadable
+    resumed = Retriever.build(corpus, tmp_path / "index", embedder=(fake := FakeEmbedder()))
+    assert len(resumed.last_sync.unchanged) == len(saved.documents)
+    assert sorted(resumed.last_sync.added) == sorted(set(ARTICLES) - set(saved.documents))
+    fresh = Retriever.build(corpus, tmp_path / "fresh", embedder=(full := FakeEmbedder()))
+    assert fake.embedded < full.embedded
+    assert results(resumed) == results(fresh)
