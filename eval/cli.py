@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from rag import SentenceTransformerEmbedder
 from rag.config import DEFAULT_MODEL
+from rag.embedding import make_embedder
 
 from .harness import CORPUS, HERE, QUESTIONS, evaluate, load_questions
 from .report import table, write
@@ -18,9 +18,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     questions = load_questions(args.questions)
     if not args.json:
         print(f"Evaluating {len(questions)} questions on {args.corpus} ...", file=sys.stderr)
-    results = evaluate(
-        questions, args.corpus, SentenceTransformerEmbedder(args.model or DEFAULT_MODEL), sweep=not args.no_sweep
-    )
+    results = evaluate(questions, args.corpus, make_embedder(args.model or DEFAULT_MODEL), sweep=not args.no_sweep)
     report = write(results, args.report)
     if args.json:
         print(json.dumps({k: v for k, v in results.items() if k != "latency_samples_ms"}, indent=2, ensure_ascii=False))

@@ -55,6 +55,16 @@ def resolve_model(name: str) -> str:
     return str(path.resolve()) if path.exists() else name
 
 
+def make_embedder(name: str = DEFAULT_MODEL) -> Embedder:
+    """The embedder for a model name: `NAME+onnx-int8` is the ONNX int8 backend, anything else
+    sentence-transformers. Nothing is loaded until the first `embed`."""
+    from .onnx_embedder import SUFFIX, OnnxEmbedder
+
+    if name.endswith(SUFFIX):
+        return OnnxEmbedder(name)
+    return SentenceTransformerEmbedder(name)
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded lazily on the first `embed` (thread-safe)."""
 

@@ -25,7 +25,7 @@ from .chunking import chunk_document
 from .config import FORMAT_VERSION, MODES, Config, default_index_dir
 from .dense import DenseIndex
 from .documents import Skipped, content_hash, load_documents
-from .embedding import Embedder, SentenceTransformerEmbedder
+from .embedding import Embedder, make_embedder
 from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
 from .fusion import convex
 from .lexical import BM25Index
@@ -103,7 +103,7 @@ class Retriever:
         self.config = config or Config()
         if embedder is not None and embedder.name != self.config.model:
             self.config = dataclasses.replace(self.config, model=embedder.name)
-        self.embedder = embedder or SentenceTransformerEmbedder(self.config.model)
+        self.embedder = embedder or make_embedder(self.config.model)
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
         self.dense = DenseIndex(self.embedder)
         self.lexical = BM25Index()
