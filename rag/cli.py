@@ -33,12 +33,7 @@ def _print_json(data: object) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     paths = args.paths
     if not paths:
-        store = IndexStore(args.index_dir)
-        if store.current() is None:
-            raise CorpusError("no index yet: give the folder of articles to index, e.g. `rag index seeds/`")
-        paths = list(Retriever.load(args.index_dir, model=args.model).sources)
-        if not paths:
-            raise CorpusError("the index does not record its folders: give them, e.g. `rag index seeds/`")
+        paths = recorded_sources(args.index_dir)
     started = time.perf_counter()
     retriever = Retriever.build(
         paths, args.index_dir, model=args.model, rebuild=args.rebuild, progress=_progress_wanted(args)
@@ -64,6 +59,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     for skip in report.skipped:
         print(f"  skipped {skip.path}: {skip.reason}")
     return 0
+
+
+def recorded_sources(index_dir: Path) -> list[str]:
+    """The folders an index was built from, read from its manifest alone (so that
+    `rag index --rebuild` works even when other files of the index are damaged)."""
+    try:
+        folder = IndexStore(index_dir).current()
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8")) if folder else None
+        sources = list(manifest.get("sources", [])) if isinstance(manifest, dict) else []
+    except (RagError, OSError, ValueError):
+        sources = []
+    if not sources:
+        raise CorpusError("give the folder of articles to index, e.g. `rag index seeds/` (no usable index records one)")
+    return sources
 
 
 def _summary(report: SyncReport) -> str:

@@ -140,7 +140,8 @@ class Retriever:
         """
         store = IndexStore(index_dir or default_index_dir())
         with store.lock():
-            if store.current() is not None and not rebuild:
+            # --rebuild must work on a damaged index too, so it never reads the old one.
+            if not rebuild and store.current() is not None:
                 retriever = cls.load(store.root, model=model, embedder=embedder)
             else:
                 if config is None:
@@ -158,7 +159,7 @@ class Retriever:
                     last_save = time.monotonic()
 
             report = retriever.sync(paths, progress=progress, checkpoint=checkpoint)
-            if report.changed or store.current() is None or rebuild:
+            if rebuild or report.changed or store.current() is None:
                 retriever.save()
         return retriever
 

@@ -75,7 +75,7 @@ def test_index_search_docs_on_seeds(capsys, tmp_path, seeds_copy):
         (["search", "hello"], "no index at"),
         (["search", "   "], "no index at"),
         (["docs"], "no index at"),
-        (["index"], "no index yet"),
+        (["index"], "give the folder"),
         (["index", "/definitely/not/here"], "does not exist"),
     ],
 )

@@ -88,13 +88,19 @@ class Page:
         ]
 
     def upload(self, files: list[Any] | None) -> str:
-        """Add uploaded articles: check every file first, then store and index the good ones."""
+        """Add files uploaded through the page (Gradio file objects or paths)."""
         if not files:
             return "No file chosen."
-        accepted, refused = [], []
+        pairs = []
         for f in files:
             path = Path(getattr(f, "name", f))
-            original = getattr(f, "orig_name", None) or path.name
+            pairs.append((path, getattr(f, "orig_name", None) or path.name))
+        return self.add_files(pairs)
+
+    def add_files(self, files: list[tuple[Path, str]]) -> str:
+        """Check every (path, original name) first, then store and index the good ones."""
+        accepted, refused = [], []
+        for path, original in files:
             try:
                 name, data = check_upload(path, original)
                 if name in self.retriever.documents and not (self.upload_dir / name).exists():
@@ -114,6 +120,15 @@ class Page:
         lines = [f"Added {esc(a)}; it is searchable now." for a in added]
         lines += [f"Refused {esc(r)}" for r in refused]
         return "<br>".join(lines) or "Nothing to add."
+
+    def api_add_article(self, name: str, text: str) -> str:
+        """Add one article given as text (for scripts); the same checks as an upload."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "upload"
+            path.write_text(text, encoding="utf-8")
+            return self.add_files([(path, name)])
 
     def remove(self, doc_id: str | None) -> str:
         if not doc_id:
@@ -223,6 +238,7 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
             lambda d: refreshed(page.remove(d)), [gone], [corpus_status, table, only, gone, files], concurrency_limit=1
         )
         gr.api(page.api_ask, api_name="ask")
+        gr.api(page.api_add_article, api_name="add_article")
     return demo
 
 
