@@ -27,6 +27,9 @@ HOSTILE = (
 )
 
 
+servers: dict[str, tuple] = {}  # url -> (process, corpus folder, upload folder)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -47,6 +50,7 @@ def server(tmp_path_factory):
         env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
     )
     url = f"http://127.0.0.1:{port}/"
+    servers[url] = (proc, corpus, tmp / "index" / "uploads")
     deadline = time.monotonic() + 180
     while True:
         try:
@@ -171,6 +175,24 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     assert dialogs == []
     assert page.query_selector("#sources img, #chat img[src='x']") is None
 
+    ask(page, '<img src=x onerror="window.__xss = 3"><script>window.__xss = 4</script> who is Tom Graham?', 5)
+    assert page.evaluate("window.__xss") is None and dialogs == []
+    assert page.query_selector("#chat img[src='x']") is None
+
     page.click("#clear")
     page.wait_for_function("document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
     page.close()
+
+
+def test_load_twenty_clients_a_thousand_questions_and_an_upload(server):
+    from eval.load import run
+
+    proc, corpus, uploads = servers[server]
+    report = run(server, corpus, clients=20, total=1000, pid=proc.pid, uploads=uploads)
+    (SHOTS.parent / "load.json").parent.mkdir(parents=True, exist_ok=True)
+    (SHOTS.parent / "load.json").write_text(__import__("json").dumps(report, indent=2))
+    assert report["errors"] == [] and report["ungrounded"] == []
+    assert report["answered"] == 1000
+    assert "Added" in report["upload"] and "Forty-two" in report["uploaded_article_answers"]
+    memory = report["resident_mb_after"]
+    assert memory[100] and memory[1000] and memory[1000] < memory[100] * 1.5  # no steady growth

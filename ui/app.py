@@ -5,6 +5,7 @@ Built only on the public `rag` API; Gradio is imported here and nowhere in `rag/
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,13 @@ class Page:
 
     def ask(self, history: list[dict], mode: str, k: int, only: list[str] | None) -> tuple[list[dict], str, str]:
         """Answer the last user message of `history`; returns history, sources panel, status."""
-        question = _text(history[-1]["content"]) if history else ""
-        earlier = history[:-1]
+        # User messages are stored escaped for display; the assistant reads them as typed.
+        question = html.unescape(_text(history[-1]["content"])) if history else ""
+        earlier = [
+            {"role": m["role"], "content": html.unescape(_text(m["content"]))}
+            for m in history[:-1]
+            if m["role"] == "user"
+        ]
         try:
             answer = self.assistant.ask(question, earlier, mode=mode, k=int(k), doc_ids=only or None)
         except RagError as exc:
@@ -208,7 +214,8 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
 
         def add_question(text: str, history: list[dict]) -> tuple[str, list[dict], str]:
             text = (text or "").strip()
-            return "", ([*history, {"role": "user", "content": text}] if text else history), "Reading the articles…"
+            message = {"role": "user", "content": esc(text)}  # shown as typed, never as markup
+            return "", ([*history, message] if text else history), "Reading the articles…"
 
         def answer(history: list[dict], mode: str, k: int, only: list[str]) -> tuple[list[dict], str, str]:
             if not history or history[-1]["role"] != "user":
