@@ -308,3 +308,21 @@ def test_an_interrupted_build_resumes_without_reembedding_finished_documents(cor
     fresh = Retriever.build(corpus, tmp_path / "fresh", embedder=(full := FakeEmbedder()))
     assert fake.embedded < full.embedded
     assert results(resumed) == results(fresh)
+
+
+def test_an_index_is_plain_files_loadable_without_pickle(corpus, tmp_path, fake):
+    import numpy as np
+
+    build(corpus, tmp_path, fake)
+    folder = IndexStore(tmp_path / "index").current()
+    for path in folder.rglob("*"):
+        if path.suffix == ".npy":
+            array = np.load(path, allow_pickle=False)  # raises if anything in it needs pickle
+            assert array.dtype != object
+        elif path.suffix in (".json", ".jsonl"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                json.loads(line) if path.suffix == ".jsonl" else None
+            if path.suffix == ".json":
+                json.loads(path.read_text(encoding="utf-8"))
+        else:
+            assert path.name == "dense.faiss" or path.is_dir(), path

@@ -149,12 +149,12 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     assert "The articles don't say." in bot_messages(page)[-1]
     assert "Closest passages" in page.inner_text("#sources")
 
-    article = tmp_path / "zanzibar festival.txt"
+    article = tmp_path / "<img src=x onerror=window.__xss=5> zanzibar festival.txt"  # markup in a file name
     article.write_text(HOSTILE, encoding="utf-8")
     page.get_by_role("tab", name="Articles").click()
     page.set_input_files("#upload input[type=file]", str(article))
     page.wait_for_function("document.querySelector('#corpus-status').innerText.includes('Added')", timeout=60_000)
-    assert "zanzibar_festival.txt" in page.inner_text("#corpus")
+    assert "img_src_x_onerror_window.__xss_5_zanzibar_festival.txt" in page.inner_text("#corpus")
     page.screenshot(path=str(SHOTS / "4-uploaded.png"), full_page=True)
 
     bad = tmp_path / "notes.txt"  # the right extension, but binary: refused by the server's own check
