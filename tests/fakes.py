@@ -65,3 +65,18 @@ ARTICLES = {
         "© 2025, The Daily Ledger\n"
     ),
 }
+
+
+def deny_reading(monkeypatch, name: str) -> None:
+    """Make reading any file called `name` fail with "Permission denied". Tests run as root in CI,
+    where chmod 0 does not stop reading, so the read itself is made to fail."""
+    from pathlib import Path
+
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == name:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)

@@ -2,6 +2,7 @@ import codecs
 import os
 
 import pytest
+from fakes import deny_reading
 
 from rag.documents import find_files, load_documents
 from rag.errors import CorpusError
@@ -64,19 +65,9 @@ def test_utf16_with_bom_and_crlf_keep_exact_offsets(tmp_path):
 
 
 def test_unreadable_file_is_skipped(tmp_path, monkeypatch):
-    # Tests run as root in CI, where chmod 0 does not stop reading: make the read fail instead.
-    from pathlib import Path
-
     (tmp_path / "good.txt").write_text(ARTICLE)
     (tmp_path / "locked.txt").write_text(ARTICLE)
-    real = Path.read_bytes
-
-    def read_bytes(self):
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied")
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    deny_reading(monkeypatch, "locked.txt")
     docs, skipped = load_documents([tmp_path])
     assert [d.doc_id for d in docs] == ["good.txt"]
     assert reasons(skipped) == {"locked.txt": "Permission denied"}

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fakes import FakeEmbedder
+from fakes import FakeEmbedder, deny_reading
 
 from rag import Retriever
 from rag.cli import main
@@ -168,14 +168,7 @@ def test_hostile_corpus_is_indexed_with_reasons_for_what_was_skipped(tmp_path, m
             out.write(line)
     (root / "locked.txt").write_text("A file nobody may read.\n\nIt has a sentence.\n")
     (root / "loop").symlink_to(root, target_is_directory=True)
-    real_read = Path.read_bytes
-
-    def read_bytes(self):
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied")
-        return real_read(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    deny_reading(monkeypatch, "locked.txt")
     retriever = Retriever.build(root, tmp_path / "index", embedder=FakeEmbedder())
     skipped = {Path(s.path).name: s.reason for s in retriever.last_sync.skipped}
     assert skipped == {
