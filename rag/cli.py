@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .config import DEFAULT_MODEL, INDEX_DIR_ENV, MODES, default_index_dir
 from .errors import CorpusError, RagError
+from .persist import read_manifest
 from .retriever import Retriever, SyncReport
 from .store import IndexStore
 
@@ -66,9 +67,8 @@ def recorded_sources(index_dir: Path) -> list[str]:
     `rag index --rebuild` works even when other files of the index are damaged)."""
     try:
         folder = IndexStore(index_dir).current()
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8")) if folder else None
-        sources = list(manifest.get("sources", [])) if isinstance(manifest, dict) else []
-    except (RagError, OSError, ValueError):
+        sources = list(read_manifest(folder).get("sources", [])) if folder else []
+    except RagError:
         sources = []
     if not sources:
         raise CorpusError("give the folder of articles to index, e.g. `rag index seeds/` (no usable index records one)")

@@ -8,7 +8,6 @@ hits = retriever.search("What did Lavrov say?", k=5, mode="hybrid", doc_ids=None
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import os
 import threading
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .chunking import chunk_document
-from .config import FORMAT_VERSION, MODES, Config, default_index_dir
+from .config import MODES, Config, default_index_dir
 from .dense import DenseIndex
 from .documents import Skipped, content_hash, load_documents
 from .embedding import Embedder, make_embedder
@@ -30,15 +29,13 @@ from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNot
 from .fusion import convex
 from .lexical import BM25Index
 from .locks import ReadWriteLock
+from .persist import read_corpus, read_manifest, write_corpus, write_manifest
 from .sentences import SentenceVectors
 from .store import IndexStore
 from .types import Chunk, Document, Hit
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-DOCUMENTS = "documents.jsonl"
-CHUNKS = "chunks.jsonl"
 MAX_QUERY_CHARS = 4_000
 EMBED_BATCH = 64
 BATCH_DOCS = 200  # documents embedded and swapped in together
@@ -383,26 +380,21 @@ class Retriever:
             return IndexStore(self.index_dir).write(self._write)
 
     def _write(self, folder: Path) -> None:
-        with open(folder / DOCUMENTS, "w", encoding="utf-8") as out:
-            for doc in self.documents.values():
-                out.write(json.dumps(dataclasses.asdict(doc), ensure_ascii=False) + "\n")
-        with open(folder / CHUNKS, "w", encoding="utf-8") as out:
-            for chunk in self.chunks.values():
-                out.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
+        write_corpus(folder, self.documents.values(), self.chunks.values())
         self.dense.save(folder)
         self.lexical.save(folder)
         self.sentence_vectors.save(folder)
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "model": self.config.model,
-            "dim": self.dense.dim,
-            "config": self.config.to_dict(),
-            "sources": list(self.sources),
-            "documents": len(self.documents),
-            "chunks": len(self.chunks),
-        }
-        # Written last: a folder with a manifest is complete.
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        write_manifest(
+            folder,
+            {
+                "model": self.config.model,
+                "dim": self.dense.dim,
+                "config": self.config.to_dict(),
+                "sources": list(self.sources),
+                "documents": len(self.documents),
+                "chunks": len(self.chunks),
+            },
+        )
 
     @classmethod
     def load(
@@ -420,7 +412,7 @@ class Retriever:
         folder = store.current()
         if folder is None:
             raise IndexNotFoundError(f"no index at {store.root}: build one with `rag index PATH`")
-        manifest = _read_manifest(folder)
+        manifest = read_manifest(folder)
         config = Config.from_dict(manifest["config"])
         for asked in (model, embedder.name if embedder else None):
             if asked and asked != config.model:
@@ -431,22 +423,7 @@ class Retriever:
                 )
         retriever = cls(config, embedder=embedder, index_dir=store.root)
         retriever.sources = tuple(manifest.get("sources", ()))
-        try:
-            with open(folder / DOCUMENTS, encoding="utf-8") as rows:
-                for line in rows:
-                    row = json.loads(line)
-                    row["segments"] = tuple(tuple(s) for s in row["segments"])
-                    row["authors"] = tuple(row["authors"])
-                    retriever.documents[row["doc_id"]] = Document(**row)
-            with open(folder / CHUNKS, encoding="utf-8") as rows:
-                for line in rows:
-                    row = json.loads(line)
-                    row["sentences"] = tuple(tuple(s) for s in row["sentences"])
-                    retriever.chunks[row["chunk_id"]] = Chunk(**row)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexCorruptError(
-                f"the index at {store.root} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
-            ) from exc
+        retriever.documents, retriever.chunks = read_corpus(folder)
         retriever.dense = DenseIndex.load(folder, retriever.embedder, dim=manifest["dim"])
         retriever.lexical = BM25Index.load(folder)
         retriever.sentence_vectors = SentenceVectors.load(folder)
@@ -456,19 +433,3 @@ class Retriever:
                 "rebuild it with `rag index --rebuild`"
             )
         return retriever
-
-
-def _read_manifest(folder: Path) -> dict:
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexCorruptError(
-            f"the index manifest {folder / MANIFEST} cannot be read ({exc}); rebuild with `rag index --rebuild`"
-        ) from exc
-    version = manifest.get("format_version") if isinstance(manifest, dict) else None
-    if version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"the index in {folder.parent} has format version {version}, but this version of rag reads "
-            f"version {FORMAT_VERSION}; rebuild it with `rag index --rebuild`"
-        )
-    return manifest

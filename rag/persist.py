@@ -1,0 +1,80 @@
+"""The plain files of one index generation: the manifest, documents and chunks, written and read
+in mirror image. The indexes write their own files (`dense.faiss`, `bm25/`, `sentences.npy`).
+
+    manifest.json     format version, model, dimension, config, source folders, counts (written last)
+    documents.jsonl   one Document per line, with its original text
+    chunks.jsonl      one Chunk per line
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .config import FORMAT_VERSION
+from .errors import IndexCorruptError, IndexMismatchError
+from .types import Chunk, Document
+
+MANIFEST = "manifest.json"
+DOCUMENTS = "documents.jsonl"
+CHUNKS = "chunks.jsonl"
+
+
+def write_jsonl(path: Path, items: Iterable[Any]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for item in items:
+            out.write(json.dumps(dataclasses.asdict(item), ensure_ascii=False) + "\n")
+
+
+def write_corpus(folder: Path, documents: Iterable[Document], chunks: Iterable[Chunk]) -> None:
+    write_jsonl(folder / DOCUMENTS, documents)
+    write_jsonl(folder / CHUNKS, chunks)
+
+
+def read_corpus(folder: Path) -> tuple[dict[str, Document], dict[str, Chunk]]:
+    documents: dict[str, Document] = {}
+    chunks: dict[str, Chunk] = {}
+    try:
+        with open(folder / DOCUMENTS, encoding="utf-8") as rows:
+            for line in rows:
+                row = json.loads(line)
+                row["segments"] = tuple(tuple(s) for s in row["segments"])
+                row["authors"] = tuple(row["authors"])
+                documents[row["doc_id"]] = Document(**row)
+        with open(folder / CHUNKS, encoding="utf-8") as rows:
+            for line in rows:
+                row = json.loads(line)
+                row["sentences"] = tuple(tuple(s) for s in row["sentences"])
+                chunks[row["chunk_id"]] = Chunk(**row)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(
+            f"the index in {folder.parent} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
+        ) from exc
+    return documents, chunks
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Written last: a generation folder with a manifest is complete."""
+    (folder / MANIFEST).write_text(
+        json.dumps({"format_version": FORMAT_VERSION, **manifest}, indent=2), encoding="utf-8"
+    )
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest, checked for this version of the format."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(
+            f"the index manifest {folder / MANIFEST} cannot be read ({exc}); rebuild with `rag index --rebuild`"
+        ) from exc
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if version != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"the index in {folder.parent} has format version {version}, but this version of rag reads "
+            f"version {FORMAT_VERSION}; rebuild it with `rag index --rebuild`"
+        )
+    return manifest
