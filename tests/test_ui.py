@@ -144,6 +144,9 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     ask(page, "How long does he think the negotiation could last?", 1)
     assert "beyond the end of the year" in bot_messages(page)[-1]
     page.screenshot(path=str(SHOTS / "3-follow-up.png"), full_page=True)
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#chat sup.cite").last.click()  # a marker brings its source forward and flashes it
+    page.wait_for_selector("#sources #source-1.flash", timeout=5_000)
 
     ask(page, "What is the GDP of France?", 2)
     assert "The articles don't say." in bot_messages(page)[-1]

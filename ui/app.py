@@ -14,7 +14,7 @@ import gradio as gr
 
 from rag import Assistant, RagError, Retriever
 
-from .render import CSS, answer_html, esc, sources_html
+from .render import CLICK_JS, CSS, answer_html, esc, sources_html
 from .uploads import UploadError, check_upload, store
 
 log = logging.getLogger(__name__)
@@ -255,6 +255,7 @@ def launch(
     demo = build(retriever, upload_dir)
     demo.queue(default_concurrency_limit=8)
     demo.launch(
+        js=CLICK_JS,
         server_name=host,
         server_port=port,
         share=share,

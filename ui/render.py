@@ -84,6 +84,29 @@ def _related(hit: Hit, documents: dict[str, Document]) -> str:
     )
 
 
+# Clicking a citation marker in the chat shows its source: the Sources tab is brought forward, the
+# card scrolled into view and flashed. Article text never reaches this code; it reads only the
+# marker's number.
+CLICK_JS = """
+() => {
+  document.addEventListener("click", (event) => {
+    const marker = event.target.closest && event.target.closest("sup.cite");
+    if (!marker) return;
+    const n = parseInt(marker.textContent.replace(/[^0-9]/g, ""), 10);
+    const tab = Array.from(document.querySelectorAll("button[role=tab]")).find((b) => b.textContent.trim() === "Sources");
+    if (tab) tab.click();
+    setTimeout(() => {
+      const cards = document.querySelectorAll("#sources .source");
+      const card = Array.from(cards).find((c) => c.id === "source-" + n);
+      if (!card) return;
+      card.scrollIntoView({behavior: "smooth", block: "center"});
+      card.classList.add("flash");
+      setTimeout(() => card.classList.remove("flash"), 1500);
+    }, 50);
+  });
+}
+"""
+
 CSS = """
 .sources .source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px; margin: 8px 0; }
 .sources .badge { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 999px;
@@ -92,6 +115,7 @@ CSS = """
 .sources blockquote.quote { margin: 6px 0; padding-left: 10px; border-left: 3px solid var(--color-accent); }
 .sources mark { background: #fde68a; color: black; }
 .sources .passage { max-height: 260px; overflow-y: auto; font-size: 0.9em; margin-top: 6px; }
-sup.cite { color: var(--color-accent); font-weight: 600; }
+sup.cite { color: var(--color-accent); font-weight: 600; cursor: pointer; }
+.sources .source.flash { outline: 3px solid var(--color-accent); transition: outline 0.2s; }
 .abstained { font-style: italic; }
 """
