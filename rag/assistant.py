@@ -61,7 +61,7 @@ class Answer:
     query: str = ""  # what was actually retrieved (the question, plus context for a follow-up)
     confidence: float = 0.0  # score of the best sentence
     seconds: float = 0.0
-    candidates: tuple[Candidate, ...] = field(default=(), repr=False)
+    candidates: tuple[Candidate, ...] = field(default=(), repr=False)  # every scored sentence, best first
 
 
 def _normalise(text: str) -> str:
