@@ -93,7 +93,8 @@ CLICK_JS = """
     const marker = event.target.closest && event.target.closest("sup.cite");
     if (!marker) return;
     const n = parseInt(marker.textContent.replace(/[^0-9]/g, ""), 10);
-    const tab = Array.from(document.querySelectorAll("button[role=tab]")).find((b) => b.textContent.trim() === "Sources");
+    const tabs = Array.from(document.querySelectorAll("button[role=tab]"));
+    const tab = tabs.find((b) => b.textContent.trim() === "Sources");
     if (tab) tab.click();
     setTimeout(() => {
       const cards = document.querySelectorAll("#sources .source");
