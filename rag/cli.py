@@ -133,9 +133,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     retriever = Retriever.load(args.index_dir)
-    counts: dict[str, int] = {}
-    for chunk in retriever.chunks.values():
-        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+    counts = retriever.chunk_counts()
     rows = [
         {
             "doc_id": d.doc_id,

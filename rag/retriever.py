@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,14 +208,16 @@ class Retriever:
         """Apply one change, `BATCH_DOCS` documents at a time. The slow part (chunking, embedding)
         runs while searches go on; only swapping the new chunks in holds searches off."""
         with self._change_lock:
+            added, updated, unchanged = [], [], []
             with self.lock.read():
-                added = [i for i, d in incoming.items() if i not in self.documents]
-                updated = [
-                    i
-                    for i, d in incoming.items()
-                    if i in self.documents and self.documents[i].content_hash != d.content_hash
-                ]
-                unchanged = [i for i in incoming if i not in added and i not in updated]
+                for doc_id, doc in incoming.items():
+                    old = self.documents.get(doc_id)
+                    if old is None:
+                        added.append(doc_id)
+                    elif old.content_hash != doc.content_hash:
+                        updated.append(doc_id)
+                    else:
+                        unchanged.append(doc_id)
             with self.lock.write():
                 for doc_id in unchanged:
                     self.documents[doc_id] = dataclasses.replace(self.documents[doc_id], source=incoming[doc_id].source)
@@ -247,13 +249,13 @@ class Retriever:
             return SyncReport(tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped), embedded)
 
     def _vectors_by_text(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
-        if not doc_ids:
-            return {}
-        wanted = {c.chunk_id: content_hash(c.text) for c in self.chunks.values() if c.doc_id in doc_ids}
-        reuse = {wanted[cid]: v for cid, v in self.dense.vectors(list(wanted)).items()}
+        """Stored vectors of the chunks and sentences of `doc_ids`, keyed by their text's hash."""
+        reuse: dict[str, np.ndarray] = {}
         for doc_id in doc_ids:
             text = self.documents[doc_id].text
-            keys = sorted({(doc_id, s, e) for c in self.chunks.values() if c.doc_id == doc_id for s, e in c.sentences})
+            wanted = {c.chunk_id: content_hash(c.text) for c in self.doc_chunks(doc_id)}
+            reuse.update((wanted[cid], v) for cid, v in self.dense.vectors(list(wanted)).items())
+            keys = [(doc_id, s, e) for s, e in self.doc_sentences(doc_id)]
             for key, vector in zip(keys, self.sentence_vectors.get(keys), strict=True):
                 reuse[content_hash(text[key[1] : key[2]])] = vector
         return reuse
@@ -327,14 +329,21 @@ class Retriever:
                 ranked = convex([dense, lexical], [weight, 1.0 - weight])[:k]
             return [self._hit(cid, score) for cid, score in ranked]
 
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks in order, found by their ids ("{doc_id}#0", "#1", ...)."""
+        found: list[Chunk] = []
+        while (chunk := self.chunks.get(f"{doc_id}#{len(found)}")) is not None:
+            found.append(chunk)
+        return found
+
     def doc_sentences(self, doc_id: str) -> list[tuple[int, int]]:
         """Every sentence span of a document, in reading order."""
-        spans: set[tuple[int, int]] = set()
-        n = 0
-        while (chunk := self.chunks.get(f"{doc_id}#{n}")) is not None:
-            spans.update(chunk.sentences)
-            n += 1
-        return sorted(spans)
+        return sorted({span for chunk in self.doc_chunks(doc_id) for span in chunk.sentences})
+
+    def chunk_counts(self) -> dict[str, int]:
+        """How many chunks each document has."""
+        with self.lock.read():
+            return dict(Counter(c.doc_id for c in self.chunks.values()))
 
     def clear_query_cache(self) -> None:
         with self._query_lock:

@@ -79,9 +79,7 @@ class Page:
     # -- corpus -------------------------------------------------------------------------------
 
     def corpus_rows(self) -> list[list[Any]]:
-        counts: dict[str, int] = {}
-        for chunk in list(self.retriever.chunks.values()):
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        counts = self.retriever.chunk_counts()
         return [
             [f"{d.title}\n{d.doc_id}", " · ".join(x for x in (d.outlet, d.date) if x), counts.get(d.doc_id, 0)]
             for d in sorted(self.retriever.documents.values(), key=lambda d: d.doc_id)
