@@ -168,7 +168,15 @@ class Assistant:
             return []
         keys = list(best_passage)
         texts = [self._text(key) for key in keys]
-        windows = [" ".join(self._text(n) for n in self._neighbours(key)) for key in keys]
+        # Each sentence with the one before and after it, reading each document's sentences once.
+        sentences = {doc: self.retriever.doc_sentences(doc) for doc in dict.fromkeys(k[0] for k in keys)}
+        position = {(doc, *span): i for doc, spans in sentences.items() for i, span in enumerate(spans)}
+
+        def around(key: tuple[str, int, int]) -> str:
+            spans, i = sentences[key[0]], position[key]
+            return " ".join(self._text((key[0], *span)) for span in spans[max(0, i - 1) : i + 2])
+
+        windows = [around(key) for key in keys]
         cosines = self.retriever.sentence_vectors.get(keys) @ self.retriever.query_vector(query)
         weights = {t: self.retriever.lexical.idf(t) for t in context.terms}
         total = sum(weights.values()) or 1.0
@@ -206,12 +214,6 @@ class Assistant:
 
     def _text(self, key: tuple[str, int, int]) -> str:
         return self.retriever.documents[key[0]].text[key[1] : key[2]]
-
-    def _neighbours(self, key: tuple[str, int, int]) -> list[tuple[str, int, int]]:
-        """The sentence before and after `key` in its document, and `key` itself."""
-        spans = self.retriever.doc_sentences(key[0])
-        i = spans.index((key[1], key[2]))
-        return [(key[0], *span) for span in spans[max(0, i - 1) : i + 2]]
 
     def _abstain_reason(self, asked: Question, ranked: list[Candidate], hits: list[Hit]) -> str:
         """Why the evidence cannot answer the question, or "" when it can."""
@@ -260,7 +262,7 @@ class Assistant:
         for j in (i - 1, i + 1):
             if 0 <= j < len(spans):
                 s, e = spans[j]
-                gap = text[min(e, c.start) : max(s, c.end)] if j < i else text[c.end : s]
+                gap = text[e : c.start] if j < i else text[c.end : s]
                 found.append(Candidate(c.doc_id, s, e, text[s:e]) if "\n\n" not in gap else None)
             else:
                 found.append(None)
