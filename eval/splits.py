@@ -1,0 +1,52 @@
+"""Train and held-out splits: every fitted number is fitted on "train" and reported on "test".
+
+Two development sets:
+- the project's own questions on the seed articles (`eval/questions.jsonl`): five articles are too
+  few to split by article, so each question goes to a side by a hash of its id (about 30% held out);
+  the turns of one conversation share its id, so a conversation never straddles the split;
+- `shared/data/squad2-dev-part` (Wikipedia, 1,385 questions, half unanswerable): split by article,
+  so no paragraph of a held-out article was seen in fitting. Held out: Normans, Scottish_Parliament,
+  Warsaw (3 of 8 articles).
+
+The corpus is always whole: a held-out question searches every article, only its label is unseen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+HELD_OUT_ARTICLES = ("Normans", "Scottish_Parliament", "Warsaw")
+HELD_OUT_SHARE = 30  # percent of the project's own questions held out
+SQUAD_ENV = "RAG_SQUAD_DIR"
+
+
+def squad_dir() -> Path:
+    """`$RAG_SQUAD_DIR`, else `shared/data/squad2-dev-part` beside the project folder."""
+    if os.environ.get(SQUAD_ENV):
+        return Path(os.environ[SQUAD_ENV]).expanduser()
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad2-dev-part"
+
+
+def split_of(question: dict[str, Any]) -> str:
+    """ "train" or "test" for one question of either set.
+
+    >>> split_of({"id": "squad2-x", "doc": "Warsaw-p003.txt"}), split_of({"id": "squad2-y", "doc": "Huguenot-p001.txt"})
+    ('test', 'train')
+    >>> split_of({"id": "q01"})
+    'train'
+    """
+    doc = question.get("doc")
+    if isinstance(doc, str) and "-p" in doc:
+        return "test" if doc.rsplit("-p", 1)[0] in HELD_OUT_ARTICLES else "train"
+    digest = hashlib.sha256(str(question["id"]).encode("utf-8")).digest()
+    return "test" if digest[0] * 100 // 256 < HELD_OUT_SHARE else "train"
+
+
+def split(questions: list[dict[str, Any]], side: str) -> list[dict[str, Any]]:
+    """The questions on one side ("train" or "test"); "all" keeps every one."""
+    if side == "all":
+        return list(questions)
+    return [q for q in questions if split_of(q) == side]
