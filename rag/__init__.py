@@ -3,7 +3,7 @@
 Public names only; see README for the API. Importing this package loads no model, FAISS or torch.
 """
 
-from .assistant import Answer, Assistant, Citation
+from .assistant import Answer, Assistant, Citation, ShortAnswer
 from .config import Config
 from .documents import load_documents
 from .embedding import Embedder, SentenceTransformerEmbedder
@@ -39,6 +39,7 @@ __all__ = [
     "RagError",
     "Retriever",
     "SentenceTransformerEmbedder",
+    "ShortAnswer",
     "SyncReport",
     "load_documents",
 ]

@@ -49,6 +49,21 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The words that answer ("1,200", "on 3 March"), inside citation `n`.
+
+    `start`/`end` index the source text like the citation's own, so
+    `citation.start <= start < end <= citation.end` and `source_text[start:end] == text`.
+    """
+
+    n: int
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
 class Answer:
     """The answer text with `[n]` markers, its citations, or an abstention with related passages."""
 
@@ -61,6 +76,7 @@ class Answer:
     query: str = ""  # what was actually retrieved (the question, plus context for a follow-up)
     confidence: float = 0.0  # score of the best sentence
     seconds: float = 0.0
+    short: ShortAnswer | None = None  # the words that answer, inside one citation, when found
     candidates: tuple[Candidate, ...] = field(default=(), repr=False)  # every scored sentence, best first
 
 
