@@ -41,7 +41,7 @@ CORPUS = HERE.parent / "seeds"
 MODES = ("bm25", "dense", "hybrid")
 NAIVE_WINDOW = 800
 DEPTH = 10
-REQUIRED = ("id", "question", "answers", "evidence", "type")
+REQUIRED = ("id", "question", "answers", "evidence")
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
@@ -61,10 +61,24 @@ def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
         missing = [f for f in REQUIRED if f not in row]
         if missing:
             raise RagError(f"{path}, line {number}: missing {', '.join(missing)}; each line needs {REQUIRED}")
-        questions.append(row)
+        questions.append(normalise_question(row))
     if not questions:
         raise RagError(f"{path} holds no questions")
     return questions
+
+
+def normalise_question(row: dict[str, Any]) -> dict[str, Any]:
+    """One question in the project's shape. The SQuAD-derived set names the evidence's file `doc`
+    and marks `answerable` instead of giving a `type`; both shapes are accepted.
+
+    >>> normalise_question({"id": "s1", "question": "Q?", "answers": [], "evidence": [], "answerable": False})["type"]
+    'unanswerable'
+    """
+    row = dict(row)
+    row["evidence"] = [{**ev, "doc_id": ev.get("doc_id", ev.get("doc"))} for ev in row["evidence"]]
+    if "type" not in row:
+        row["type"] = "factoid" if row.get("answerable", bool(row["evidence"])) else "unanswerable"
+    return row
 
 
 def evidence_spans(question: dict, documents: dict) -> list[tuple[str, tuple[int, int]]]:

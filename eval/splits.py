@@ -3,7 +3,7 @@
 Two development sets:
 - the project's own questions on the seed articles (`eval/questions.jsonl`): five articles are too
   few to split by article, so each question goes to a side by a hash of its id (about 30% held out);
-  the turns of one conversation share its id, so a conversation never straddles the split;
+  the turns of one conversation (rows sharing a `conversation` field) go to the same side;
 - `shared/data/squad2-dev-part` (Wikipedia, 1,385 questions, half unanswerable): split by article,
   so no paragraph of a held-out article was seen in fitting. Held out: Normans, Scottish_Parliament,
   Warsaw (3 of 8 articles).
@@ -41,7 +41,8 @@ def split_of(question: dict[str, Any]) -> str:
     doc = question.get("doc")
     if isinstance(doc, str) and "-p" in doc:
         return "test" if doc.rsplit("-p", 1)[0] in HELD_OUT_ARTICLES else "train"
-    digest = hashlib.sha256(str(question["id"]).encode("utf-8")).digest()
+    key = question.get("conversation") or question["id"]  # the turns of a conversation stay together
+    digest = hashlib.sha256(str(key).encode("utf-8")).digest()
     return "test" if digest[0] * 100 // 256 < HELD_OUT_SHARE else "train"
 
 
