@@ -16,11 +16,13 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from .compose import Candidate, Weights, rank, select
+from .compose import SENTENCE_FEATURES, Candidate, rank, select
 from .conversation import resolve
-from .errors import QueryError
+from .errors import ModelError, QueryError
+from .fitted import ANSWER_MODEL, LogisticModel, check_features, read_fitted
 from .fusion import min_max
 from .lexical import tokenize
 from .question import SPEECH, Question, analyse, attributes_speech, contains_kind, counts
@@ -28,8 +30,46 @@ from .retriever import Retriever, check_query
 from .types import Hit
 
 ABSTAIN_TEXT = "The articles don't say."
-# Calibrated on eval/questions.jsonl with `python -m eval.answers --calibrate` (README, "Answers").
-DEFAULT_THRESHOLD = 0.75
+MAX_SENTENCES = 3
+# What the abstention model reads about the evidence for one question.
+ABSTAIN_FEATURES = (
+    "p1",  # probability that the best sentence holds the answer
+    "p2",  # the same for the runner-up
+    "cosine_top",  # best sentence-question cosine
+    "overlap_top",  # share of the question's words in and around the best sentence
+    "missing_names",  # share of the question's capitalised name words that occur nowhere in the articles
+    "unknown_terms",  # IDF-weighted share of the question's words that occur nowhere in the articles
+    "strict_no_kind",  # a number/amount/date question and no well-ranked sentence holds one
+    "speaker_no_speech",  # "What did X say?" and no passage reports X saying anything
+)
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """The fitted parts of answering: which sentences hold the answer, and when to abstain."""
+
+    sentence: LogisticModel
+    abstain: LogisticModel  # P(the articles do not answer the question)
+    threshold: float  # abstain when P(unanswerable) is at least this
+    ratio: float  # keep further sentences at least this share as likely as the best
+    fitted_on: str = ""
+
+    @classmethod
+    def load(cls, path: Path = ANSWER_MODEL) -> AnswerModel:
+        data = read_fitted(path)
+        try:
+            model = cls(
+                LogisticModel.from_dict(data["sentence"]),
+                LogisticModel.from_dict(data["abstain"]),
+                float(data["threshold"]),
+                float(data["ratio"]),
+                str(data.get("fitted_on", "")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{path} is not a complete fitted answer model ({exc}); refit it") from None
+        check_features(model.sentence, SENTENCE_FEATURES, "sentence")
+        check_features(model.abstain, ABSTAIN_FEATURES, "abstention")
+        return model
 
 
 @dataclass(frozen=True)
@@ -84,6 +124,21 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the assistant found for one question, before deciding: the passages, every candidate
+    sentence ranked by the sentence model, and the signals the abstention model reads."""
+
+    question: str
+    query: str
+    asked: Question
+    hits: tuple[Hit, ...]
+    ranked: tuple[Candidate, ...]
+    signals: dict[str, float]
+    unanswerable: float  # P(the articles do not answer), from the abstention model
+    reason: str  # why it would abstain, in words, for people checking the rule
+
+
 class Assistant:
     """Grounded, extractive question answering over a `Retriever`."""
 
@@ -93,15 +148,15 @@ class Assistant:
         *,
         k: int = 8,
         mode: str = "hybrid",
-        threshold: float = DEFAULT_THRESHOLD,
-        weights: Weights | None = None,
-        max_sentences: int = 3,
+        threshold: float | None = None,
+        model: AnswerModel | None = None,
+        max_sentences: int = MAX_SENTENCES,
     ) -> None:
         self.retriever = retriever
         self.k = k
         self.mode = mode
-        self.threshold = threshold
-        self.weights = weights or Weights()
+        self.model = model or AnswerModel.load()
+        self.threshold = self.model.threshold if threshold is None else threshold
         self.max_sentences = max_sentences
 
     def ask(
@@ -115,56 +170,64 @@ class Assistant:
     ) -> Answer:
         """Answer `question` given the chat `history` (OpenAI/Gradio message dicts)."""
         started = time.perf_counter()
+        with self.retriever.lock.read():  # one consistent view of the index for the whole answer
+            found = self.evidence(question, history, k=k, mode=mode, doc_ids=doc_ids)
+            abstain = not found.ranked or found.unanswerable >= self.threshold
+            chosen = [] if abstain else self._complete(self._choose(found), found.asked)
+            seconds = time.perf_counter() - started
+            confidence = round(1.0 - found.unanswerable, 6)
+            if abstain:
+                return Answer(
+                    found.question,
+                    ABSTAIN_TEXT,
+                    abstained=True,
+                    reason=found.reason,
+                    related=found.hits[:3],
+                    query=found.query,
+                    confidence=confidence,
+                    seconds=seconds,
+                    candidates=found.ranked,
+                )
+            text, citations = self._cite(chosen)
+            return Answer(
+                found.question,
+                text,
+                citations,
+                query=found.query,
+                related=found.hits,
+                confidence=confidence,
+                seconds=seconds,
+                candidates=found.ranked,
+            )
+
+    def evidence(
+        self,
+        question: str,
+        history: Any = None,
+        *,
+        k: int | None = None,
+        mode: str | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> Evidence:
+        """Retrieve, rank every candidate sentence and weigh the evidence, without deciding."""
         question = check_query(question)
         if not re.search(r"\w", question):
             raise QueryError("the question has no words in it: type a question")
         query = resolve(question, history)
-        with self.retriever.lock.read():  # one consistent view of the index for the whole answer
-            return self._answer(question, query, started, k, mode, doc_ids)
+        with self.retriever.lock.read():
+            hits = self.retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids)
+            asked = analyse(question)
+            ranked = rank(self._candidates(query, analyse(query), asked, hits), self.model.sentence)
+            signals, missing = self.signals(asked, ranked)
+        unanswerable = self.model.abstain.probability(signals) if ranked else 1.0
+        reason = _reason(asked, signals, missing, unanswerable) if ranked else "nothing relevant was retrieved"
+        return Evidence(question, query, asked, tuple(hits), tuple(ranked), signals, unanswerable, reason)
 
-    def _answer(
-        self,
-        question: str,
-        query: str,
-        started: float,
-        k: int | None,
-        mode: str | None,
-        doc_ids: Sequence[str] | None,
-    ) -> Answer:
-        hits = self.retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids)
-        asked = analyse(question)
-        context = analyse(query)
-        ranked = rank(self._candidates(query, context, asked, hits), self.weights)
-        reason = self._abstain_reason(asked, ranked, hits)
-        chosen: list[Candidate] = []
-        if not reason:
-            pool = [c for c in ranked if c.kind] if asked.strict else ranked
-            chosen = self._complete(select(pool, self.max_sentences), asked)
-        seconds = time.perf_counter() - started
-        confidence = ranked[0].score if ranked else 0.0
-        if reason:
-            return Answer(
-                question,
-                ABSTAIN_TEXT,
-                abstained=True,
-                reason=reason,
-                related=tuple(hits[:3]),
-                query=query,
-                confidence=confidence,
-                seconds=seconds,
-                candidates=tuple(ranked),
-            )
-        text, citations = self._cite(chosen)
-        return Answer(
-            question,
-            text,
-            citations,
-            query=query,
-            related=tuple(hits),
-            confidence=confidence,
-            seconds=seconds,
-            candidates=tuple(ranked),
-        )
+    def _choose(self, found: Evidence) -> list[Candidate]:
+        pool = list(found.ranked)
+        if found.asked.strict:  # a number, amount or date question is answered by a sentence holding one
+            pool = [c for c in pool if c.kind] or pool
+        return select(pool, self.max_sentences, self.model.ratio)
 
     # -- evidence -----------------------------------------------------------------------------
 
@@ -176,6 +239,8 @@ class Assistant:
         """
         passage = min_max([(h.chunk_id, h.score) for h in hits])
         best_passage: dict[tuple[str, int, int], float] = {}
+        top = set(hits[0].sentences) if hits else set()
+        top_doc = hits[0].doc_id if hits else ""
         for hit in hits:
             for s, e in hit.sentences:
                 key = (hit.doc_id, s, e)
@@ -196,7 +261,8 @@ class Assistant:
         cosines = self.retriever.sentence_vectors.get(keys) @ self.retriever.query_vector(query)
         weights = {t: self.retriever.lexical.idf(t) for t in context.terms}
         total = sum(weights.values()) or 1.0
-        names = {t for name in context.entities for t in tokenize([name])[0]}
+        name_stems = [tokenize([name])[0] for name in context.entities]
+        names = {t for stems in name_stems for t in stems}
         definition = _definition_pattern(asked.subject)
         candidates = []
         tokens_of = tokenize(texts)
@@ -205,6 +271,7 @@ class Assistant:
         ):
             here, near = set(tokens), set(tokens) | set(window_tokens)
             matched = sum(w for t, w in weights.items() if t in here or (t in names and t in near))
+            found_names = sum(bool(stems) and all(t in near for t in stems) for stems in name_stems)
             candidates.append(
                 Candidate(
                     doc_id=key[0],
@@ -213,8 +280,13 @@ class Assistant:
                     text=text,
                     cosine=float(cosine),
                     overlap=matched / total,
+                    overlap_near=sum(w for t, w in weights.items() if t in near) / total,
+                    names=found_names / len(name_stems) if name_stems else 1.0,
                     passage=best_passage[key],
+                    passage_top=key[0] == top_doc and (key[1], key[2]) in top,
                     kind=self._has_kind(asked, text) and (not asked.entities or bool(names & near)),
+                    expects=asked.expects,
+                    strict=asked.strict,
                     definition=bool(definition and definition.search(text)),
                     speech=bool(asked.speaker) and attributes_speech(window, asked.speaker or ""),
                     focus=sum(t in here for t in asked.focus) / len(asked.focus) if asked.focus else 0.0,
@@ -231,23 +303,25 @@ class Assistant:
     def _text(self, key: tuple[str, int, int]) -> str:
         return self.retriever.documents[key[0]].text[key[1] : key[2]]
 
-    def _abstain_reason(self, asked: Question, ranked: list[Candidate], hits: list[Hit]) -> str:
-        """Why the evidence cannot answer the question, or "" when it can."""
-        if not ranked:
-            return "nothing relevant was retrieved"
+    def signals(self, asked: Question, ranked: list[Candidate]) -> tuple[dict[str, float], tuple[str, ...]]:
+        """The question-level features the abstention model reads (see ABSTAIN_FEATURES), and the
+        question's name words that occur nowhere in the articles."""
         lexical = self.retriever.lexical
-        for name in asked.entities:
-            words = [w for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
-            missing = [w for w, stems in zip(words, tokenize(words), strict=True) if not all(map(lexical.knows, stems))]
-            if missing:
-                return f"the articles never mention {' '.join(missing)}"
-        if asked.strict and not any(c.kind for c in ranked[:5]):
-            return f"no passage gives the {asked.expects} the question asks for"
-        if asked.speaker and not any(c.speech for c in ranked[:8]):
-            return f"no passage reports what {asked.speaker} said about this"
-        if ranked[0].score < self.threshold:
-            return f"the best evidence scores {ranked[0].score:.2f}, under the threshold {self.threshold:.2f}"
-        return ""
+        words = [w for name in asked.entities for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
+        missing = [w for w, stems in zip(words, tokenize(words), strict=True) if not all(map(lexical.knows, stems))]
+        weights = {t: lexical.idf(t) for t in asked.terms}
+        unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
+        best = ranked[0] if ranked else Candidate("", 0, 0, "")
+        return {
+            "p1": best.score,
+            "p2": ranked[1].score if len(ranked) > 1 else 0.0,
+            "cosine_top": max((c.cosine for c in ranked), default=0.0),
+            "overlap_top": best.overlap_near,
+            "missing_names": len(missing) / len(words) if words else 0.0,
+            "unknown_terms": unknown / (sum(weights.values()) or 1.0),
+            "strict_no_kind": float(asked.strict and not any(c.kind for c in ranked[:5])),
+            "speaker_no_speech": float(bool(asked.speaker) and not any(c.speech for c in ranked[:8])),
+        }, tuple(missing)
 
     def _complete(self, chosen: list[Candidate], asked: Question) -> list[Candidate]:
         """Make each chosen sentence read as a whole thought: add the sentence that attributes an
@@ -330,3 +404,14 @@ def _definition_pattern(subject: str | None) -> re.Pattern[str] | None:
         rf"\b{last}\s*(?:,|\(|—|–)\s*(?:a|an|the|former|now|currently|senior|chief|ex-|who (?:is|was))\b"
         rf"|\b{last}\s+(?:is|was)\s+(?:a|an|the)\b"
     )
+
+
+def _reason(asked: Question, signals: dict[str, float], missing: tuple[str, ...], unanswerable: float) -> str:
+    """Why the evidence would not answer the question, in words (the model decides; this explains)."""
+    if missing:
+        return f"the articles never mention {' '.join(missing)}"
+    if signals["strict_no_kind"]:
+        return f"no passage gives the {asked.expects} the question asks for"
+    if signals["speaker_no_speech"]:
+        return f"no passage reports what {asked.speaker} said about this"
+    return f"the evidence is weak: P(answerable) {1 - unanswerable:.2f}"

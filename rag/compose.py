@@ -1,33 +1,45 @@
 """Scoring and choosing answer sentences: pure functions over candidate sentences.
 
 Each candidate is one sentence from a retrieved passage with its features already computed
-(see `assistant.py`). `score` blends them; `select` picks the best one to three sentences that
-are not near-duplicates of each other and orders them to read as an answer.
+(see `assistant.py`). A fitted logistic regression (`rag/answer_model.json`, fitted by
+`python -m eval.fit_answers` on the training split) turns the features into the probability that
+the sentence holds the answer; `select` keeps the best one and any others nearly as likely that
+are not near-duplicates, and orders them to read as an answer.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .fitted import LogisticModel
 
-@dataclass(frozen=True)
-class Weights:
-    """How much each feature counts; tuned on eval/questions.jsonl (see README, "Answers")."""
-
-    cosine: float = 1.0  # sentence vs question embedding similarity
-    overlap: float = 0.6  # IDF-weighted share of the question's content words in the sentence
-    passage: float = 0.3  # how well the sentence's passage was retrieved (0..1)
-    kind: float = 0.3  # holds the kind of thing asked for (a number for "how many" ...)
-    definition: float = 0.4  # "X, a former adviser ..." for "Who is X?"
-    speech: float = 0.2  # reports what X said, for "What did X say?"
-    focus: float = 0.3  # names the thing asked about ("treaty" for "Which treaty ...?")
-    short: float = 0.2  # penalty for fragments under five words
+# What the sentence model reads; `features` computes every one of them.
+SENTENCE_FEATURES = (
+    "cosine",  # sentence vs question embedding similarity
+    "cosine_gap",  # how far below the best sentence's cosine for this question (0 for the best)
+    "overlap",  # IDF-weighted share of the question's content words in the sentence (names: or next to it)
+    "overlap_near",  # the same share in the sentence and its neighbours
+    "overlap_gap",  # how far below the best overlap for this question
+    "names",  # share of the question's names found in or next to the sentence
+    "passage",  # how well the sentence's passage was retrieved (0..1, min-max)
+    "passage_top",  # 1 when the sentence is in the best passage
+    "kind_strict",  # holds the kind of thing a number/amount/date question needs
+    "kind_loose",  # holds the kind of thing a duration/place/person question wants
+    "no_kind",  # the question wants a kind of thing and the sentence has none
+    "definition",  # "X, a former adviser ..." for "Who is X?"
+    "speech",  # reports what X said, for "What did X say?"
+    "focus",  # names the thing asked about ("treaty" for "Which treaty ...?")
+    "short",  # a fragment under five words
+    "length",  # log of the number of words
+)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence that could go into the answer, with its features."""
+    """A sentence that could go into the answer, with its features and, once ranked, its
+    probability of holding the answer (`score`)."""
 
     doc_id: str
     start: int
@@ -35,37 +47,61 @@ class Candidate:
     text: str
     cosine: float = 0.0
     overlap: float = 0.0
+    overlap_near: float = 0.0
+    names: float = 0.0
     passage: float = 0.0
+    passage_top: bool = False
     kind: bool = False
+    expects: str | None = None  # the kind of thing the question asks for, if any
+    strict: bool = False  # whether a sentence without that kind of thing cannot answer
     definition: bool = False
     speech: bool = False
     focus: float = 0.0
     score: float = 0.0
 
 
-def score(candidate: Candidate, weights: Weights) -> float:
-    """The blended score of one candidate.
+def features(c: Candidate, best_cosine: float, best_overlap: float) -> dict[str, float]:
+    """The named features of one candidate, given the best cosine and overlap among its rivals.
 
-    >>> score(Candidate("d", 0, 10, "A sentence of six words here.", cosine=0.5, overlap=0.5), Weights())
-    0.8
+    >>> f = features(Candidate("d", 0, 9, "574 drones hit Ukraine overnight.", cosine=0.6, kind=True,
+    ...              expects="number", strict=True), best_cosine=0.7, best_overlap=0.5)
+    >>> f["cosine_gap"], f["kind_strict"], f["no_kind"], f["short"]
+    (-0.1, 1.0, 0.0, 0.0)
     """
-    total = (
-        weights.cosine * candidate.cosine
-        + weights.overlap * candidate.overlap
-        + weights.passage * candidate.passage
-        + weights.kind * candidate.kind
-        + weights.definition * candidate.definition
-        + weights.speech * candidate.speech
-        + weights.focus * candidate.focus
-    )
-    if len(candidate.text.split()) < 5:
-        total -= weights.short
-    return round(total, 6)
+    words = len(c.text.split())
+    return {
+        "cosine": c.cosine,
+        "cosine_gap": round(c.cosine - best_cosine, 6),
+        "overlap": c.overlap,
+        "overlap_near": c.overlap_near,
+        "overlap_gap": round(c.overlap - best_overlap, 6),
+        "names": c.names,
+        "passage": c.passage,
+        "passage_top": float(c.passage_top),
+        "kind_strict": float(c.kind and c.strict),
+        "kind_loose": float(c.kind and not c.strict),
+        "no_kind": float(bool(c.expects) and not c.kind),
+        "definition": float(c.definition),
+        "speech": float(c.speech),
+        "focus": c.focus,
+        "short": float(words < 5),
+        "length": math.log1p(words),
+    }
 
 
-def rank(candidates: Sequence[Candidate], weights: Weights) -> list[Candidate]:
-    """Candidates with their scores filled in, best first (ties: earlier in the document first)."""
-    scored = [replace(c, score=score(c, weights)) for c in candidates]
+def feature_rows(candidates: Sequence[Candidate]) -> list[dict[str, float]]:
+    """`features` of every candidate of one question."""
+    best_cosine = max((c.cosine for c in candidates), default=0.0)
+    best_overlap = max((c.overlap for c in candidates), default=0.0)
+    return [features(c, best_cosine, best_overlap) for c in candidates]
+
+
+def rank(candidates: Sequence[Candidate], model: LogisticModel) -> list[Candidate]:
+    """Candidates with their probabilities filled in, best first (ties: earlier in the document)."""
+    scored = [
+        replace(c, score=round(model.probability(row), 6))
+        for c, row in zip(candidates, feature_rows(candidates), strict=True)
+    ]
     return sorted(scored, key=lambda c: (-c.score, c.doc_id, c.start))
 
 
@@ -85,12 +121,12 @@ def redundant(a: str, b: str, threshold: float = 0.6) -> bool:
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
 
 
-def select(ranked: Sequence[Candidate], max_sentences: int = 3, margin: float = 0.12) -> list[Candidate]:
-    """The best sentence plus up to `max_sentences - 1` others scoring within `margin` of it,
+def select(ranked: Sequence[Candidate], max_sentences: int = 3, ratio: float = 0.5) -> list[Candidate]:
+    """The best sentence plus up to `max_sentences - 1` others at least `ratio` times as likely,
     skipping near-duplicates; ordered by document (best document first), then by position.
 
-    >>> c = [Candidate("a", 50, 60, "x y z w v u", score=1.0), Candidate("a", 0, 10, "p q r s t o", score=0.95),
-    ...      Candidate("b", 0, 10, "x y z w v u", score=0.94), Candidate("c", 0, 9, "m n", score=0.5)]
+    >>> c = [Candidate("a", 50, 60, "x y z w v u", score=0.8), Candidate("a", 0, 10, "p q r s t o", score=0.7),
+    ...      Candidate("b", 0, 10, "x y z w v u", score=0.6), Candidate("c", 0, 9, "m n", score=0.1)]
     >>> [(s.doc_id, s.start) for s in select(c)]
     [('a', 0), ('a', 50)]
     """
@@ -99,7 +135,7 @@ def select(ranked: Sequence[Candidate], max_sentences: int = 3, margin: float = 
     best = ranked[0]
     chosen = [best]
     for candidate in ranked[1:]:
-        if len(chosen) == max_sentences or candidate.score < best.score - margin:
+        if len(chosen) == max_sentences or candidate.score < best.score * ratio:
             break
         if any(redundant(candidate.text, c.text) for c in chosen):
             continue

@@ -1,0 +1,205 @@
+"""Fit the answer models on the TRAINING split and write `rag/answer_model.json`.
+
+    python -m eval.fit_answers [--out rag/answer_model.json]
+
+Two development sets (see `eval/splits.py`): the project's own questions on `seeds/`
+(`eval/questions.jsonl` and `eval/questions_more.jsonl`) and the SQuAD 2.0 part in
+`shared/data/squad2-dev-part`. Only their training halves are read here; `rag eval` reports the
+held-out halves.
+
+1. The sentence model: a logistic regression over `rag.compose.SENTENCE_FEATURES` of every
+   candidate sentence the assistant considers; a sentence is positive when it holds an acceptable
+   answer inside the evidence.
+2. The abstention model: a logistic regression over `rag.assistant.ABSTAIN_FEATURES`, positive
+   when the question is unanswerable.
+3. The abstention threshold: on each set's training questions, the P(unanswerable) that abstains
+   on at most `--answerable-loss` of the answerable ones; the larger of the two.
+4. The ratio that admits further sentences: the value that maximises accuracy plus citation
+   precision on the training questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag import Retriever
+from rag.assistant import ABSTAIN_FEATURES, AnswerModel, Assistant, Evidence
+from rag.compose import SENTENCE_FEATURES, feature_rows, rank, select
+from rag.embedding import make_embedder
+from rag.fitted import ANSWER_MODEL, LogisticModel
+from rag.metrics import normalise, overlaps
+
+from .harness import CORPUS, QUESTIONS, evidence_spans, load_questions
+from .splits import split, squad_dir
+
+MORE_QUESTIONS = QUESTIONS.parent / "questions_more.jsonl"
+RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+
+
+def development_sets() -> list[tuple[str, list[dict[str, Any]], Path]]:
+    """(name, questions, corpus) of each development set that is present."""
+    seeds = load_questions(QUESTIONS) + (load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else [])
+    sets = [("seeds", seeds, CORPUS)]
+    squad = squad_dir()
+    if (squad / "questions.jsonl").exists():
+        sets.append(("squad", load_questions(squad / "questions.jsonl"), squad / "corpus"))
+    return sets
+
+
+def history_of(question: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"role": "user", "content": t["content"]} for t in question.get("history", [])]
+
+
+def holds_answer(question: dict[str, Any], doc_id: str, start: int, end: int, text: str, spans: list) -> bool:
+    """Whether a candidate sentence holds an acceptable answer inside the question's evidence."""
+    for ev in question["evidence"]:
+        at = ev.get("answer_start")
+        if at is not None and ev["doc_id"] == doc_id and start <= at and ev["answer_end"] <= end:
+            return True
+    inside = any(d == doc_id and overlaps((start, end), span) for d, span in spans)
+    if not inside:
+        return False
+    answers = [normalise(a) for a in question["answers"]]
+    found_anywhere = any(a in normalise(ev["quote"]) for ev in question["evidence"] for a in answers)
+    return any(a in normalise(text) for a in answers) if found_anywhere else True
+
+
+def collect(assistant: Assistant, questions: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Evidence]]:
+    found = []
+    for q in questions:
+        assistant.retriever.clear_query_cache()
+        found.append((q, assistant.evidence(q["question"], history_of(q))))
+    return found
+
+
+def fit_logistic(rows: list[dict[str, float]], labels: list[int], names: tuple[str, ...], c: float) -> LogisticModel:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[row[n] for n in names] for row in rows], dtype=np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    fitted = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, labels)
+    return LogisticModel(
+        names,
+        tuple(round(float(w), 6) for w in fitted.coef_[0]),
+        round(float(fitted.intercept_[0]), 6),
+        tuple(round(float(m), 6) for m in mean),
+        tuple(round(float(s), 6) for s in scale),
+    )
+
+
+def sentence_data(found: list[tuple[dict, Evidence]], documents: dict) -> tuple[list[dict], list[int]]:
+    rows, labels = [], []
+    for q, ev in found:
+        if not q["evidence"] or not ev.ranked:
+            continue
+        spans = evidence_spans(q, documents)
+        labels_here = [int(holds_answer(q, c.doc_id, c.start, c.end, c.text, spans)) for c in ev.ranked]
+        if not any(labels_here):
+            continue  # retrieval missed: nothing to learn about choosing sentences
+        rows += feature_rows(ev.ranked)
+        labels += labels_here
+    return rows, labels
+
+
+def rerank(assistant: Assistant, ev: Evidence, model: LogisticModel) -> tuple[list, dict[str, float]]:
+    ranked = rank(ev.ranked, model)
+    signals, _ = assistant.signals(ev.asked, ranked)
+    return ranked, signals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ANSWER_MODEL)
+    parser.add_argument("--answerable-loss", type=float, default=0.02)
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    args = parser.parse_args()
+    embedder = make_embedder()
+    per_set = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, questions, corpus in development_sets():
+            retriever = Retriever.build(corpus, Path(tmp) / name, embedder=embedder)
+            assistant = Assistant(retriever)
+            train = split(questions, "train")
+            per_set.append((name, assistant, collect(assistant, train)))
+            print(f"{name}: {len(train)} training questions over {len(retriever.documents)} documents")
+    rows, labels = [], []
+    for _, assistant, found in per_set:
+        r, lab = sentence_data(found, assistant.retriever.documents)
+        rows, labels = rows + r, labels + lab
+    sentence = fit_logistic(rows, labels, SENTENCE_FEATURES, args.c)
+    print(f"sentence model: {len(rows)} candidates, {sum(labels)} holding the answer")
+
+    signal_rows, unanswerable, scored = [], [], []
+    for name, assistant, found in per_set:
+        for q, ev in found:
+            if not ev.ranked:
+                continue
+            ranked, signals = rerank(assistant, ev, sentence)
+            signal_rows.append(signals)
+            unanswerable.append(int(not q["evidence"]))
+            scored.append((name, q, ev, ranked, signals))
+    abstain = fit_logistic(signal_rows, unanswerable, ABSTAIN_FEATURES, args.c)
+
+    threshold = 0.0
+    for name, *_ in per_set:
+        p = sorted(abstain.probability(s) for n, q, _, _, s in scored if n == name and q["evidence"])
+        if p:
+            cut = p[min(len(p) - 1, int(np.ceil(len(p) * (1 - args.answerable_loss))))]
+            threshold = max(threshold, cut + 1e-6)
+            print(f"{name}: threshold for at most {args.answerable_loss:.0%} answerable abstained: {cut:.3f}")
+    best_ratio, best_value = 0.5, -1.0
+    for ratio in RATIOS:
+        value = 0.0
+        for _, q, _, ranked, _ in scored:
+            if q["evidence"]:
+                pool = [c for c in ranked if c.kind] if ranked[0].strict else ranked
+                chosen = select(pool or ranked, 3, ratio)
+                text = normalise(" ".join(c.text for c in chosen))
+                correct = any(normalise(a) in text for a in q["answers"])
+                precise = sum(any(normalise(a) in normalise(c.text) for a in q["answers"]) for c in chosen)
+                value += correct + precise / len(chosen)
+        if value > best_value:
+            best_ratio, best_value = ratio, value
+    model = AnswerModel(
+        sentence,
+        abstain,
+        round(threshold, 6),
+        best_ratio,
+        fitted_on="training split (eval/splits.py) of eval/questions.jsonl + eval/questions_more.jsonl on seeds/ "
+        "and of shared/data/squad2-dev-part",
+    )
+    write(model, args.out)
+    for name, *_ in per_set:
+        rows_here = [(q, s) for n, q, _, _, s in scored if n == name]
+        good = [abstain.probability(s) >= threshold for q, s in rows_here if q["evidence"]]
+        bad = [abstain.probability(s) >= threshold for q, s in rows_here if not q["evidence"]]
+        print(
+            f"{name} train: answerable abstained {sum(good)}/{len(good)}, unanswerable abstained {sum(bad)}/{len(bad)}"
+        )
+    print(f"ratio {best_ratio}, threshold {threshold:.3f}; wrote {args.out}")
+
+
+def write(model: AnswerModel, path: Path) -> None:
+    data = {
+        "fitted_by": "python -m eval.fit_answers",
+        "fitted_on": model.fitted_on,
+        "threshold": model.threshold,
+        "ratio": model.ratio,
+        "sentence": model.sentence.to_dict(),
+        "abstain": model.abstain.to_dict(),
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+if __name__ == "__main__":
+    main()
+
