@@ -10,12 +10,17 @@ from pathlib import Path
 from rag.config import DEFAULT_MODEL
 from rag.embedding import make_embedder
 
-from .harness import CORPUS, HERE, QUESTIONS, evaluate, load_questions
+from .harness import CORPUS, HERE, MORE_QUESTIONS, QUESTIONS, evaluate, load_questions
 from .report import table, write
+from .splits import squad_dir
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    questions = load_questions(args.questions)
+    if args.squad:
+        folder = squad_dir()
+        args.questions, args.corpus = [folder / "questions.jsonl"], folder / "corpus"
+    paths = args.questions or [QUESTIONS, *([MORE_QUESTIONS] if MORE_QUESTIONS.exists() else [])]
+    questions = [q for path in paths for q in load_questions(path)]
     if not args.json:
         print(f"Evaluating {len(questions)} questions on {args.corpus} ...", file=sys.stderr)
     results = evaluate(questions, args.corpus, make_embedder(args.model or DEFAULT_MODEL), sweep=not args.no_sweep)
@@ -36,7 +41,16 @@ def register(sub: argparse._SubParsersAction, common) -> None:
         "questions and corpus; print a table and write a report with plots.",
     )
     p.add_argument(
-        "--questions", type=Path, default=QUESTIONS, help="JSONL question set (default: eval/questions.jsonl)"
+        "--questions",
+        type=Path,
+        action="append",
+        default=None,
+        help="JSONL question set, repeatable (default: eval/questions.jsonl and eval/questions_more.jsonl)",
+    )
+    p.add_argument(
+        "--squad",
+        action="store_true",
+        help="use the shared SQuAD 2.0 development part ($RAG_SQUAD_DIR or ../shared/data/squad2-dev-part)",
     )
     p.add_argument("--corpus", type=Path, default=CORPUS, help="folder of articles (default: seeds/)")
     p.add_argument("--report", type=Path, default=HERE / "report", help="folder for report.md, plots, results.json")

@@ -35,10 +35,9 @@ from rag.embedding import make_embedder
 from rag.fitted import ANSWER_MODEL, LogisticModel
 from rag.metrics import normalise, overlaps
 
-from .harness import CORPUS, QUESTIONS, evidence_spans, load_questions
+from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, evidence_spans, load_questions
 from .splits import split, squad_dir
 
-MORE_QUESTIONS = QUESTIONS.parent / "questions_more.jsonl"
 RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 
 
@@ -78,13 +77,21 @@ def collect(assistant: Assistant, questions: list[dict[str, Any]]) -> list[tuple
     return found
 
 
-def fit_logistic(rows: list[dict[str, float]], labels: list[int], names: tuple[str, ...], c: float) -> LogisticModel:
+def fit_logistic(
+    rows: list[dict[str, float]], labels: list[int], groups: list[str], names: tuple[str, ...], c: float
+) -> LogisticModel:
+    """Logistic regression on standardised features; every (group, label) pair weighs the same in
+    total, so neither set nor class dominates by its size."""
+    from collections import Counter
+
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([[row[n] for n in names] for row in rows], dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    fitted = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, labels)
+    sizes = Counter(zip(groups, labels, strict=True))
+    weights = np.array([len(rows) / (len(sizes) * sizes[g, y]) for g, y in zip(groups, labels, strict=True)])
+    fitted = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, labels, sample_weight=weights)
     return LogisticModel(
         names,
         tuple(round(float(w), 6) for w in fitted.coef_[0]),
@@ -129,11 +136,11 @@ def main() -> None:
             train = split(questions, "train")
             per_set.append((name, assistant, collect(assistant, train)))
             print(f"{name}: {len(train)} training questions over {len(retriever.documents)} documents")
-    rows, labels = [], []
-    for _, assistant, found in per_set:
+    rows, labels, groups = [], [], []
+    for name, assistant, found in per_set:
         r, lab = sentence_data(found, assistant.retriever.documents)
-        rows, labels = rows + r, labels + lab
-    sentence = fit_logistic(rows, labels, SENTENCE_FEATURES, args.c)
+        rows, labels, groups = rows + r, labels + lab, groups + [name] * len(r)
+    sentence = fit_logistic(rows, labels, groups, SENTENCE_FEATURES, args.c)
     print(f"sentence model: {len(rows)} candidates, {sum(labels)} holding the answer")
 
     signal_rows, unanswerable, scored = [], [], []
@@ -145,7 +152,7 @@ def main() -> None:
             signal_rows.append(signals)
             unanswerable.append(int(not q["evidence"]))
             scored.append((name, q, ev, ranked, signals))
-    abstain = fit_logistic(signal_rows, unanswerable, ABSTAIN_FEATURES, args.c)
+    abstain = fit_logistic(signal_rows, unanswerable, [n for n, *_ in scored], ABSTAIN_FEATURES, args.c)
 
     threshold = 0.0
     for name, *_ in per_set:
@@ -202,4 +209,3 @@ def write(model: AnswerModel, path: Path) -> None:
 
 if __name__ == "__main__":
     main()
-

@@ -26,19 +26,25 @@ from rag.metrics import (
     answer_contains,
     citation_precision,
     contains,
+    exact_match,
     mrr,
     ndcg_at,
     normalise,
     overlaps,
     percentile,
     recall_at,
+    squad_f1,
     token_f1,
 )
 
+from .splits import split_of
+
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "questions.jsonl"
+MORE_QUESTIONS = HERE / "questions_more.jsonl"  # written later, in the manner of outsiders
 CORPUS = HERE.parent / "seeds"
 MODES = ("bm25", "dense", "hybrid")
+SIDES = ("train", "test")
 NAIVE_WINDOW = 800
 DEPTH = 10
 REQUIRED = ("id", "question", "answers", "evidence")
@@ -103,15 +109,18 @@ class Run:
 
     name: str
     judged: list[list[bool]] = field(default_factory=list)  # retrieval, per answerable question
+    sides: list[str] = field(default_factory=list)  # "train" or "test", per judged question
     misses: list[str] = field(default_factory=list)  # ids with no evidence in the top 5
     answers: list[dict[str, Any]] = field(default_factory=list)  # per question, for composer runs
     latencies_ms: list[float] = field(default_factory=list)
 
-    def retrieval(self) -> dict[str, float]:
+    def retrieval(self, side: str = "all") -> dict[str, float]:
+        judged = [j for j, s in zip(self.judged, self.sides, strict=True) if side in ("all", s)]
         return {
-            **{f"recall@{k}": recall_at(self.judged, k) for k in (1, 3, 5, 10)},
-            "mrr": mrr(self.judged),
-            "ndcg@10": ndcg_at(self.judged, 10),
+            **{f"recall@{k}": recall_at(judged, k) for k in (1, 3, 5, 10)},
+            "mrr": mrr(judged),
+            "ndcg@10": ndcg_at(judged, 10),
+            "n": len(judged),
         }
 
 
@@ -135,6 +144,7 @@ def retrieval_run(
         run.latencies_ms.append((time.perf_counter() - started) * 1000)
         judged = judge(passages, evidence_spans(q, documents))
         run.judged.append(judged)
+        run.sides.append(split_of(q))
         if not any(judged[:5]):
             run.misses.append(q["id"])
     return run
@@ -152,20 +162,16 @@ def naive_index(retriever: Retriever, embedder: Embedder) -> tuple[DenseIndex, d
     return index, {w.chunk_id: w for w in windows}
 
 
-def history_for(question: dict, assistant: Assistant) -> list[dict]:
-    """The conversation before a follow-up, with the assistant's own earlier answers."""
-    history: list[dict] = []
-    for turn in question.get("history", []):
-        answer = assistant.ask(turn["content"], history)
-        history += [turn, {"role": "assistant", "content": answer.text}]
-    return history
+def history_for(question: dict) -> list[dict]:
+    """The user turns before a follow-up (the assistant resolves follow-ups from those alone)."""
+    return [{"role": "user", "content": turn["content"]} for turn in question.get("history", [])]
 
 
 def answer_run(name: str, assistant: Assistant, questions: list[dict]) -> Run:
     run = Run(name)
     documents = assistant.retriever.documents
     for q in questions:
-        history = history_for(q, assistant)
+        history = history_for(q)
         assistant.retriever.clear_query_cache()
         answer = assistant.ask(q["question"], history)
         run.latencies_ms.append(answer.seconds * 1000)
@@ -179,9 +185,11 @@ def answer_run(name: str, assistant: Assistant, questions: list[dict]) -> Run:
         parts = [p.strip() for p in _split_markers(answer.text)]
         quotes = [normalise(c.quote) for c in answer.citations]
         grounded = answer.abstained or all(any(normalise(p) in quote for quote in quotes) for p in parts if p)
+        short = answer.short.text if answer.short else ""
         run.answers.append(
             {
                 "id": q["id"],
+                "split": split_of(q),
                 "type": q["type"],
                 "question": q["question"],
                 "text": answer.text,
@@ -193,9 +201,12 @@ def answer_run(name: str, assistant: Assistant, questions: list[dict]) -> Run:
                 "f1": token_f1(_strip_markers(answer.text), q["answers"])
                 if q["answers"] and not answer.abstained
                 else 0.0,
+                "short": short,
+                "short_em": exact_match(short, q["answers"]) if q["answers"] else 0.0,
+                "short_f1": squad_f1(short, q["answers"]) if q["answers"] else 0.0,
                 "cited": cited,
                 "covered": covered,
-                "grounded": grounded,
+                "grounded": grounded and short_inside(answer),
             }
         )
     return run
@@ -209,13 +220,33 @@ def _strip_markers(text: str) -> str:
     return " ".join(p for p in _split_markers(text) if p)
 
 
-def answer_metrics(rows: list[dict]) -> dict[str, float]:
+def short_inside(answer: Any) -> bool:
+    """The short answer, when there is one, is its citation's text at its own offsets."""
+    if answer.short is None:
+        return True
+    cited = {c.n: c for c in answer.citations}.get(answer.short.n)
+    return (
+        cited is not None
+        and cited.start <= answer.short.start < answer.short.end <= cited.end
+        and cited.quote[answer.short.start - cited.start : answer.short.end - cited.start] == answer.short.text
+    )
+
+
+def answer_metrics(rows: list[dict], side: str = "all") -> dict[str, float]:
+    rows = [r for r in rows if side in ("all", r["split"])]
     answerable_rows = [r for r in rows if not r["unanswerable"] and r["type"] != "follow-up"]
-    follow_ups = [r for r in rows if r["type"] == "follow-up"]
+    follow_ups = [r for r in rows if r["type"] == "follow-up" and not r["unanswerable"]]
     answered = [r for r in rows if not r["abstained"] and not r["unanswerable"]]
+    good = [r for r in rows if not r["unanswerable"]]
+    bad = [r for r in rows if r["unanswerable"]]
     precision, recall = abstention_scores([r["abstained"] for r in rows], [r["unanswerable"] for r in rows])
     return {
+        "n": len(rows),
         "accuracy": sum(r["correct"] for r in answerable_rows) / max(1, len(answerable_rows)),
+        "short_em": statistics.fmean(r["short_em"] for r in answerable_rows) if answerable_rows else 0.0,
+        "short_f1": statistics.fmean(r["short_f1"] for r in answerable_rows) if answerable_rows else 0.0,
+        "answerable_abstained": sum(r["abstained"] for r in good) / max(1, len(good)),
+        "unanswerable_abstained": sum(r["abstained"] for r in bad) / max(1, len(bad)),
         "token_f1": statistics.fmean(r["f1"] for r in answerable_rows) if answerable_rows else 0.0,
         "citation_precision": citation_precision([c for r in answered for c in r["cited"]]),
         "citation_recall": citation_precision([c for r in answered for c in r["covered"]]),
@@ -226,22 +257,36 @@ def answer_metrics(rows: list[dict]) -> dict[str, float]:
     }
 
 
-def threshold_sweep(retriever: Retriever, questions: list[dict]) -> list[dict[str, float]]:
-    """Abstention trade-off: answerable questions wrongly abstained vs unanswerable ones answered."""
-    rows = []
-    for threshold in [x / 20 for x in range(8, 31)]:
-        run = answer_run("sweep", Assistant(retriever, threshold=threshold), questions)
-        good = [r for r in run.answers if not r["unanswerable"]]
-        bad = [r for r in run.answers if r["unanswerable"]]
-        rows.append(
+THRESHOLDS = [x / 40 for x in range(1, 41)]
+
+
+def threshold_sweep(rows: list[dict], side: str = "all") -> list[dict[str, float]]:
+    """Abstention trade-off from one never-abstaining run: each row's P(unanswerable) (1 - its
+    confidence) against each threshold; answerable questions wrongly abstained against
+    unanswerable ones answered, and accuracy.
+
+    >>> rows = [{"split": "test", "unanswerable": False, "confidence": 0.9, "correct": True, "type": "factoid"},
+    ...         {"split": "test", "unanswerable": True, "confidence": 0.3, "correct": False, "type": "unanswerable"}]
+    >>> sweep = {r["threshold"]: (r["answerable_abstained"], r["unanswerable_answered"]) for r in threshold_sweep(rows)}
+    >>> sweep[0.05], sweep[0.5], sweep[0.75]
+    ((1.0, 0.0), (0.0, 0.0), (0.0, 1.0))
+    """
+    rows = [r for r in rows if side in ("all", r["split"])]
+    good = [r for r in rows if not r["unanswerable"]]
+    bad = [r for r in rows if r["unanswerable"]]
+    sweep = []
+    for threshold in THRESHOLDS:
+        abstains = [1 - r["confidence"] >= threshold for r in good]
+        sweep.append(
             {
                 "threshold": threshold,
-                "answerable_abstained": sum(r["abstained"] for r in good) / max(1, len(good)),
-                "unanswerable_answered": sum(not r["abstained"] for r in bad) / max(1, len(bad)),
-                "accuracy": sum(r["correct"] for r in good) / max(1, len(good)),
+                "answerable_abstained": sum(abstains) / max(1, len(good)),
+                "unanswerable_answered": sum(1 - r["confidence"] < threshold for r in bad) / max(1, len(bad)),
+                "accuracy": sum(r["correct"] and not a for r, a in zip(good, abstains, strict=True))
+                / max(1, len(good)),
             }
         )
-    return rows
+    return sweep
 
 
 def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: bool = True) -> dict[str, Any]:
@@ -272,6 +317,8 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
 
         runs.append(retrieval_run(mode, search, questions, docs, clear))
     composers = [answer_run(f"{mode} + composer", Assistant(retriever, mode=mode), questions) for mode in MODES]
+    # One more hybrid run that never abstains: its confidences give the whole abstention trade-off.
+    sweep_rows = answer_run("sweep", Assistant(retriever, threshold=2.0), questions).answers if sweep else []
     encode = []
     for q in answerable(questions):
         started = time.perf_counter()
@@ -281,8 +328,17 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
         "questions": len(questions),
         "answerable": len(answerable(questions)),
         "corpus": {"documents": len(docs), "chunks": len(retriever.chunks), "path": str(corpus)},
-        "retrieval": {r.name: {**r.retrieval(), "misses": r.misses} for r in runs},
-        "answers": {r.name: {**answer_metrics(r.answers), "rows": r.answers} for r in composers},
+        "retrieval": {
+            r.name: {**r.retrieval(), "splits": {s: r.retrieval(s) for s in SIDES}, "misses": r.misses} for r in runs
+        },
+        "answers": {
+            r.name: {
+                **answer_metrics(r.answers),
+                "splits": {s: answer_metrics(r.answers, s) for s in SIDES},
+                "rows": r.answers,
+            }
+            for r in composers
+        },
         "latency_ms": {
             "encode query": _spread(encode),
             **{f"search {r.name}": _spread(r.latencies_ms) for r in runs[1:]},
@@ -299,7 +355,8 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
             "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         },
         "recall_curves": {r.name: [recall_at(r.judged, k) for k in range(1, DEPTH + 1)] for r in runs},
-        "threshold_sweep": threshold_sweep(retriever, questions) if sweep else [],
+        "threshold_sweep": {s: threshold_sweep(sweep_rows, s) for s in SIDES} if sweep_rows else {},
+        "threshold": Assistant(retriever).threshold,
     }
 
 

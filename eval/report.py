@@ -11,14 +11,16 @@ from rag import RagError
 RETRIEVAL_COLUMNS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr", "ndcg@10")
 ANSWER_COLUMNS = (
     ("accuracy", "Acc"),
-    ("token_f1", "F1"),
+    ("short_em", "EM"),
+    ("short_f1", "F1"),
     ("citation_precision", "CitP"),
     ("citation_recall", "CitR"),
     ("grounded", "Grnd"),
-    ("abstention_precision", "AbsP"),
-    ("abstention_recall", "AbsR"),
+    ("answerable_abstained", "AnsAbst"),
+    ("unanswerable_abstained", "UnaAbst"),
     ("follow_up_accuracy", "FollowUp"),
 )
+SIDES = ("train", "test")
 
 
 def table(results: dict[str, Any]) -> str:
@@ -28,12 +30,26 @@ def table(results: dict[str, Any]) -> str:
         f"{results['corpus']['documents']} documents, {results['corpus']['chunks']} chunks",
         "",
     ]
-    lines.append(f"{'retrieval':<32}" + "".join(f"{c.replace('recall', 'R'):>8}" for c in RETRIEVAL_COLUMNS))
+    lines.append(
+        f"{'retrieval':<32}{'split':>6}{'n':>5}" + "".join(f"{c.replace('recall', 'R'):>8}" for c in RETRIEVAL_COLUMNS)
+    )
     for name, row in results["retrieval"].items():
-        lines.append(f"{name:<32}" + "".join(f"{row[c]:>8.3f}" for c in RETRIEVAL_COLUMNS))
-    lines += ["", f"{'answers':<32}" + "".join(f"{short:>9}" for _, short in ANSWER_COLUMNS)]
+        for side in SIDES:
+            part = row["splits"][side]
+            lines.append(f"{name:<32}{side:>6}{part['n']:>5}" + "".join(f"{part[c]:>8.3f}" for c in RETRIEVAL_COLUMNS))
+    lines += ["", f"{'answers':<32}{'split':>6}{'n':>5}" + "".join(f"{short:>9}" for _, short in ANSWER_COLUMNS)]
     for name, row in results["answers"].items():
-        lines.append(f"{name:<32}" + "".join(f"{row[c]:>9.3f}" for c, _ in ANSWER_COLUMNS))
+        for side in SIDES:
+            part = row["splits"][side]
+            lines.append(f"{name:<32}{side:>6}{part['n']:>5}" + "".join(f"{part[c]:>9.3f}" for c, _ in ANSWER_COLUMNS))
+    if results.get("threshold_sweep"):
+        lines += ["", f"abstention trade-off, held-out split (default threshold {results['threshold']:.3f}):"]
+        lines.append(f"{'threshold':>10}{'answerable abstained':>22}{'unanswerable answered':>23}{'accuracy':>10}")
+        for r in results["threshold_sweep"]["test"][::4]:
+            lines.append(
+                f"{r['threshold']:>10.3f}{r['answerable_abstained']:>22.3f}"
+                f"{r['unanswerable_answered']:>23.3f}{r['accuracy']:>10.3f}"
+            )
     lines += ["", f"{'latency (warm)':<32}{'p50 ms':>9}{'p95 ms':>9}"]
     for name, spread in results["latency_ms"].items():
         lines.append(f"{name:<32}{spread['p50']:>9.2f}{spread['p95']:>9.2f}")
@@ -120,7 +136,7 @@ def _plots(results: dict[str, Any], folder: Path) -> list[tuple[str, str]]:
 
     plot("recall_at_k.png", "recall@k per configuration", recall, xlabel="k", ylabel="recall@k", ylim=(0, 1.02))
 
-    sweep = results["threshold_sweep"]
+    sweep = (results.get("threshold_sweep") or {}).get("test")
     if sweep:
 
         def tradeoff(ax: Any) -> None:
@@ -131,9 +147,9 @@ def _plots(results: dict[str, Any], folder: Path) -> list[tuple[str, str]]:
 
         plot(
             "abstention.png",
-            "abstention threshold trade-off",
+            "abstention trade-off on held-out questions",
             tradeoff,
-            xlabel="abstention threshold",
+            xlabel="abstain when P(unanswerable) >= threshold",
             ylabel="share of questions",
         )
 

@@ -41,6 +41,10 @@ ABSTAIN_FEATURES = (
     "unknown_terms",  # IDF-weighted share of the question's words that occur nowhere in the articles
     "strict_no_kind",  # a number/amount/date question and no well-ranked sentence holds one
     "speaker_no_speech",  # "What did X say?" and no passage reports X saying anything
+    "names_off_top",  # share of the question's names not in or next to the best sentence
+    "terms_off_doc",  # IDF-weighted share of the question's words in none of the best document's retrieved sentences
+    "numbers_off_top",  # the question names a number or year that the best sentence and its neighbours lack
+    "typed",  # the question asks for a kind of thing (number, date, place, person ...)
 )
 
 
@@ -312,6 +316,10 @@ class Assistant:
         weights = {t: lexical.idf(t) for t in asked.terms}
         unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
         best = ranked[0] if ranked else Candidate("", 0, 0, "")
+        in_doc = {t for c in ranked if c.doc_id == best.doc_id for t in tokenize([c.text])[0]}
+        off_doc = sum(w for t, w in weights.items() if t not in in_doc)
+        numbers = set(re.findall(r"\d[\d,.]*\d|\d", asked.text))
+        around = " ".join(c.text for c in ranked[:3] if c.doc_id == best.doc_id)
         return {
             "p1": best.score,
             "p2": ranked[1].score if len(ranked) > 1 else 0.0,
@@ -321,6 +329,10 @@ class Assistant:
             "unknown_terms": unknown / (sum(weights.values()) or 1.0),
             "strict_no_kind": float(asked.strict and not any(c.kind for c in ranked[:5])),
             "speaker_no_speech": float(bool(asked.speaker) and not any(c.speech for c in ranked[:8])),
+            "names_off_top": 1.0 - best.names,
+            "terms_off_doc": off_doc / (sum(weights.values()) or 1.0),
+            "numbers_off_top": float(any(n not in around for n in numbers)),
+            "typed": float(bool(asked.expects)),
         }, tuple(missing)
 
     def _complete(self, chosen: list[Candidate], asked: Question) -> list[Candidate]:

@@ -112,6 +112,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         data.pop("candidates")
         _print_json(data)
         return 0
+    if answer.short is not None:
+        bold = sys.stdout.isatty()
+        print(("\033[1m" if bold else "") + answer.short.text + ("\033[0m" if bold else "") + f" [{answer.short.n}]\n")
     print(textwrap.fill(answer.text, width=96))
     if answer.abstained:
         print(f"({answer.reason})")

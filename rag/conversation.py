@@ -16,7 +16,8 @@ from .question import entities
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those)\b", re.IGNORECASE)
 CONTINUATION = re.compile(r"^(?:and|but|so|also|then|what about|how about|what else)\b", re.IGNORECASE)
-MAX_CARRIED = 2  # earlier questions carried into one retrieval query
+MAX_CARRIED = 2  # earlier questions that refer back, carried into one retrieval query
+SHORT_QUESTION = 5  # a question this short that names nothing leans on the conversation
 
 
 def user_questions(history: Any) -> list[str]:
@@ -70,13 +71,17 @@ def refers_back(question: str) -> bool:
     (True, False)
     >>> refers_back("What did he say Witkoff misunderstood?"), refers_back("What did Trump say about his plan?")
     (True, False)
+    >>> refers_back("Who was the host?"), refers_back("Who hosted the summit in Alaska?")
+    (True, False)
     """
+    names = entities(question)
     if CONTINUATION.match(question) or len(question.split()) <= 2:
+        return True
+    if not names and len(question.split()) <= SHORT_QUESTION:  # "Who was the host?"
         return True
     pronoun = PRONOUN.search(question)
     if not pronoun:
         return False
-    names = entities(question)
     first_name = min((question.find(n) for n in names), default=len(question))
     return pronoun.start() < first_name
 
@@ -84,14 +89,29 @@ def refers_back(question: str) -> bool:
 def resolve(question: str, history: Any = None) -> str:
     """The retrieval query for `question` given the conversation so far.
 
+    A question that refers back carries the turns it leans on: the previous turn, and the turns
+    before it while they refer back too (at most `MAX_CARRIED`); if none of those names anything,
+    also the latest earlier turn that does, however far back ("In what year did he wear it?" after
+    three questions about a suit still carries the question that named the man).
+
     >>> resolve("What did he say next?", [{"role": "user", "content": "Who is Tom Graham?"}])
     'What did he say next? Who is Tom Graham?'
     >>> resolve("Who is Ivo Daalder?", [{"role": "user", "content": "Who is Tom Graham?"}])
     'Who is Ivo Daalder?'
+    >>> turns = ["Who is Steve Witkoff?", "What did he do before?", "And after that?", "Why?"]
+    >>> resolve("When was it?", [{"role": "user", "content": t} for t in turns])
+    'When was it? Why? And after that? Who is Steve Witkoff?'
     """
-    carried: list[str] = []
-    for earlier in user_questions(history):
-        carried = ([*carried, earlier] if refers_back(earlier) else [earlier])[-MAX_CARRIED:]
-    if not carried or not refers_back(question):
+    earlier = user_questions(history)
+    if not earlier or not refers_back(question):
         return question
-    return " ".join([question, *reversed(carried)])
+    carried: list[str] = []
+    for turn in reversed(earlier):
+        carried.append(turn)
+        if not refers_back(turn) or len(carried) >= MAX_CARRIED:
+            break
+    if not any(entities(turn) for turn in carried):
+        anchor = next((t for t in reversed(earlier[: len(earlier) - len(carried)]) if entities(t)), None)
+        if anchor:
+            carried.append(anchor)
+    return " ".join([question, *carried])
