@@ -1,0 +1,55 @@
+"""The fitted answer models: the shipped file loads, names only features the code computes, says
+what it was fitted on, and a damaged file is a clear error."""
+
+import json
+
+import pytest
+from fakes import FakeEmbedder
+
+from rag import Assistant, ModelError, Retriever
+from rag.assistant import ABSTAIN_FEATURES, AnswerModel
+from rag.compose import SENTENCE_FEATURES, Candidate, feature_rows
+from rag.fitted import ANSWER_MODEL, LogisticModel, read_fitted
+
+
+def test_the_shipped_model_loads_and_matches_the_code():
+    model = AnswerModel.load()
+    assert set(model.sentence.features) <= set(SENTENCE_FEATURES)
+    assert set(model.abstain.features) <= set(ABSTAIN_FEATURES)
+    assert 0.0 < model.threshold < 1.0 and 0.0 < model.ratio <= 1.01
+    data = json.loads(ANSWER_MODEL.read_text())
+    assert "training split" in data["fitted_on"] and data["fitted_by"] == "python -m eval.fit_answers"
+
+
+def test_every_sentence_feature_is_computed():
+    rows = feature_rows([Candidate("d", 0, 10, "574 drones hit western Ukraine overnight.", cosine=0.5)])
+    assert set(rows[0]) == set(SENTENCE_FEATURES)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "{not json", "[1, 2]", json.dumps({"sentence": {"features": ["cosine"], "coef": [], "intercept": 0}})],
+)
+def test_a_damaged_model_file_is_a_clear_error(tmp_path, content):
+    path = tmp_path / "answer_model.json"
+    path.write_text(content)
+    read_fitted.cache_clear()
+    with pytest.raises(ModelError, match="refit"):
+        AnswerModel.load(path)
+
+
+def test_a_model_with_unknown_features_is_refused(tmp_path):
+    data = json.loads(ANSWER_MODEL.read_text())
+    data["abstain"] = LogisticModel(("no_such_feature",), (1.0,), 0.0, (0.0,), (1.0,)).to_dict()
+    path = tmp_path / "answer_model.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match="no_such_feature"):
+        AnswerModel.load(path)
+
+
+def test_the_threshold_can_be_overridden(corpus, tmp_path):
+    retriever = Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder())
+    never = Assistant(retriever, threshold=2.0).ask("How many pumpkins were brought to the festival?")
+    always = Assistant(retriever, threshold=0.0).ask("How many visitors attended the harvest festival?")
+    assert not never.abstained and always.abstained
+    assert 0.0 <= never.confidence <= 1.0
