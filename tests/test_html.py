@@ -72,7 +72,8 @@ BODY = {
     "jsonld.html": "The port authority said about 140 ships had been diverted to other harbours during the stoppage.",
     "meta.html": "The council said new flood barriers along the river would be finished before the winter.",
     "liveblog.html": "Forecasters have kept an amber wind warning in place until 6pm.",
-    "comments.html": "The traders' association, which opposed the plan, said it would ask for a review after the first year.",
+    "comments.html": "The traders' association, which opposed the plan, said it would ask for a review after the "
+    "first year.",
 }
 
 
