@@ -171,6 +171,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
             "date": d.date,
             "chunks": counts.get(d.doc_id, 0),
             "source": d.source,
+            "url": d.url,
+            "fetched": d.fetched,
+            "feed": d.feed,
         }
         for d in retriever.documents.values()
     ]

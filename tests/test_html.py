@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from rag import Retriever
 from rag.chunking import chunk_document
 from rag.documents import load_documents
 from rag.html import NotAnArticle, extract_article
+from rag.persist import read_corpus
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 ARTICLES = ("jsonld.html", "meta.html", "liveblog.html", "comments.html")
@@ -172,3 +176,27 @@ def test_real_model_answers_from_saved_pages(pages, tmp_path, real_embedder):
         for c in answer.citations:
             assert retriever.documents[c.doc_id].text[c.start : c.end] == c.quote
     assert assistant.ask("What did the mayor of Paris say about the Olympics?").abstained
+
+
+def test_web_libraries_load_on_first_use_only():
+    code = "import sys, rag, rag.cli, rag.web; print([m for m in ('trafilatura', 'feedparser') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_indexes_written_before_the_web_fields_still_load(tmp_path):
+    row = {
+        "doc_id": "a.txt",
+        "source": "/x/a.txt",
+        "text": "Some text.",
+        "segments": [[0, 10]],
+        "title": "Some text.",
+        "authors": [],
+        "outlet": None,
+        "date": None,
+        "content_hash": "h",
+    }
+    (tmp_path / "documents.jsonl").write_text(json.dumps(row) + "\n")
+    (tmp_path / "chunks.jsonl").write_text("")
+    documents, _ = read_corpus(tmp_path)
+    assert documents["a.txt"].url is None and not documents["a.txt"].extracted
