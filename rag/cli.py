@@ -40,12 +40,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     elif all(is_web(p) for p in paths):
         # URLs and feeds add to what the index follows; folders and files say exactly what it holds.
         paths = list(dict.fromkeys([*recorded_sources(args.index_dir, required=False), *paths]))
+    before = set(recorded_sources(args.index_dir, required=False))
     started = time.perf_counter()
     retriever = Retriever.build(
         paths, args.index_dir, model=args.model, rebuild=args.rebuild, progress=_progress_wanted(args)
     )
-    seconds = time.perf_counter() - started
     report = retriever.last_sync
+    # A URL or feed that fails the first time it is given is not followed (a later one that
+    # fails once is: it keeps what it brought in and is tried again next time).
+    failed = {s.path for s in report.skipped} & {p for p in retriever.sources if is_web(p) and p not in before}
+    if failed:
+        retriever.sources = tuple(p for p in retriever.sources if p not in failed)
+        with IndexStore(retriever.index_dir).lock():
+            retriever.save()
+    seconds = time.perf_counter() - started
     if args.json:
         _print_json(
             {

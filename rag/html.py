@@ -60,12 +60,14 @@ def split_authors(field: str | None) -> tuple[str, ...]:
 
 
 def join_paragraphs(text: str) -> str:
-    """trafilatura's one-line-per-element text as paragraphs separated by blank lines.
+    """trafilatura's one-line-per-element text as paragraphs separated by blank lines, without
+    the "- " it puts before list items.
 
-    >>> join_paragraphs("Title\\n  Body   text. \\n\\nMore.")
+    >>> join_paragraphs("Title\\n  Body   text. \\n\\n- More.")
     'Title\\n\\nBody text.\\n\\nMore.'
     """
-    return "\n\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    lines = (re.sub(r"^- ", "", " ".join(line.split())) for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)
 
 
 def extract_article(page: str | bytes, url: str | None = None) -> Article:

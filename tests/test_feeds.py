@@ -15,7 +15,7 @@ import rag.web
 from rag.cli import main
 from rag.feeds import NotAFeed, parse_feed
 from rag.fetch import Fetcher
-from rag.persist import read_corpus
+from rag.persist import read_corpus, read_manifest
 from rag.store import IndexStore
 from rag.web import load_web, url_doc_id
 
@@ -107,6 +107,8 @@ def test_cli_three_ways_in(site, fast, capsys, tmp_path):
     assert "Indexed 3 documents" in out and "2 added" in out
     assert f"skipped {site.url('/loop-a')}: redirect loop" in out
     assert f"skipped {site.url('/news/gone.html')}: HTTP 404 Not Found" in out
+    followed = read_manifest(IndexStore(index).current())["sources"]
+    assert followed == [str(saved.resolve()), site.url("/news/meta.html"), site.url("/news/comments.html")]
 
     # 3. A feed: adds its articles; a second run adds only what is new.
     code, out, err = run(capsys, "index", "--feed", site.url("/atom.xml"), "--index-dir", index, "--json")
