@@ -51,5 +51,5 @@ def test_paste_urls_and_follow_a_feed(page, site):
     assert "feed:" + site.url("/atom.xml") in page.retriever.sources
     loaded = Retriever.load(page.retriever.index_dir, embedder=FakeEmbedder())
     assert url_doc_id(site.url("/news/liveblog.html")) in loaded.documents
-    assert site.url("/news/meta.html") in loaded.sources
+    assert site.url("/news/meta.html") in loaded.sources and site.url("/report.pdf") not in loaded.sources
     assert "Refused" in page.add_web(site.url("/not-a-feed.xml"), feed=True)

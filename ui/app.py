@@ -137,7 +137,9 @@ class Page:
         if sources:
             try:
                 report = self.retriever.add_paths(sources)
-                self.retriever.sources = tuple(dict.fromkeys([*self.retriever.sources, *sources]))
+                failed = {skip.path for skip in report.skipped}  # not followed when it fails the first time
+                kept = [x for x in sources if x not in failed or x in self.retriever.sources]
+                self.retriever.sources = tuple(dict.fromkeys([*self.retriever.sources, *kept]))
                 self.retriever.save()
             except RagError as exc:
                 return "<br>".join([f"Refused: {esc(str(exc))}", *lines])
