@@ -84,6 +84,7 @@ class Fetcher:
     retries: int = 2
     backoff: float = 1.0
     max_bytes: int = MAX_BYTES
+    max_seconds: float = 60.0  # for one whole download: `timeout` alone would let a trickle go on
     delay: float = 1.0  # seconds between two requests to one host (robots.txt may ask for more)
     robots: bool = True
     _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict, repr=False)
@@ -125,6 +126,7 @@ class Fetcher:
 
     def _once(self, url: str, headers: dict[str, str], accept: tuple[str, ...]) -> Response:
         self._wait_turn(urlsplit(url).netloc)
+        deadline = time.monotonic() + self.max_seconds
         request = urllib.request.Request(url, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as reply:
@@ -135,7 +137,7 @@ class Fetcher:
                 length = info.get("Content-Length")
                 if length and length.isdigit() and int(length) > self.max_bytes:
                     raise FetchError(f"{url}: {int(length):,} bytes is over the {self.max_bytes:,}-byte limit")
-                body = _read_limited(reply, self.max_bytes, url)
+                body = _read_limited(reply, self.max_bytes, url, deadline)
                 return Response(
                     url=reply.geturl(),
                     status=reply.status,
@@ -211,11 +213,14 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-def _read_limited(reply: object, limit: int, url: str) -> bytes:
-    """At most `limit` bytes of the body; FetchError as soon as it is longer."""
+def _read_limited(reply: object, limit: int, url: str, deadline: float | None = None) -> bytes:
+    """At most `limit` bytes of the body; FetchError as soon as it is longer, or when `deadline`
+    (a `time.monotonic()` value) passes before it is all read."""
     parts: list[bytes] = []
     size = 0
     while True:
+        if deadline is not None and time.monotonic() > deadline:
+            raise FetchError(f"{url}: still downloading after the time allowed; not indexed")
         piece = reply.read(65536)  # type: ignore[attr-defined]
         if not piece:
             return b"".join(parts)

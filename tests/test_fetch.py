@@ -116,3 +116,9 @@ def test_resync_fetches_conditionally_and_keeps_copies_when_a_page_fails(site, f
     kept, skipped = load_web(urls, known, fetcher)
     assert [d.doc_id for d in kept] == [d.doc_id for d in docs]
     assert "kept the copy already indexed" in skipped[0].reason
+
+
+def test_a_download_that_goes_on_too_long_is_abandoned(site):
+    trickle = Fetcher(delay=0, max_bytes=10**9, max_seconds=0.0)
+    with pytest.raises(FetchError, match="still downloading after the time allowed"):
+        trickle.get(site.url("/huge"))
