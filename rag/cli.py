@@ -17,10 +17,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .config import DEFAULT_MODEL, INDEX_DIR_ENV, MODES, default_index_dir
-from .errors import CorpusError, RagError
-from .persist import read_manifest
+from .documents import is_web
+from .errors import CorpusError, IndexNotFoundError, RagError
+from .persist import read_corpus, read_manifest
 from .retriever import Retriever, SyncReport
 from .store import IndexStore
+from .web import FEED_PREFIX
 
 
 def _progress_wanted(args: argparse.Namespace) -> bool:
@@ -32,15 +34,26 @@ def _print_json(data: object) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    paths = args.paths
+    paths = given_sources(args)
     if not paths:
         paths = recorded_sources(args.index_dir)
+    elif all(is_web(p) for p in paths):
+        # URLs and feeds add to what the index follows; folders and files say exactly what it holds.
+        paths = list(dict.fromkeys([*recorded_sources(args.index_dir, required=False), *paths]))
+    before = set(recorded_sources(args.index_dir, required=False))
     started = time.perf_counter()
     retriever = Retriever.build(
         paths, args.index_dir, model=args.model, rebuild=args.rebuild, progress=_progress_wanted(args)
     )
-    seconds = time.perf_counter() - started
     report = retriever.last_sync
+    # A URL or feed that fails the first time it is given is not followed (a later one that
+    # fails once is: it keeps what it brought in and is tried again next time).
+    failed = {s.path for s in report.skipped} & {p for p in retriever.sources if is_web(p) and p not in before}
+    if failed:
+        retriever.sources = tuple(p for p in retriever.sources if p not in failed)
+        with IndexStore(retriever.index_dir).lock():
+            retriever.save()
+    seconds = time.perf_counter() - started
     if args.json:
         _print_json(
             {
@@ -62,15 +75,38 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def recorded_sources(index_dir: Path) -> list[str]:
-    """The folders an index was built from, read from its manifest alone (so that
-    `rag index --rebuild` works even when other files of the index are damaged)."""
+def given_sources(args: argparse.Namespace) -> list[str]:
+    """Paths and URLs from the command line, the URLs listed in `--urls` files, and `--feed`s
+    (recorded as `feed:URL`)."""
+    sources = [str(p) for p in args.paths]
+    for listing in args.urls or ():
+        try:
+            lines = Path(listing).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CorpusError(
+                f"cannot read the URL list {listing} ({exc}); give a text file with one URL a line"
+            ) from None
+        listed = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        bad = [u for u in listed if not u.startswith(("http://", "https://"))]
+        if bad:
+            raise CorpusError(f"{listing}: {bad[0]!r} is not an http(s) URL; list one URL a line (# for comments)")
+        sources += listed
+    for feed in args.feed or ():
+        if not feed.startswith(("http://", "https://")):
+            raise CorpusError(f"--feed {feed!r} is not an http(s) URL of an RSS or Atom feed")
+        sources.append(FEED_PREFIX + feed)
+    return sources
+
+
+def recorded_sources(index_dir: Path, required: bool = True) -> list[str]:
+    """The folders, URLs and feeds an index was built from, read from its manifest alone (so
+    that `rag index --rebuild` works even when other files of the index are damaged)."""
     try:
         folder = IndexStore(index_dir).current()
         sources = list(read_manifest(folder).get("sources", [])) if folder else []
     except RagError:
         sources = []
-    if not sources:
+    if not sources and required:
         raise CorpusError("give the folder of articles to index, e.g. `rag index seeds/` (no usable index records one)")
     return sources
 
@@ -146,6 +182,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
             "date": d.date,
             "chunks": counts.get(d.doc_id, 0),
             "source": d.source,
+            "url": d.url,
+            "fetched": d.fetched,
+            "feed": d.feed,
         }
         for d in retriever.documents.values()
     ]
@@ -158,6 +197,30 @@ def cmd_docs(args: argparse.Namespace) -> int:
         if meta:
             print(f"    {meta}")
     print(f"{len(rows)} documents, {len(retriever.chunks)} chunks in {retriever.index_dir}", file=sys.stderr)
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    store = IndexStore(args.index_dir)
+    folder = store.current()
+    if folder is None:
+        raise IndexNotFoundError(f"no index at {store.root}: build one with `rag index --feed URL`")
+    feeds = [s.removeprefix(FEED_PREFIX) for s in read_manifest(folder).get("sources", []) if s.startswith(FEED_PREFIX)]
+    documents, _ = read_corpus(folder)
+    rows = []
+    for feed in feeds:
+        articles = [d for d in documents.values() if d.feed == feed]
+        fetched = max((d.fetched for d in articles if d.fetched), default=None)
+        rows.append({"feed": feed, "articles": len(articles), "last_article_fetched": fetched})
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        when = f", newest fetched {row['last_article_fetched']}" if row["last_article_fetched"] else ""
+        print(f"{row['feed']}  ({row['articles']} articles{when})")
+    if not rows:
+        print("No feeds followed; add one with `rag index --feed URL`.")
+    print(f"{len(rows)} feeds in {store.root}", file=sys.stderr)
     return 0
 
 
@@ -195,15 +258,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "index",
-        help="build or update the index from folders or files",
+        help="build or update the index from folders, files, article URLs and feeds",
         description="Build the index, or bring it in step with the given folders: new files are "
-        "added, changed files re-embedded, deleted files removed.",
+        "added, changed files re-embedded, deleted files removed. Web pages (.html files and URLs) "
+        "are reduced to their article text. Given only URLs or feeds, the index keeps what it "
+        "follows and adds them; pages are re-fetched only when the server says they changed, and "
+        "a feed adds only the articles it has not added before.",
     )
     p.add_argument(
         "paths",
         nargs="*",
-        help="folders (searched recursively) or .txt/.md files; default: the folders the index was built from",
+        help="folders (searched recursively), .txt/.md/.html files, or article URLs (https://...); "
+        "default: what the index was built from",
     )
+    p.add_argument("--urls", action="append", metavar="FILE", help="a text file of article URLs, one a line")
+    p.add_argument("--feed", action="append", metavar="URL", help="an RSS or Atom feed to follow (repeat for several)")
     p.add_argument("--rebuild", action="store_true", help="start from scratch (needed to change the model)")
     common(p)
     p.set_defaults(func=cmd_index)
@@ -229,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="list the indexed articles")
     common(p, model=False)
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("feeds", help="list the feeds the index follows")
+    common(p, model=False)
+    p.set_defaults(func=cmd_feeds)
 
     # Commands from other packages (the chat page, the eval harness) plug in through entry points,
     # in the manner of simonw/llm's plugins, so the library itself never imports them.

@@ -1,8 +1,14 @@
-"""Load article files into `Document`s: decode, clean, extract metadata, hash.
+"""Load articles into `Document`s: decode, clean, extract metadata, hash.
 
-Adding a format is one function: a reader `bytes -> str` registered in `READERS` by suffix.
-Offsets are into the decoded text exactly as stored (no newline translation), so a citation's
-`start:end` can be checked against the file itself.
+Adding a format is one function: a reader `bytes -> str | Article` registered in `READERS` by
+suffix. A reader that returns text (`.txt`, `.md`) gets the plain-text cleaning and metadata
+rules, and offsets are into the decoded file exactly as stored (no newline translation), so a
+citation's `start:end` can be checked against the file itself. A reader that returns an `Article`
+(`.html`, `.htm`) has found the article text and metadata itself; offsets are into that text,
+which the index stores (`Document.text`, with `extracted=True`).
+
+Sources are folders, files, article URLs (`https://...`) and feeds (`feed:https://...`); the web
+ones are fetched by `rag.web`.
 """
 
 from __future__ import annotations
@@ -11,13 +17,14 @@ import codecs
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cleaning import clean
 from .errors import CorpusError
-from .metadata import extract_metadata
+from .html import Article, NotAnArticle
+from .metadata import extract_metadata, shorten
 from .types import Document
 
 log = logging.getLogger(__name__)
@@ -41,10 +48,25 @@ def read_plain_text(data: bytes) -> str:
         raise UnreadableFile(f"not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
-READERS: dict[str, Callable[[bytes], str]] = {
+def read_html(data: bytes) -> Article:
+    """The article in a saved web page (any encoding the page declares)."""
+    from .html import extract_article
+
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        return extract_article(data)
+    except NotAnArticle as exc:
+        raise UnreadableFile(str(exc)) from None
+
+
+READERS: dict[str, Callable[[bytes], str | Article]] = {
     ".txt": read_plain_text,
     ".md": read_plain_text,
+    ".html": read_html,
+    ".htm": read_html,
 }
+WEB_PREFIXES = ("http://", "https://", "feed:")
 
 
 @dataclass(frozen=True)
@@ -76,6 +98,45 @@ def parse_document(doc_id: str, source: str, text: str) -> Document:
     )
 
 
+def article_document(doc_id: str, source: str, article: Article, **fields: object) -> Document:
+    """A Document whose text is an extracted article: every paragraph is kept (extraction has
+    already left the page furniture out); `fields` are the web fields (`url`, `fetched`, ...)."""
+    return Document(
+        doc_id=doc_id,
+        source=source,
+        text=article.text,
+        segments=article.paragraphs(),
+        title=shorten(article.title or article.text.split("\n", 1)[0]),
+        authors=article.authors,
+        outlet=article.outlet,
+        date=article.date,
+        content_hash=content_hash(article.text),
+        extracted=True,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def to_document(doc_id: str, source: str, read: str | Article) -> Document:
+    """What a reader returned, as a Document."""
+    if isinstance(read, Article):
+        return article_document(doc_id, source, read, url=read.url)
+    return parse_document(doc_id, source, read)
+
+
+def is_web(source: str | os.PathLike[str]) -> bool:
+    """Is `source` a URL or a feed rather than a path?
+
+    >>> is_web("https://example.org/a"), is_web("feed:https://example.org/rss"), is_web("seeds/")
+    (True, True, False)
+    """
+    return isinstance(source, str) and source.lower().startswith(WEB_PREFIXES)
+
+
+def source_key(source: str | os.PathLike[str]) -> str:
+    """How a source is recorded in the index: URLs as given, paths made absolute."""
+    return str(source) if is_web(source) else str(Path(source).expanduser().resolve())
+
+
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, Path]]:
     """`(doc_id, path)` for every readable file under `paths`, in a stable order.
 
@@ -94,21 +155,32 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, P
                         path = Path(dirpath) / name
                         yield path.relative_to(root).as_posix(), path
         else:
-            raise CorpusError(f"{root} does not exist: give a folder of .txt/.md articles or article files")
+            raise CorpusError(
+                f"{root} does not exist: give a folder of .txt/.md/.html articles, article files, "
+                "URLs (https://...) or feeds (--feed URL)"
+            )
 
 
-def load_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Document], list[Skipped]]:
-    """Every article under `paths`, plus the files skipped with their reasons."""
+def load_documents(
+    paths: Iterable[str | os.PathLike[str]], known: Mapping[str, Document] | None = None
+) -> tuple[list[Document], list[Skipped]]:
+    """Every article under `paths` (folders, files, URLs, feeds), plus what was skipped and why.
+
+    `known` is what the index holds already: pages are re-fetched only if changed (ETag,
+    Last-Modified), and a feed's articles stay even once the feed no longer lists them.
+    """
+    paths = list(paths)
+    local = [p for p in paths if not is_web(p)]
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
-    for doc_id, path in find_files(paths):
+    for doc_id, path in find_files(local):
         reader = READERS.get(path.suffix.lower())
         if reader is None:
             continue
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise UnreadableFile(f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
-            text = reader(path.read_bytes())
+            read = reader(path.read_bytes())
         except (OSError, UnreadableFile) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             skipped.append(Skipped(str(path), reason))
@@ -118,13 +190,23 @@ def load_documents(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Docume
                 f"two files would both be called {doc_id!r} ({documents[doc_id].source} and {path}); "
                 "index their common parent folder instead"
             )
-        doc = parse_document(doc_id, str(path.resolve()), text)
+        doc = to_document(doc_id, str(path.resolve()), read)
         if not doc.segments:
-            skipped.append(
-                Skipped(str(path), "empty file" if not text.strip() else "no article text (only boilerplate)")
-            )
+            empty = not doc.text.strip()
+            skipped.append(Skipped(str(path), "empty file" if empty else "no article text (only boilerplate)"))
             continue
         documents[doc_id] = doc
+    web = [str(p) for p in paths if is_web(p)]
+    if web:
+        from .web import load_web
+
+        fetched, web_skipped = load_web(web, known or {})
+        skipped.extend(web_skipped)
+        for doc in fetched:
+            if doc.doc_id in documents and documents[doc.doc_id].source != doc.source:
+                skipped.append(Skipped(doc.source, f"same id {doc.doc_id!r} as {documents[doc.doc_id].source}"))
+                continue
+            documents[doc.doc_id] = doc
     for skip in skipped:
         log.info("skipped %s: %s", skip.path, skip.reason)
     return list(documents.values()), skipped

@@ -23,7 +23,7 @@ import numpy as np
 from .chunking import chunk_document
 from .config import MODES, Config, default_index_dir
 from .dense import DenseIndex
-from .documents import Skipped, content_hash, load_documents
+from .documents import Skipped, content_hash, load_documents, source_key
 from .embedding import Embedder, make_embedder
 from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
 from .fusion import convex
@@ -166,7 +166,7 @@ class Retriever:
         """Make the in-memory index mirror `paths` (call `save()` to persist). Documents are embedded
         in batches; `checkpoint` is called after each (`build` saves there every few minutes)."""
         paths = _as_paths(paths)
-        docs, skipped = load_documents(paths)
+        docs, skipped = load_documents(paths, self.documents)
         if not docs:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
             raise CorpusError(
@@ -175,13 +175,13 @@ class Retriever:
             )
         incoming = {d.doc_id: d for d in docs}
         removed = [i for i in self.documents if i not in incoming]
-        self.sources = tuple(str(Path(p).expanduser().resolve()) for p in paths)
+        self.sources = tuple(source_key(p) for p in paths)
         self.last_sync = self._apply(incoming, removed, skipped, progress, checkpoint)
         return self.last_sync
 
     def add_paths(self, paths: PathsArg, *, progress: bool = False) -> SyncReport:
         """Add or update the articles in `paths`, leaving every other document as it is."""
-        docs, skipped = load_documents(_as_paths(paths))
+        docs, skipped = load_documents(_as_paths(paths), self.documents)
         if not docs:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]) or "no .txt or .md files"
             raise CorpusError(f"nothing to add ({reasons})")

@@ -1,7 +1,9 @@
 """The nouns of the library: small frozen dataclasses shared by every module.
 
-Offsets (`start`, `end`) always index the ORIGINAL text of the source file, so that
-`document.text[start:end]` is exactly the quoted passage.
+Offsets (`start`, `end`) always index `Document.text`, so that `document.text[start:end]` is
+exactly the quoted passage. For a plain-text file that is the file's own decoded text; for a web
+page (a saved `.html` file or a URL) it is the article text extracted from the page, which is
+stored in the index and served as the source text; `source` then points back at the page.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class Document:
-    """One article: its original text, the spans of it kept as article text, and metadata."""
+    """One article: its text, the spans of it kept as article text, and metadata.
+
+    `source` is where it came from: a file path, or the URL for a downloaded page. When
+    `extracted` is true, `text` was extracted from HTML and is not the bytes at `source`.
+    `url`, `fetched` (ISO UTC time), `etag` and `last_modified` are recorded for downloaded
+    pages (the last two make re-fetching conditional); `feed` names the feed that linked it.
+    """
 
     doc_id: str
     source: str
@@ -24,6 +32,12 @@ class Document:
     outlet: str | None = None
     date: str | None = None
     content_hash: str = ""
+    extracted: bool = False
+    url: str | None = None
+    fetched: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    feed: str | None = None
 
 
 @dataclass(frozen=True)

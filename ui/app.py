@@ -13,6 +13,7 @@ from typing import Any
 import gradio as gr
 
 from rag import Assistant, RagError, Retriever
+from rag.web import FEED_PREFIX
 
 from .render import CLICK_JS, CSS, answer_html, esc, sources_html
 from .uploads import UploadError, check_upload, store
@@ -125,6 +126,37 @@ class Page:
         lines += [f"Refused {esc(r)}" for r in refused]
         return "<br>".join(lines) or "Nothing to add."
 
+    def add_web(self, text: str | None, feed: bool = False) -> str:
+        """Add the article URLs (or feeds) pasted into the page, separated by spaces or lines; the
+        index then follows them, so a later re-sync keeps them (and a feed's new articles)."""
+        urls = (text or "").split()
+        if not urls:
+            return "Paste the address of an article" + (" feed." if feed else ".")
+        lines = [f"Refused {esc(u)}: not an http(s) address" for u in urls if not u.startswith(("http://", "https://"))]
+        sources = [FEED_PREFIX + u if feed else u for u in urls if u.startswith(("http://", "https://"))]
+        if sources:
+            try:
+                report = self.retriever.add_paths(sources)
+                failed = {skip.path for skip in report.skipped}  # not followed when it fails the first time
+                kept = [x for x in sources if x not in failed or x in self.retriever.sources]
+                self.retriever.sources = tuple(dict.fromkeys([*self.retriever.sources, *kept]))
+                self.retriever.save()
+            except RagError as exc:
+                return "<br>".join([f"Refused: {esc(str(exc))}", *lines])
+            added = [*report.added, *report.updated]
+            lines = (
+                [f"Added {esc(self.retriever.documents[a].title)} ({esc(a)}); it is searchable now." for a in added]
+                + [f"Skipped {esc(s.path)}: {esc(s.reason)}" for s in report.skipped]
+                + lines
+            )
+            if not added and report.unchanged:
+                lines.insert(0, f"Nothing new: {len(report.unchanged)} already indexed.")
+        return "<br>".join(lines)
+
+    def api_add_url(self, url: str, feed: bool = False) -> str:
+        """Add an article URL, or follow a feed (for scripts); the same as pasting it in the page."""
+        return self.add_web(url, feed)
+
     def api_add_article(self, name: str, text: str) -> str:
         """Add one article given as text (for scripts); the same checks as an upload."""
         import tempfile
@@ -198,11 +230,17 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
                     )
                     only = gr.CheckboxGroup(page.choices(), label="Only answer from these articles (none = all)")
                     files = gr.File(
-                        label="Add articles (.txt or .md, up to 2 MB each)",
+                        label="Add articles (.txt, .md or saved web pages .html, up to 2 MB each)",
                         file_count="multiple",
-                        file_types=[".txt", ".md"],
+                        file_types=[".txt", ".md", ".html", ".htm"],
                         elem_id="upload",
                     )
+                    web = gr.Textbox(
+                        label="Or paste article or feed addresses (https://...)", lines=1, max_lines=4, elem_id="web"
+                    )
+                    with gr.Row():
+                        add_url = gr.Button("Add article", elem_id="add-url")
+                        add_feed = gr.Button("Follow feed", elem_id="add-feed")
                     gone = gr.Dropdown(page.choices(), label="Remove an article", value=None)
                     remove = gr.Button("Remove from index")
                     corpus_status = gr.HTML("", elem_id="corpus-status")
@@ -242,8 +280,16 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
         remove.click(
             lambda d: refreshed(page.remove(d)), [gone], [corpus_status, table, only, gone, files], concurrency_limit=1
         )
+        for button, is_feed in ((add_url, False), (add_feed, True)):
+            button.click(
+                lambda text, is_feed=is_feed: (*refreshed(page.add_web(text, is_feed)), ""),
+                [web],
+                [corpus_status, table, only, gone, files, web],
+                concurrency_limit=1,
+            )
         gr.api(page.api_ask, api_name="ask")
         gr.api(page.api_add_article, api_name="add_article")
+        gr.api(page.api_add_url, api_name="add_url")
     return demo
 
 

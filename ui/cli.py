@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from rag import RagError, Retriever
+from rag.cli import recorded_sources
+from rag.documents import is_web
 from rag.store import IndexStore
 
 DEFAULT_CORPUS = "seeds"
@@ -25,6 +27,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if paths:
         if uploads.is_dir() and any(uploads.iterdir()):
             paths.append(str(uploads))  # keep uploaded articles when re-syncing the folders
+        paths += [s for s in recorded_sources(args.index_dir, required=False) if is_web(s) and s not in paths]
         print(f"Indexing {', '.join(paths)} ...", file=sys.stderr)
         retriever = Retriever.build(paths, args.index_dir, model=args.model, progress=sys.stderr.isatty())
     else:

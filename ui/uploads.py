@@ -1,4 +1,7 @@
-"""Accepting article uploads: size limit, allowed types, safe names, nothing written unless valid."""
+"""Accepting article uploads: size limit, allowed types, safe names, nothing written unless valid.
+
+Saved web pages (.html, .htm) are accepted too; their article text is extracted when indexed.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from rag.documents import READERS, UnreadableFile, parse_document
+from rag.documents import READERS, UnreadableFile, to_document
 
 MAX_UPLOAD_BYTES = 2_000_000
 
@@ -42,10 +45,10 @@ def check_upload(path: Path, original_name: str) -> tuple[str, bytes]:
         raise UploadError(f"{original_name}: {size:,} bytes is over the {MAX_UPLOAD_BYTES:,}-byte limit")
     data = path.read_bytes()
     try:
-        text = READERS[suffix](data)
+        read = READERS[suffix](data)
     except UnreadableFile as exc:
         raise UploadError(f"{original_name}: {exc}") from None
-    if not parse_document(name, name, text).segments:
+    if not to_document(name, name, read).segments:
         raise UploadError(f"{original_name}: no article text in it (empty or only boilerplate)")
     return name, data
 
