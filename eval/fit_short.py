@@ -8,8 +8,8 @@ Data, given the gold sentence (the sentence of the evidence quote that holds the
   evidence's `answer_start`/`answer_end`; acceptable answers are the question's `answers`;
 - the project's questions (`eval/questions.jsonl`): the first acceptable answer found in an
   evidence quote (case-insensitive); rows where none occurs are skipped.
-Train and test come from `eval.splits.split_of`. scikit-learn is needed here only; the run-time
-scorer is a dot product in `rag.short_answer`.
+Train and test come from `eval.splits.split_of`. scipy (which scikit-learn brings) is needed here only;
+the run-time scorer is a dot product and a softmax in `rag.short_answer`.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from eval.splits import split_of, squad_dir
 from rag.chunking import split_sentences
 from rag.metrics import exact_match, squad_f1, squad_normalise
 from rag.question import analyse
-from rag.short_answer import FEATURES, FITS, PARAMS, _typed, candidates, features, tokens
+from rag.short_answer import FEATURES, FITS, PARAMS, _typed, candidates, expected_f1, features, tokens
 
 OUT = Path(__file__).resolve().parent.parent / "rag" / PARAMS
-C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
-# A wrong short answer costs half what a right one gains: show it when its expected F1 is over 1/3.
-SHOW_COST = 1 / 3
+L2_GRID = (0.03, 0.1, 0.3)
+# A wrong short answer costs a quarter of what a right one gains: show it when its F1 is likely over 0.2.
+SHOW_COST = 0.2
 
 
 @dataclass(frozen=True)
@@ -86,35 +86,60 @@ def seed_examples() -> list[Example]:
     return out
 
 
-def design(examples: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stacked feature rows, 0/1 labels (candidate equals a gold answer) and the example of each row."""
-    rows, labels, groups = [], [], []
-    for n, ex in enumerate(examples):
-        spans, matrix = features(ex.question, ex.sentence)
-        gold = {squad_normalise(a) for a in ex.answers}
-        y = np.array([squad_normalise(ex.sentence[s:e]) in gold for s, e in spans], dtype=float)
-        if not y.any():
-            continue  # the gold answer is not a candidate (too long, or cut mid-token): nothing to learn
-        rows.append(matrix)
-        labels.append(y)
-        groups.append(np.full(len(y), n))
-    return np.vstack(rows), np.concatenate(labels), np.concatenate(groups)
+@dataclass(frozen=True)
+class Design:
+    """One example's candidates: character spans, feature rows, 0/1 labels (equals a gold answer)."""
+
+    spans: list[tuple[int, int]]
+    x: np.ndarray
+    y: np.ndarray
 
 
-def fit(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
+def design(ex: Example) -> Design:
+    spans, matrix = features(ex.question, ex.sentence)
+    gold = {squad_normalise(a) for a in ex.answers}
+    y = np.array([squad_normalise(ex.sentence[s:e]) in gold for s, e in spans], dtype=float)
+    return Design(spans, matrix, y)
 
-    model = LogisticRegression(C=c, fit_intercept=False, max_iter=5000)
-    model.fit(x, y)
-    return np.asarray(model.coef_[0])
+
+def fit(designs: list[Design], l2: float) -> np.ndarray:
+    """Conditional logistic regression: a softmax over each sentence's candidates, maximising the
+    probability of the gold ones, with an L2 penalty. Sentences whose answer is no candidate are skipped."""
+    from scipy.optimize import minimize
+
+    used = [d for d in designs if d.y.any()]
+    x = np.vstack([d.x for d in used])
+    y = np.concatenate([d.y for d in used]).astype(bool)
+    bounds = np.cumsum([0] + [len(d.y) for d in used])[:-1]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w
+        zmax = np.maximum.reduceat(z, bounds)
+        top = np.repeat(zmax, np.diff(np.append(bounds, len(z))))
+        e = np.exp(z - top)
+        all_sum = np.add.reduceat(e, bounds)
+        pos_sum = np.add.reduceat(e * y, bounds)
+        value = float(np.sum(np.log(all_sum) - np.log(pos_sum))) + l2 * float(w @ w)
+        sizes = np.diff(np.append(bounds, len(z)))
+        p_all = e / np.repeat(all_sum, sizes)
+        p_pos = e * y / np.repeat(pos_sum, sizes)
+        grad = x.T @ (p_all - p_pos) + 2 * l2 * w
+        return value, grad
+
+    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    return np.asarray(result.x)
 
 
-def predict(examples: list[Example], weights: np.ndarray) -> list[tuple[str | None, float]]:
-    """The top candidate's text and score for each example."""
+def predict(examples: list[Example], designs: list[Design], weights: np.ndarray) -> list[tuple[str | None, float]]:
+    """The best candidate's text and expected F1 for each example, decoded as `rag.short_answer` does."""
     out: list[tuple[str | None, float]] = []
-    for ex in examples:
-        found = candidates(ex.question, ex.sentence, weights)
-        out.append((ex.sentence[found[0].start : found[0].end], found[0].score) if found else (None, 0.0))
+    for ex, d in zip(examples, designs, strict=True):
+        order, gain = expected_f1(d.spans, d.x @ weights)
+        if not len(order):
+            out.append((None, 0.0))
+            continue
+        s, e = d.spans[int(order[0])]
+        out.append((ex.sentence[s:e], float(gain[0])))
     return out
 
 
@@ -150,27 +175,29 @@ def choose_cutoff(examples: list[Example], predicted: list[tuple[str | None, flo
     return best
 
 
-def cross_validate(train: list[Example], c: float, folds: int = 4) -> float:
-    """Mean top-candidate F1 over folds of the training examples (by index)."""
+def cross_validate(train: list[Example], designs: list[Design], l2: float, folds: int = 4) -> float:
+    """Mean best-candidate F1 over folds of the training examples (by index)."""
     f1 = []
     for k in range(folds):
-        fit_on = [ex for i, ex in enumerate(train) if i % folds != k]
-        held = [ex for i, ex in enumerate(train) if i % folds == k]
-        x, y, _ = design(fit_on)
-        w = fit(x, y, c)
-        f1.append(scores(held, [t for t, _ in predict(held, w)])[1])
+        w = fit([d for i, d in enumerate(designs) if i % folds != k], l2)
+        held = [i for i in range(len(train)) if i % folds == k]
+        predicted = predict([train[i] for i in held], [designs[i] for i in held], w)
+        f1.append(scores([train[i] for i in held], [t for t, _ in predicted])[1])
     return float(np.mean(f1))
 
 
-def report(examples: list[Example], weights: np.ndarray, cutoff: float, out: Callable[[str], None]) -> dict:
+def report(
+    examples: list[Example], designs: list[Design], weights: np.ndarray, cutoff: float, out: Callable[[str], None]
+) -> dict:
     table: dict[str, Any] = {}
     header = f"{'set':6} {'split':5} {'n':>4}  {'EM':>5} {'F1':>5} {'shown':>5}  {'EM top':>6} {'F1 top':>6}"
     header += f"  {'EM sent':>7} {'F1 sent':>7}  {'EM typed':>8} {'F1 typed':>8}"
     out(header)
     for name in ("squad", "seeds"):
         for side in ("train", "test"):
-            part = [ex for ex in examples if ex.set == name and ex.split == side]
-            predicted = predict(part, weights)
+            index = [i for i, ex in enumerate(examples) if ex.set == name and ex.split == side]
+            part = [examples[i] for i in index]
+            predicted = predict(part, [designs[i] for i in index], weights)
             top = [t for t, _ in predicted]
             shown = [t if s >= cutoff else None for t, s in predicted]
             em, f1 = scores(part, shown)
@@ -200,28 +227,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the figures; leave the JSON as it is")
     args = parser.parse_args(argv)
     examples = squad_examples() + seed_examples()
-    train = [ex for ex in examples if ex.split == "train"]
-    print(f"{len(examples)} examples, {len(train)} for training", file=sys.stderr)
-    cv = {c: cross_validate(train, c) for c in C_GRID}
-    c = max(cv, key=lambda k: cv[k])
-    print("4-fold CV top-candidate F1 on train by C: " + ", ".join(f"{k}: {v:.3f}" for k, v in cv.items()))
-    x, y, groups = design(train)
-    weights = fit(x, y, c)
-    cutoff = choose_cutoff(train, predict(train, weights))
-    print(f"C={c}, cut-off {cutoff:.3f}, {len(set(groups.tolist()))} training questions with a reachable answer")
-    table = report(examples, weights, cutoff, print)
+    designs = [design(ex) for ex in examples]
+    train_index = [i for i, ex in enumerate(examples) if ex.split == "train"]
+    train = [examples[i] for i in train_index]
+    train_designs = [designs[i] for i in train_index]
+    reachable = sum(bool(d.y.any()) for d in train_designs)
+    print(f"{len(examples)} examples; {len(train)} for training, {reachable} with the answer among the candidates")
+    cv = {l2: cross_validate(train, train_designs, l2) for l2 in L2_GRID}
+    l2 = max(cv, key=lambda k: cv[k])
+    print("4-fold CV top-candidate F1 on train by L2 penalty: " + ", ".join(f"{k}: {v:.3f}" for k, v in cv.items()))
+    weights = fit(train_designs, l2)
+    cutoff = choose_cutoff(train, predict(train, train_designs, weights))
+    print(f"L2 penalty {l2}, cut-off {cutoff:.3f} (expected F1 of the best candidate)")
+    table = report(examples, designs, weights, cutoff, print)
     started = time.perf_counter()
     for ex in examples:
         candidates(ex.question, ex.sentence, weights)
     ms = (time.perf_counter() - started) * 1000 / len(examples)
-    print(f"{ms:.2f} ms per sentence (question analysis included)")
+    print(f"{ms:.2f} ms per sentence")
     if not args.no_write:
         params = {
-            "about": "Logistic regression over short-answer candidates; see rag/short_answer.py",
+            "about": "Conditional logistic regression (softmax over a sentence's candidates), decoded by expected F1; "
+            "see rag/short_answer.py",
             "command": "python -m eval.fit_short",
             "fitted_on": "train splits (eval/splits.py) of shared/data/squad2-dev-part answerable questions "
             "and eval/questions.jsonl, given the gold sentence",
-            "C": c,
+            "l2": l2,
             "cutoff": round(cutoff, 4),
             "show_cost": round(SHOW_COST, 4),
             "figures": table,
