@@ -11,6 +11,7 @@ candidate is the short answer unless its score is under the fitted cut-off.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -20,7 +21,20 @@ from typing import Any
 
 import numpy as np
 
-from .question import AMOUNT, DURATION, ENTITY, MONTH, NAME, NOT_ENTITIES, NUMBER_WORDS, PLACE, UNIT, WEEKDAY, Question, analyse
+from .question import (
+    AMOUNT,
+    DURATION,
+    ENTITY,
+    MONTH,
+    NAME,
+    NOT_ENTITIES,
+    NUMBER_WORDS,
+    PLACE,
+    UNIT,
+    WEEKDAY,
+    Question,
+    analyse,
+)
 
 MAX_TOKENS = 10  # longest candidate, in tokens (nine in ten SQuAD answers are shorter)
 MAX_SENTENCE_TOKENS = 400  # hostile input: only the start of a huge "sentence" is searched
@@ -30,10 +44,10 @@ TOP = 20  # candidates kept for expected-F1 decoding
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d[\d,.:]*\d%?|\d%?|\w+(?:[’'-]\w+)*|[$€£]|[^\w\s]")
 WORD_PARTS = re.compile(r"\w\w+")
 STOP = frozenset(
-    "a an the of in on at by for to from with and or but as is are was were be been being it its this that these "
-    "those he she they his her their him them we our you your i which who whom whose what when where why how than "
-    "then there here not no so if also has have had do does did will would could should can may might into over "
-    "under after before about between during while since until up out".split()
+    "a an the of in on at by for to from with and or but as is are was were be been being it its this "
+    "that these those he she they his her their him them we our you your i which who whom whose what "
+    "when where why how than then there here not no so if also has have had do does did will would could "
+    "should can may might into over under after before about between during while since until up out".split()
 )
 PREPOSITIONS = frozenset("in on at by from to of for with into since until during after before about near".split())
 COPULAS = frozenset("is are was were be been became becomes called named known".split())
@@ -42,8 +56,12 @@ CLOSE = frozenset("%)”’\"'")
 
 _NUM = rf"(?:[$€£]\s?)?\d[\d,.]*(?:\s*(?:%|percent|per cent))?|(?:{NUMBER_WORDS}|one|a|an)(?:[\s-]+(?:{NUMBER_WORDS}))*"
 _SCALE = r"(?:\s+(?:hundred|thousand|million|billion|trillion))?"
-_APPROX = r"(?:(?:about|around|roughly|nearly|almost|over|under|some|more than|less than|fewer than|at least|up to)\s+)?"
-NUMBER_SPAN = re.compile(rf"\b{_APPROX}(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s*(?:%|percent|per cent))?){_SCALE}", re.I)
+_APPROX = (
+    r"(?:(?:about|around|roughly|nearly|almost|over|under|some|more than|less than|fewer than|at least|up to)\s+)?"
+)
+NUMBER_SPAN = re.compile(
+    rf"(?<![\w.,]){_APPROX}(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s*(?:%|percent|per cent))?){_SCALE}", re.I
+)
 WORD_NUMBER = re.compile(rf"\b{_APPROX}(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*{_SCALE}\b", re.I)
 DATE_SPAN = re.compile(
     rf"\b(?:{WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
@@ -53,7 +71,12 @@ DATE_SPAN = re.compile(
 DURATION_SPAN = re.compile(
     rf"\b{_APPROX}(?:{_NUM}|half an?|a few|several)[\s-]+(?:and a half\s+)?{UNIT}\b|{DURATION.pattern}", re.I
 )
-THE_OF = re.compile(r"\b(?:the\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+MAYBE_DURATION = re.compile(rf"{UNIT}|overnight|within|until|end of the year", re.I)
+PERCENT = re.compile(r"%|\bper ?cent", re.I)
+MAYBE_LIST = re.compile(r"\s(?:and|or)\s")
+THE_OF = re.compile(
+    r"\b(?:the\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+)
 _ITEM = r"(?:the\s+)?(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|[\w’'-]+)"
 LIST_SPAN = re.compile(rf"{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|or)\s+{_ITEM}")
 KINDS = ("number", "amount", "date", "duration", "name", "entity", "place", "the_of", "list")
@@ -71,8 +94,8 @@ LENGTHS = (1, 2, 3, 4, 6, 10)  # upper bounds of the length buckets
 SHAPES = ("digit", "capital", "list", "lower")
 GROUPS = ("what", "which", "who", "how", "why", "other")
 VERBS = frozenset(
-    "is are was were be been has have had said says will would can could may might did does do became become "
-    "remained include includes included".split()
+    "is are was were be been has have had said says will would can could may might did does do became "
+    "become remained include includes included".split()
 )
 
 
@@ -128,6 +151,7 @@ def feature_names() -> tuple[str, ...]:
         "whole",
         "definition",
         "speaker",
+        "percent_match",
     ]
     names += [f"{w}_x_{s}" for w in WH for s in SHAPES]
     names += [f"{w}_x_after_preposition" for w in GROUPS]
@@ -136,6 +160,7 @@ def feature_names() -> tuple[str, ...]:
 
 
 FEATURES = feature_names()
+COLUMN = {name: n for n, name in enumerate(FEATURES)}
 
 
 @dataclass(frozen=True)
@@ -198,29 +223,33 @@ def tokens(sentence: str) -> list[tuple[int, int]]:
 
 def _typed(sentence: str, spans: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
     """Token-index spans (first, last) of each kind of typed candidate."""
-    starts = np.array([s for s, _ in spans])
-    ends = np.array([e for _, e in spans])
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
 
     def snap(a: int, b: int) -> tuple[int, int] | None:
-        first = int(np.searchsorted(ends, a, side="right"))
-        last = int(np.searchsorted(starts, b, side="left")) - 1
+        first = bisect.bisect_right(ends, a)
+        last = bisect.bisect_left(starts, b) - 1
         while last >= first and sentence[spans[last][0] : spans[last][1]] in (",", ".", ";", ":"):
             last -= 1
         return (first, last) if first <= last else None
 
     found: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
-    patterns: list[tuple[str, re.Pattern[str], int]] = [
-        ("number", NUMBER_SPAN, 0),
-        ("number", WORD_NUMBER, 0),
-        ("amount", AMOUNT, 0),
-        ("date", DATE_SPAN, 0),
-        ("duration", DURATION_SPAN, 0),
-        ("name", NAME, 0),
-        ("entity", ENTITY, 0),
-        ("the_of", THE_OF, 0),
-        ("list", LIST_SPAN, 0),
+    patterns: list[tuple[str, re.Pattern[str]]] = [
+        ("number", NUMBER_SPAN),
+        ("number", WORD_NUMBER),
+        ("amount", AMOUNT),
+        ("date", DATE_SPAN),
+        ("duration", DURATION_SPAN),
+        ("name", NAME),
+        ("entity", ENTITY),
+        ("the_of", THE_OF),
+        ("list", LIST_SPAN),
     ]
-    for kind, pattern, _ in patterns:
+    for kind, pattern in patterns:
+        if (kind == "duration" and not MAYBE_DURATION.search(sentence)) or (
+            kind == "list" and not MAYBE_LIST.search(sentence)
+        ):
+            continue  # cheap checks first: these two patterns are the slowest
         for match in pattern.finditer(sentence):
             a, b = match.span()
             if kind == "amount":  # AMOUNT marks where an amount is: widen it to the whole number
@@ -245,156 +274,190 @@ def _typed(sentence: str, spans: list[tuple[int, int]]) -> dict[str, list[tuple[
     return found
 
 
-def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate token spans as an (m, 2) array, feature matrix (m, len(FEATURES)))."""
-    q = _analyse(question)
-    n = len(spans)
-    words = [sentence[s:e] for s, e in spans]
+# Per-token flags, one column each, gathered at a candidate's ends and summed over its tokens.
+FLAGS = (
+    "q", "focus", "counted", "punct", "stop", "capital", "digit", "comma", "and", "q_entity", "open", "close",
+    "article", "preposition", "copula", "verbish", "name_word", "plain", "of", "lparen", "rparen",
+    "percent",
+)  # fmt: skip
+F = {name: n for n, name in enumerate(FLAGS)}
+
+
+def _token_flags(q: Question, words: list[str]) -> np.ndarray:
     lower = [w.lower() for w in words]
     parts = [WORD_PARTS.findall(w) for w in lower]
     flat = [p for ps in parts for p in ps]
     stems = iter(_stemmer().stemWords(flat)) if flat else iter(())
     token_stems = [{next(stems) for _ in ps} for ps in parts]
     terms, focus = set(q.terms), set(q.focus)
-    is_q = np.array([bool(ts & terms) for ts in token_stems])
-    is_focus = np.array([bool(ts & focus) for ts in token_stems])
-    is_counted = np.array([q.counted in ts for ts in token_stems])
-    punct = np.array([not any(c.isalnum() for c in w) for w in words])
-    stop = np.array([w in STOP for w in lower])
-    capital = np.array([w[:1].isupper() for w in words])
-    digit = np.array([any(c.isdigit() for c in w) for w in words])
-    comma = np.array([w in (",", ";") for w in words])
-    and_ = np.array([w in ("and", "or") for w in lower])
     entity_words = {w for e in q.entities for w in e.lower().split()}
-    q_entity = np.array([w in entity_words for w in lower])
+    rows = []
+    for word, low, ts in zip(words, lower, token_stems, strict=True):
+        punct = not any(c.isalnum() for c in word)
+        stop = low in STOP
+        capital = word[:1].isupper()
+        digit = any(c.isdigit() for c in word)
+        rows.append(
+            (
+                bool(ts & terms),
+                bool(ts & focus),
+                q.counted in ts,
+                punct,
+                stop,
+                capital,
+                digit,
+                word in (",", ";"),
+                low in ("and", "or"),
+                low in entity_words,
+                word in OPEN or not punct,
+                word in CLOSE or not punct,
+                low in ("the", "a", "an"),
+                low in PREPOSITIONS,
+                low in COPULAS,
+                low in VERBS or (len(low) > 4 and low.endswith(("ed", "ing"))),
+                capital and not stop and not punct,
+                not (stop or punct or capital or digit),
+                low == "of",
+                word == "(",
+                word == ")",
+                word.endswith("%") or low in ("percent", "cent"),
+            )
+        )
+    return np.array(rows, dtype=bool)
+
+
+def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate token spans as an (m, 2) array, feature matrix (m, len(FEATURES)))."""
+    q = _analyse(question)
+    n = len(spans)
+    words = [sentence[s:e] for s, e in spans]
+    tok = _token_flags(q, words)
 
     # Candidates: runs of 1..MAX_TOKENS tokens that neither start nor end on a stray mark.
     first = np.repeat(np.arange(n), MAX_TOKENS)
     last = first + np.tile(np.arange(MAX_TOKENS), n)
     keep = last < n
     first, last = first[keep], last[keep]
-    opener = np.array([w in OPEN for w in words]) | ~punct
-    closer = np.array([w in CLOSE for w in words]) | ~punct
-    keep = opener[first] & closer[last] & ~(punct[first] & punct[last] & (first == last))
+    keep = tok[first, F["open"]] & tok[last, F["close"]] & ~(tok[first, F["punct"]] & (first == last))
     first, last = first[keep], last[keep]
     m = len(first)
     length = last - first + 1
+    before, after = np.maximum(first - 1, 0), np.minimum(last + 1, n - 1)
+    has_before, has_after = first > 0, last < n - 1
+    sums = np.vstack([np.zeros((1, tok.shape[1]), dtype=np.int64), np.cumsum(tok, axis=0)])
+    inside = sums[last + 1] - sums[first]  # (m, flags): how many tokens of the span have each flag
+    at_first, at_last = tok[first], tok[last]
+    at_before = tok[before] & has_before[:, None]
+    at_after = tok[after] & has_after[:, None]
+    content = np.maximum(length - inside[:, F["stop"]] - inside[:, F["punct"]], 1)  # words that are not stop words
+    matrix = np.zeros((m, len(FEATURES)))
 
-    def count(flags: np.ndarray) -> np.ndarray:
-        sums = np.concatenate(([0], np.cumsum(flags)))
-        return sums[last + 1] - sums[first]
+    def put(name: str, values: Any) -> None:
+        matrix[:, COLUMN[name]] = values
 
-    content = np.maximum(count(~stop & ~punct), 1)
+    put("bias", 1.0)
     typed = _typed(sentence, spans)
-    cols: dict[str, np.ndarray] = {"bias": np.ones(m)}
     fits = FITS.get(q.expects or "", ())
-    cols["fits_exact"] = np.zeros(m)
-    cols["fits_inside"] = np.zeros(m)
+    exact_fit = np.zeros(m, dtype=bool)
+    inside_fit = np.zeros(m, dtype=bool)
     for kind in KINDS:
         grid = np.zeros((n, n), dtype=bool)
-        inside = np.zeros(m, dtype=bool)
+        holds = np.zeros(m, dtype=bool)
         for a, b in typed[kind]:
             grid[a, b] = True
-            inside |= (first <= a) & (last >= b)
+            holds |= (first <= a) & (last >= b)
         exact = grid[first, last]
-        cols[f"is_{kind}"] = exact
-        cols[f"has_{kind}"] = inside & ~exact
+        put(f"is_{kind}", exact)
+        put(f"has_{kind}", holds & ~exact)
         if kind in fits:
-            cols["fits_exact"] = np.maximum(cols["fits_exact"], exact)
-            cols["fits_inside"] = np.maximum(cols["fits_inside"], inside & ~exact)
-    cols["fits_expected_none"] = np.full(m, q.expects is None)
+            exact_fit |= exact
+            inside_fit |= holds & ~exact
+    put("fits_exact", exact_fit)
+    put("fits_inside", inside_fit)
+    put("fits_expected_none", q.expects is None)
     low = 0
     for bound in LENGTHS:
-        cols[f"len_{bound}"] = (length > low) & (length <= bound)
+        put(f"len_{bound}", (length > low) & (length <= bound))
         low = bound
-    cols["len_share"] = length / max(n, 1)
+    put("len_share", length / n)
 
-    in_span_q = count(is_q)
-    cols["q_share"] = count(is_q & ~stop) / content
-    cols["q_any"] = in_span_q > 0
-    cols["q_all"] = count(is_q & ~stop) >= count(~stop & ~punct)
-    cols["focus_in"] = count(is_focus) > 0
-    before = np.maximum(first - 1, 0)
-    after = np.minimum(last + 1, n - 1)
-    has_before, has_after = first > 0, last < n - 1
-    cols["focus_before"] = has_before & is_focus[before]
-    cols["counted_after"] = has_after & is_counted[after] & (count(digit) > 0)
-    cols["q_entity_in"] = count(q_entity) > 0
+    n_terms = max(len(q.terms), 1)
+    q_in = inside[:, F["q"]]
+    put("q_share", np.minimum(q_in / content, 1.0))
+    put("q_any", q_in > 0)
+    put("q_all", q_in >= content)
+    put("focus_in", inside[:, F["focus"]] > 0)
+    put("focus_before", at_before[:, F["focus"]])
+    put("counted_after", at_after[:, F["counted"]] & (inside[:, F["digit"]] > 0))
+    put("q_entity_in", inside[:, F["q_entity"]] > 0)
     # Distance from the span to the nearest question word on each side.
-    positions = np.flatnonzero(is_q)
+    positions = np.flatnonzero(tok[:, F["q"]])
     far = 2 * n + 2
     if len(positions):
         left_idx = np.searchsorted(positions, first, side="left") - 1
         dist_left = np.where(left_idx >= 0, first - positions[np.maximum(left_idx, 0)], far)
         right_idx = np.searchsorted(positions, last, side="right")
-        dist_right = np.where(right_idx < len(positions), positions[np.minimum(right_idx, len(positions) - 1)] - last, far)
+        dist_right = np.where(
+            right_idx < len(positions), positions[np.minimum(right_idx, len(positions) - 1)] - last, far
+        )
     else:
         dist_left = dist_right = np.full(m, far)
-    cols["log_dist_left"] = np.log1p(np.minimum(dist_left, n + 1))
-    cols["log_dist_right"] = np.log1p(np.minimum(dist_right, n + 1))
-    cols["no_q_left"] = dist_left == far
-    cols["no_q_right"] = dist_right == far
-    cols["q_adjacent_left"] = dist_left == 1
-    cols["q_adjacent_right"] = dist_right == 1
-    sums = np.concatenate(([0], np.cumsum(is_q)))
-    window = sums[np.minimum(last + 6, n)] - sums[np.maximum(first - 5, 0)] - in_span_q
-    cols["q_window"] = window / max(len(terms), 1)
-    cols["q_window_left"] = (sums[first] - sums[np.maximum(first - 5, 0)]) / max(len(terms), 1)
-    cols["q_window_right"] = (sums[np.minimum(last + 6, n)] - sums[last + 1]) / max(len(terms), 1)
-    name_word = capital & ~stop & ~punct
-    plain = ~stop & ~punct & ~capital & ~digit
-    cols["cuts_capital_left"] = has_before & name_word[before] & capital[first] & (before > 0)
-    cols["cuts_capital_right"] = has_after & name_word[after] & capital[last]
-    cols["next_of"] = has_after & np.array([w == "of" for w in lower])[after]
-    cols["next_lower_content"] = has_after & plain[after]
-    cols["prev_lower_content"] = has_before & plain[before]
-    cols["prev_article"] = has_before & np.array([w in ("the", "a", "an") for w in lower])[before]
-    cols["paren_unbalanced"] = count(np.array([w == "(" for w in words])) != count(np.array([w == ")" for w in words]))
-    cols["start_stop"] = stop[first]
-    cols["end_stop"] = stop[last]
-    cols["start_article"] = np.array([w in ("the", "a", "an") for w in lower])[first]
-    cols["after_preposition"] = has_before & np.array([w in PREPOSITIONS for w in lower])[before]
-    cols["after_copula"] = has_before & np.array([w in COPULAS for w in lower])[before]
-    cols["after_comma"] = has_before & comma[before]
-    cols["before_comma"] = has_after & comma[after]
-    cols["before_end"] = ~has_after | (has_after & punct[after] & (last + 1 == n - 1))
-    cols["at_start"] = first == 0
-    cols["appositive"] = cols["after_comma"] & cols["before_comma"]
-    cols["between_q"] = (dist_left <= 3) & (dist_right <= 3)
-    cols["capital_mid"] = capital[first] & (first > 0)
-    verbish = np.array([w in VERBS or (len(w) > 4 and w.endswith(("ed", "ing"))) for w in lower])
-    cols["before_verb"] = has_after & verbish[after]
-    cols["after_verb"] = has_before & verbish[before]
-    cols["ends_verbish"] = verbish[last]
-    cols["starts_verbish"] = verbish[first]
-    inner_comma = count(comma)
-    cols["has_comma"] = inner_comma > 0
-    cols["has_and"] = count(and_) > 0
-    cols["has_punct"] = count(punct) > inner_comma
-    cols["lower_share"] = count(~capital & ~digit & ~punct & ~stop) / content
-    cols["whole"] = length >= n - int(punct[-1]) if n else np.zeros(m)
-    cols["definition"] = np.full(m, q.subject is not None)
-    cols["speaker"] = np.full(m, q.speaker is not None)
+    put("log_dist_left", np.log1p(np.minimum(dist_left, n + 1)))
+    put("log_dist_right", np.log1p(np.minimum(dist_right, n + 1)))
+    put("no_q_left", dist_left == far)
+    put("no_q_right", dist_right == far)
+    put("q_adjacent_left", dist_left == 1)
+    put("q_adjacent_right", dist_right == 1)
+    qsum = sums[:, F["q"]]
+    window_left = qsum[first] - qsum[np.maximum(first - 5, 0)]
+    window_right = qsum[np.minimum(last + 6, n)] - qsum[last + 1]
+    put("q_window", (window_left + window_right) / n_terms)
+    put("q_window_left", window_left / n_terms)
+    put("q_window_right", window_right / n_terms)
+    put("cuts_capital_left", at_before[:, F["name_word"]] & at_first[:, F["capital"]] & (before > 0))
+    put("cuts_capital_right", at_after[:, F["name_word"]] & at_last[:, F["capital"]])
+    put("next_of", at_after[:, F["of"]])
+    put("next_lower_content", at_after[:, F["plain"]])
+    put("prev_lower_content", at_before[:, F["plain"]])
+    put("prev_article", at_before[:, F["article"]])
+    put("paren_unbalanced", inside[:, F["lparen"]] != inside[:, F["rparen"]])
+    put("start_stop", at_first[:, F["stop"]])
+    put("end_stop", at_last[:, F["stop"]])
+    put("start_article", at_first[:, F["article"]])
+    after_preposition = at_before[:, F["preposition"]]
+    put("after_preposition", after_preposition)
+    put("after_copula", at_before[:, F["copula"]])
+    put("after_comma", at_before[:, F["comma"]])
+    put("before_comma", at_after[:, F["comma"]])
+    put("before_end", ~has_after | (at_after[:, F["punct"]] & (last + 1 == n - 1)))
+    put("at_start", first == 0)
+    put("appositive", at_before[:, F["comma"]] & at_after[:, F["comma"]])
+    put("between_q", (dist_left <= 3) & (dist_right <= 3))
+    put("capital_mid", at_first[:, F["capital"]] & (first > 0))
+    put("before_verb", at_after[:, F["verbish"]])
+    put("after_verb", at_before[:, F["verbish"]])
+    put("ends_verbish", at_last[:, F["verbish"]])
+    put("starts_verbish", at_first[:, F["verbish"]])
+    put("has_comma", inside[:, F["comma"]] > 0)
+    put("has_and", inside[:, F["and"]] > 0)
+    put("has_punct", inside[:, F["punct"]] > inside[:, F["comma"]])
+    put("lower_share", inside[:, F["plain"]] / content)
+    put("whole", length >= n - int(tok[-1, F["punct"]]))
+    put("definition", q.subject is not None)
+    put("speaker", q.speaker is not None)
+    if PERCENT.search(question):
+        put("percent_match", inside[:, F["percent"]] > 0)
     wh = wh_of(question)
-    shapes = {
-        "digit": count(digit) > 0,
-        "capital": count(capital & ~stop) >= content,
-        "list": cols["is_list"] | cols["has_list"],
-        "lower": count(~capital & ~digit & ~punct & ~stop) >= content,
-    }
-    for w in WH:
-        for s in SHAPES:
-            cols[f"{w}_x_{s}"] = shapes[s] if w == wh else np.zeros(m)
-    buckets = {1: length == 1, 3: (length > 1) & (length <= 3), 10: length > 3}
+    put(f"{wh}_x_digit", inside[:, F["digit"]] > 0)
+    put(f"{wh}_x_capital", inside[:, F["name_word"]] >= content)
+    put(f"{wh}_x_list", matrix[:, COLUMN["is_list"]] + matrix[:, COLUMN["has_list"]] > 0)
+    put(f"{wh}_x_lower", inside[:, F["plain"]] >= content)
     group = wh if wh in ("what", "which", "who", "why") else "how" if wh.startswith("how") else "other"
-    for w in GROUPS:
-        cols[f"{w}_x_after_preposition"] = cols["after_preposition"] if w == group else np.zeros(m)
-        for b in (1, 3, 10):
-            cols[f"{w}_x_len{b}"] = buckets[b] if w == group else np.zeros(m)
-    matrix = np.empty((m, len(FEATURES)))
-    for j, name in enumerate(FEATURES):
-        matrix[:, j] = cols[name]
-    return np.column_stack([first, last]) if m else np.zeros((0, 2), dtype=int), matrix
+    put(f"{group}_x_after_preposition", after_preposition)
+    put(f"{group}_x_len1", length == 1)
+    put(f"{group}_x_len3", (length > 1) & (length <= 3))
+    put(f"{group}_x_len10", length > 3)
+    return np.column_stack([first, last]), matrix
 
 
 def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
