@@ -187,3 +187,50 @@ def percentile(values: Sequence[float], p: float) -> float:
     """
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# -- short answers (SQuAD's official normalisation) ---------------------------------------------
+
+
+def squad_normalise(text: str) -> str:
+    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces.
+
+    >>> squad_normalise("The  Treaty of Portsmouth, 1905.")
+    'treaty of portsmouth 1905'
+    """
+    import string
+
+    text = normalise(text)
+    text = "".join(c for c in text if c not in set(string.punctuation) | {"“", "”", "‘", "’"})
+    return " ".join(w for w in text.split() if w not in ("a", "an", "the"))
+
+
+def exact_match(answer: str | None, acceptable: Sequence[str]) -> float:
+    """1.0 when the answer equals any acceptable answer after `squad_normalise`, else 0.0.
+
+    >>> exact_match("the Treaty of Portsmouth", ["Treaty of Portsmouth"]), exact_match(None, ["x"])
+    (1.0, 0.0)
+    """
+    if answer is None:
+        return 0.0
+    got = squad_normalise(answer)
+    return float(any(got == squad_normalise(gold) for gold in acceptable))
+
+
+def squad_f1(answer: str | None, acceptable: Sequence[str]) -> float:
+    """Best token F1 against any acceptable answer, after `squad_normalise` (None scores 0).
+
+    >>> squad_f1("the Treaty of Portsmouth", ["Treaty of Portsmouth"]), round(squad_f1("in 1905 treaty", ["1905"]), 3)
+    (1.0, 0.5)
+    """
+    if answer is None:
+        return 0.0
+    got = squad_normalise(answer).split()
+    best = 0.0
+    for gold in acceptable:
+        want = squad_normalise(gold).split()
+        common = sum(min(got.count(t), want.count(t)) for t in set(want))
+        if common:
+            precision, recall = common / len(got), common / len(want)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
