@@ -27,6 +27,7 @@ from .fusion import min_max
 from .lexical import tokenize
 from .question import SPEECH, Question, analyse, attributes_speech, contains_kind, counts
 from .retriever import Retriever, check_query
+from .short_answer import short_answer
 from .types import Hit
 
 ABSTAIN_TEXT = "The articles don't say."
@@ -197,6 +198,7 @@ class Assistant:
                 found.question,
                 text,
                 citations,
+                short=_short(found.question, max(chosen, key=lambda c: c.score), citations),
                 query=found.query,
                 related=found.hits,
                 confidence=confidence,
@@ -416,6 +418,18 @@ def _definition_pattern(subject: str | None) -> re.Pattern[str] | None:
         rf"\b{last}\s*(?:,|\(|—|–)\s*(?:a|an|the|former|now|currently|senior|chief|ex-|who (?:is|was))\b"
         rf"|\b{last}\s+(?:is|was)\s+(?:a|an|the)\b"
     )
+
+
+def _short(question: str, best: Candidate, citations: Sequence[Citation]) -> ShortAnswer | None:
+    """The words of the best sentence that answer, as a span of the citation that holds it."""
+    found = short_answer(question, best.text)
+    if found is None:
+        return None
+    start, end, score = best.start + found[0], best.start + found[1], found[2]
+    cited = next((c for c in citations if c.doc_id == best.doc_id and c.start <= start and end <= c.end), None)
+    if cited is None:
+        return None
+    return ShortAnswer(cited.n, start, end, cited.quote[start - cited.start : end - cited.start], score)
 
 
 def _reason(asked: Question, signals: dict[str, float], missing: tuple[str, ...], unanswerable: float) -> str:

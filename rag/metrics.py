@@ -112,43 +112,6 @@ def token_f1(answer: str, acceptable: Sequence[str]) -> float:
     return best
 
 
-def squad_normalise(text: str) -> list[str]:
-    """SQuAD's answer normalisation: lower case, no punctuation, no articles, split on whitespace.
-
-    >>> squad_normalise("The Treaty of  Portsmouth.")
-    ['treaty', 'of', 'portsmouth']
-    """
-    text = "".join(c if c.isalnum() or c.isspace() else " " for c in normalise(text))
-    return [w for w in text.split() if w not in ("a", "an", "the")]
-
-
-def exact_match(answer: str, acceptable: Sequence[str]) -> float:
-    """1.0 when the answer equals an acceptable answer after SQuAD normalisation.
-
-    >>> exact_match("the Treaty of Portsmouth", ["Treaty of Portsmouth"]), exact_match("1905", ["in 1905"])
-    (1.0, 0.0)
-    """
-    got = squad_normalise(answer)
-    return float(any(got == squad_normalise(a) for a in acceptable))
-
-
-def squad_f1(answer: str, acceptable: Sequence[str]) -> float:
-    """Best token F1 against any acceptable answer, SQuAD-normalised (articles and punctuation dropped).
-
-    >>> round(squad_f1("in 1905", ["1905"]), 3), squad_f1("", ["1905"])
-    (0.667, 0.0)
-    """
-    got = squad_normalise(answer)
-    best = 0.0
-    for gold in acceptable:
-        want = squad_normalise(gold)
-        common = sum(min(got.count(t), want.count(t)) for t in set(want))
-        if common:
-            precision, recall = common / len(got), common / len(want)
-            best = max(best, 2 * precision * recall / (precision + recall))
-    return best
-
-
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     """Whether two half-open spans share at least one character.
 
