@@ -46,6 +46,8 @@ ABSTAIN_FEATURES = (
     "terms_off_doc",  # IDF-weighted share of the question's words in none of the best document's retrieved sentences
     "numbers_off_top",  # the question names a number or year that the best sentence and its neighbours lack
     "typed",  # the question asks for a kind of thing (number, date, place, person ...)
+    "short_top",  # how likely the best sentence's best short answer is (0 when it has none)
+    "loose_no_kind",  # a place/person/name/duration question and none of the top three sentences has one
 )
 
 
@@ -335,6 +337,8 @@ class Assistant:
             "terms_off_doc": off_doc / (sum(weights.values()) or 1.0),
             "numbers_off_top": float(any(n not in around for n in numbers)),
             "typed": float(bool(asked.expects)),
+            "short_top": (short_answer(asked.text, best.text) or (0, 0, 0.0))[2] if ranked else 0.0,
+            "loose_no_kind": float(bool(asked.expects) and not asked.strict and not any(c.kind for c in ranked[:3])),
         }, tuple(missing)
 
     def _complete(self, chosen: list[Candidate], asked: Question) -> list[Candidate]:

@@ -123,12 +123,20 @@ EXPECTS = (
         ),
     ),
     ("number", True, re.compile(r"^how many\b|\bhow old\b|\b(?:what|which) (?:number|figure|age)\b", re.IGNORECASE)),
-    ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:year|date|day|month)\b", re.IGNORECASE)),
+    ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:years?|dates?|days?|months?)\b", re.IGNORECASE)),
     ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon)\b", re.IGNORECASE)),
     (
         "place",
         False,
-        re.compile(r"^where\b|\b(?:which|what) (?:city|country|region|area|place|state|town|venue)\b", re.IGNORECASE),
+        re.compile(
+            r"^where\b|\b(?:which|what) (?:[\w-]+ )?(?:city|country|region|area|place|state|town|venue)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "name",
+        False,
+        re.compile(r"\bthe names? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b", re.IGNORECASE),
     ),
     (
         "person",
@@ -211,7 +219,7 @@ class Question:
     """A question and what it asks for."""
 
     text: str
-    expects: str | None = None  # "number", "date", "duration", "place", "person" or None
+    expects: str | None = None  # "amount", "number", "date", "duration", "place", "name", "person" or None
     strict: bool = False  # True when a sentence without that kind of thing cannot answer it
     entities: tuple[str, ...] = ()
     subject: str | None = None  # X in "Who is X?"
@@ -275,6 +283,8 @@ def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
     >>> contains_kind("number", "574 drones hit Ukraine", "Were the 574 drones deadly?")
     False
     """
+    if kind == "name":  # a capitalised name the question does not already give
+        return bool(set(entities(sentence)) - set(entities(question)))
     pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[
         kind
     ]
