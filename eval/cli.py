@@ -15,6 +15,10 @@ from .report import table, write
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.feedback is not None:
+        from .feedback import cmd_feedback
+
+        return cmd_feedback(args)
     questions = load_questions(args.questions)
     if not args.json:
         print(f"Evaluating {len(questions)} questions on {args.corpus} ...", file=sys.stderr)
@@ -43,4 +47,13 @@ def register(sub: argparse._SubParsersAction, common) -> None:
     p.add_argument("--model", default=None, help=f"embedding model (default {DEFAULT_MODEL})")
     p.add_argument("--no-sweep", action="store_true", help="skip the abstention threshold sweep (faster)")
     p.add_argument("--json", action="store_true", help="print JSON for machines")
+    p.add_argument(
+        "--feedback",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="instead of evaluating, turn the chat page's feedback (default INDEX_DIR/feedback.jsonl) into questions",
+    )
+    p.add_argument("--out", type=Path, default=None, help="questions file for --feedback (default: beside it)")
     p.set_defaults(func=cmd_eval, index_dir=None)
