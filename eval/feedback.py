@@ -177,6 +177,10 @@ def feedback_to_questions(feedback: Path, out: Path) -> dict[str, Any]:
     }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def cmd_feedback(args: argparse.Namespace) -> int:
     """`rag eval --feedback`: print what was added and where."""
     feedback = Path(args.feedback) if args.feedback else Path(args.index_dir) / FEEDBACK_FILE
@@ -189,7 +193,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         f"{summary['feedback_rows']} verdicts read from {feedback}"
         + (f" ({summary['unreadable_lines']} unreadable lines skipped)" if summary["unreadable_lines"] else "")
     )
-    print(f"{summary['added']} questions added; {summary['questions']} ready in {out}")
+    print(f"{_count(summary['added'], 'question')} added; {summary['questions']} ready in {out}")
     print(f"{summary['needs_gold']} need a gold answer in {summary['todo']} (edit, then move them into {out.name})")
     print(f"Evaluate with: rag eval --questions {out}")
     return 0

@@ -278,6 +278,7 @@ def test_shared_page_end_to_end(secured, browser, tmp_path):
     page.fill("input[type=password]", "not the password")
     page.keyboard.press("Enter")
     page.wait_for_function("document.body.innerText.toLowerCase().includes('incorrect')", timeout=30_000)
+    page.fill("input[type=text]", USER)  # the form forgets the user name after a failure
     page.fill("input[type=password]", PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("#question textarea", timeout=60_000)

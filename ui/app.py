@@ -286,9 +286,9 @@ def build(
                     max_lines=4,
                 )
                 with gr.Row():
-                    send = gr.Button("Ask", variant="primary", elem_id="send")
-                    clear = gr.Button("Clear conversation", elem_id="clear")
-                    export = gr.DownloadButton("Download as Markdown", value=None, elem_id="export")
+                    send = gr.Button("Ask", variant="primary", elem_id="send", min_width=90)
+                    clear = gr.Button("Clear conversation", elem_id="clear", min_width=90)
+                    export = gr.DownloadButton("Download as Markdown", value=None, elem_id="export", min_width=90)
                 status = gr.Markdown("", elem_id="status")
                 gr.Examples(EXAMPLES, inputs=[question], label="Try")
             with gr.Column(scale=2), gr.Tabs(elem_id="side") as tabs:

@@ -40,9 +40,20 @@ PAGE_JS = """
       });
     });
   };
+  // Scroll the article's own box to the clicked span, and the window only as far as needed to show
+  // the panel (on a phone it sits below the chat).
   window.ragShowArticleSpan = () => {
+    if (!window.ragPendingScroll) return;
+    window.ragPendingScroll = false;
     whenThere("#article-current", (span) => {
-      span.scrollIntoView({block: "center"});
+      const body = span.closest(".article-body");
+      const panel = document.querySelector("#side") || body;
+      const top = panel.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight / 2) panel.scrollIntoView({block: "start"});
+      if (body) {
+        const offset = span.getBoundingClientRect().top - body.getBoundingClientRect().top;
+        body.scrollTop += offset - body.clientHeight / 2 + span.getBoundingClientRect().height / 2;
+      }
       flash(span);
     });
   };
@@ -71,6 +82,7 @@ window.ragSend = (data) => trigger("click", data);
 element.addEventListener("click", (event) => {
   const button = event.target.closest && event.target.closest("button.read-article");
   if (!button) return;
+  window.ragPendingScroll = true;
   const number = (v) => (v === undefined ? null : parseInt(v, 10));
   trigger("click", {
     action: "read", turn: number(button.dataset.turn), n: number(button.dataset.n), hit: number(button.dataset.hit)
@@ -94,7 +106,7 @@ CSS = """
 mark.short, .sources mark.short, .article mark.short { background: #fbbf24; color: black; font-weight: 600;
   border-bottom: 2px solid #b45309; }
 .sources .passage { max-height: 260px; overflow-y: auto; font-size: 0.9em; margin-top: 6px; }
-.article .article-body { max-height: 70vh; overflow-y: auto; line-height: 1.5; padding-right: 6px; }
+.article .article-body { max-height: 60vh; overflow-y: auto; line-height: 1.5; padding-right: 6px; }
 .article mark.current { outline: 2px solid var(--color-accent); }
 button.read-article { margin-left: 6px; padding: 1px 8px; border-radius: 6px; font-size: 0.95em;
   border: 1px solid var(--border-color-primary); background: var(--button-secondary-background-fill); cursor: pointer; }
