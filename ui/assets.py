@@ -35,7 +35,7 @@ PAGE_JS = """
     whenThere("#turn-" + turn, (group) => {
       group.open = true;
       whenThere("#source-" + turn + "-" + n, (card) => {
-        card.scrollIntoView({block: "center"});
+        card.scrollIntoView({block: "nearest"});
         flash(card);
       });
     });
