@@ -16,6 +16,10 @@ from .splits import squad_dir
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.feedback is not None:
+        from .feedback import cmd_feedback
+
+        return cmd_feedback(args)
     if args.squad:
         folder = squad_dir()
         args.questions, args.corpus = [folder / "questions.jsonl"], folder / "corpus"
@@ -57,4 +61,13 @@ def register(sub: argparse._SubParsersAction, common) -> None:
     p.add_argument("--model", default=None, help=f"embedding model (default {DEFAULT_MODEL})")
     p.add_argument("--no-sweep", action="store_true", help="skip the abstention threshold sweep (faster)")
     p.add_argument("--json", action="store_true", help="print JSON for machines")
+    p.add_argument(
+        "--feedback",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="instead of evaluating, turn the chat page's feedback (default INDEX_DIR/feedback.jsonl) into questions",
+    )
+    p.add_argument("--out", type=Path, default=None, help="questions file for --feedback (default: beside it)")
     p.set_defaults(func=cmd_eval, index_dir=None)

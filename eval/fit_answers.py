@@ -136,7 +136,9 @@ def main() -> None:
             train = split(questions, "train")
             per_set.append((name, assistant, collect(assistant, train)))
             print(f"{name}: {len(train)} training questions over {len(retriever.documents)} documents")
-    rows, labels, groups = [], [], []
+    rows: list[dict[str, float]] = []
+    labels: list[int] = []
+    groups: list[str] = []
     for name, assistant, found in per_set:
         r, lab = sentence_data(found, assistant.retriever.documents)
         rows, labels, groups = rows + r, labels + lab, groups + [name] * len(r)

@@ -1,4 +1,5 @@
-"""The Gradio chat page: grounded answers with numbered sources, the corpus, and settings.
+"""The Gradio chat page: grounded answers with numbered sources for every answer, the whole article,
+feedback, a Markdown export, the corpus, and settings.
 
 Built only on the public `rag` API; Gradio is imported here and nowhere in `rag/`.
 """
@@ -7,6 +8,9 @@ from __future__ import annotations
 
 import html
 import logging
+import shutil
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +19,13 @@ import gradio as gr
 from rag import Assistant, RagError, Retriever
 from rag.web import FEED_PREFIX
 
-from .render import CLICK_JS, CSS, answer_html, esc, sources_html
+from .article import CURRENT, EMPTY_ARTICLE, article_html, layers_for
+from .assets import BRIDGE_JS, CSS, PAGE_JS, SCROLL_TO_SPAN_JS
+from .auth import Credentials
+from .export import conversation_markdown
+from .feedback import FEEDBACK_FILE, append_row, feedback_row
+from .render import EMPTY_SOURCES, Layer, answer_html, esc, sources_panel
+from .turns import VERDICTS, Turn
 from .uploads import UploadError, check_upload, store
 
 log = logging.getLogger(__name__)
@@ -26,21 +36,38 @@ EXAMPLES = [
     "How many drones hit western Ukraine overnight Thursday?",
     "What did Zelenskyy say Putin understands?",
 ]
-EMPTY_SOURCES = '<div class="sources"><p>Ask a question: the passages it is quoted from appear here.</p></div>'
+READ_ONLY = "This page is read-only: articles cannot be added or removed here."
+Reply = tuple[list[dict], str, str, list[Turn], str | None]
 
 
 class Page:
-    """The state behind the page: one shared retriever and assistant, and the upload folder."""
+    """The state behind the page: one shared retriever and assistant, the upload folder, the
+    feedback file and a folder for exported conversations. Each browser session's conversation is
+    a list of `Turn`s kept by the page (gr.State) and passed in."""
 
-    def __init__(self, retriever: Retriever, upload_dir: Path) -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        upload_dir: Path,
+        read_only: bool = False,
+        feedback_path: Path | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
         self.retriever = retriever
         self.assistant = Assistant(retriever)
         self.upload_dir = upload_dir
+        self.read_only = read_only
+        self.feedback_path = feedback_path or Path(retriever.index_dir) / FEEDBACK_FILE
+        self.export_dir = export_dir or Path(tempfile.mkdtemp(prefix="rag-page-"))
 
     # -- chat ---------------------------------------------------------------------------------
 
-    def ask(self, history: list[dict], mode: str, k: int, only: list[str] | None) -> tuple[list[dict], str, str]:
-        """Answer the last user message of `history`; returns history, sources panel, status."""
+    def ask(
+        self, history: list[dict], mode: str, k: int, only: list[str] | None, turns: list[Turn] | None = None
+    ) -> Reply:
+        """Answer the last user message of `history`; returns history, sources panel (every answer's
+        sources), status, the turns, and the conversation exported as Markdown (a file path)."""
+        turns = list(turns or [])
         # User messages are stored escaped for display; the assistant reads them as typed.
         question = html.unescape(_text(history[-1]["content"])) if history else ""
         earlier = [
@@ -52,13 +79,79 @@ class Page:
             answer = self.assistant.ask(question, earlier, mode=mode, k=int(k), doc_ids=only or None)
         except RagError as exc:
             history = [*history, {"role": "assistant", "content": f'<p class="error">⚠ {esc(str(exc))}</p>'}]
-            return history, EMPTY_SOURCES, ""
-        reply = [{"role": "assistant", "content": answer_html(answer)}]
+            return history, sources_panel(turns, self.retriever.documents), "", turns, self.export(turns)
+        turn = Turn.of(turns, question, [m["content"] for m in earlier], answer, len(history), mode, int(k))
+        turns.append(turn)
+        reply = [{"role": "assistant", "content": answer_html(answer, turn.n)}]
         verb = "Abstained" if answer.abstained else "Answered"
         status = f"{verb} in {answer.seconds * 1000:.0f} ms · {mode} · {int(k)} passages"
         if answer.abstained and answer.reason:
             status += f" · {esc(answer.reason)}"
-        return [*history, *reply], sources_html(answer, self.retriever.documents), status
+        return [*history, *reply], sources_panel(turns, self.retriever.documents), status, turns, self.export(turns)
+
+    def feedback(
+        self, history: list[dict], turns: list[Turn], n: int, verdict: str
+    ) -> tuple[list[dict], list[Turn], str]:
+        """Save `verdict` on answer `n` to the feedback file; returns history (the answer's buttons
+        showing the verdict), the turns, and a status line."""
+        if not 1 <= n <= len(turns) or verdict not in VERDICTS:
+            return history, turns, "That answer is no longer in the conversation."
+        turn = turns[n - 1]
+        if turn.answer.abstained and verdict == "unsupported":
+            return history, turns, "An abstention quotes nothing: say whether it was right or wrong."
+        try:
+            append_row(self.feedback_path, feedback_row(turn, turns[: n - 1], verdict))
+        except OSError as exc:
+            log.warning("feedback not saved: %s", exc)
+            return history, turns, f"Could not save the feedback: {esc(exc.strerror or str(exc))}"
+        turns = [*turns[: n - 1], turn.judged(verdict), *turns[n:]]
+        history = list(history)
+        if 0 <= turn.message < len(history) and history[turn.message]["role"] == "assistant":
+            content = answer_html(turn.answer, turn.n, verdict)
+            history[turn.message] = {"role": "assistant", "content": content}
+        return history, turns, f"Thank you: answer {n} marked “{verdict}” (saved for evaluation)."
+
+    def read(self, turns: list[Turn], n: int, source: int | None, hit: int | None) -> tuple[str, str | None]:
+        """The article behind source `source` (or closest passage `hit`) of answer `n`, with every span
+        the conversation cited from it highlighted; returns the article view and a copy of the file."""
+        if not 1 <= n <= len(turns):
+            return EMPTY_ARTICLE, None
+        answer = turns[n - 1].answer
+        extra = None
+        if source is not None:
+            cited = [c for c in answer.citations if c.n == source]
+            if not cited:
+                return EMPTY_ARTICLE, None
+            doc_id, current = cited[0].doc_id, (n, source)
+        elif hit is not None and 0 <= hit < len(answer.related):
+            h = answer.related[hit]
+            doc_id, current = h.doc_id, None
+            extra = Layer(h.start, h.end, "related current", f"closest passage to question {n}", CURRENT)
+        else:
+            return EMPTY_ARTICLE, None
+        doc = self.retriever.documents.get(doc_id)
+        if doc is None:
+            return f'<div class="article"><p>{esc(doc_id)} is no longer indexed.</p></div>', None
+        return article_html(doc, layers_for(doc_id, turns, current), extra), self.original(doc.source, doc_id)
+
+    def original(self, source: str, doc_id: str) -> str | None:
+        """A copy of the article's file for download (Gradio serves files only from its own folders)."""
+        folder = self.export_dir / "originals"
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return str(shutil.copyfile(source, folder / Path(doc_id).name))
+        except OSError:
+            return None
+
+    def export(self, turns: list[Turn]) -> str | None:
+        """The conversation as a Markdown file (one per conversation, rewritten after each answer)."""
+        if not turns:
+            return None
+        folder = self.export_dir / turns[0].id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "conversation.md"
+        path.write_text(conversation_markdown(turns, when=datetime.now(UTC)), encoding="utf-8")
+        return str(path)
 
     def api_ask(self, question: str, mode: str = "hybrid", k: int = 8) -> dict[str, Any]:
         """The answer as plain data (for gradio_client and scripts)."""
@@ -74,6 +167,7 @@ class Page:
                 {"n": c.n, "doc_id": c.doc_id, "title": c.title, "start": c.start, "end": c.end, "quote": c.quote}
                 for c in answer.citations
             ],
+            "short": None if answer.short is None else {"n": answer.short.n, "text": answer.short.text},
             "seconds": answer.seconds,
         }
 
@@ -104,6 +198,8 @@ class Page:
 
     def add_files(self, files: list[tuple[Path, str]]) -> str:
         """Check every (path, original name) first, then store and index the good ones."""
+        if self.read_only:
+            return READ_ONLY
         accepted, refused = [], []
         for path, original in files:
             try:
@@ -129,6 +225,8 @@ class Page:
     def add_web(self, text: str | None, feed: bool = False) -> str:
         """Add the article URLs (or feeds) pasted into the page, separated by spaces or lines; the
         index then follows them, so a later re-sync keeps them (and a feed's new articles)."""
+        if self.read_only:
+            return READ_ONLY
         urls = (text or "").split()
         if not urls:
             return "Paste the address of an article" + (" feed." if feed else ".")
@@ -167,6 +265,8 @@ class Page:
             return self.add_files([(path, name)])
 
     def remove(self, doc_id: str | None) -> str:
+        if self.read_only:
+            return READ_ONLY
         if not doc_id:
             return "Choose an article to remove."
         try:
@@ -192,18 +292,26 @@ def _text(content: Any) -> str:
     return ""
 
 
-def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
-    """The page, ready to `launch()`."""
-    page = Page(retriever, Path(upload_dir))
+def build(
+    retriever: Retriever, upload_dir: Path, read_only: bool = False, feedback_path: Path | None = None
+) -> gr.Blocks:
+    """The page, ready to `launch()`. `read_only` turns adding and removing articles off."""
+    page = Page(retriever, Path(upload_dir), read_only=read_only, feedback_path=feedback_path)
     with gr.Blocks(title="Ask the articles") as demo:
         gr.Markdown(
             "## Ask the articles\nEvery answer is quoted from the articles, with numbered sources. "
             "When the articles don't say, it tells you so."
         )
+        turns = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
-                    label="Conversation", height=480, sanitize_html=True, buttons=["copy", "copy_all"], elem_id="chat"
+                    label="Conversation",
+                    height=480,
+                    sanitize_html=True,
+                    buttons=["copy", "copy_all"],
+                    elem_id="chat",
+                    feedback_options=None,  # each answer carries its own verdict buttons (render.feedback_html)
                 )
                 question = gr.Textbox(
                     placeholder="Ask a question about the articles and press Enter",
@@ -212,13 +320,17 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
                     max_lines=4,
                 )
                 with gr.Row():
-                    send = gr.Button("Ask", variant="primary", elem_id="send")
-                    clear = gr.Button("Clear conversation", elem_id="clear")
+                    send = gr.Button("Ask", variant="primary", elem_id="send", min_width=90)
+                    clear = gr.Button("Clear conversation", elem_id="clear", min_width=90)
+                    export = gr.DownloadButton("Download as Markdown", value=None, elem_id="export", min_width=90)
                 status = gr.Markdown("", elem_id="status")
                 gr.Examples(EXAMPLES, inputs=[question], label="Try")
-            with gr.Column(scale=2):
-                with gr.Tab("Sources"):
-                    sources = gr.HTML(EMPTY_SOURCES, elem_id="sources")
+            with gr.Column(scale=2), gr.Tabs(elem_id="side") as tabs:
+                with gr.Tab("Sources", id="sources"):
+                    sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", js_on_load=BRIDGE_JS)
+                with gr.Tab("Reading", id="reading"):
+                    article = gr.HTML(EMPTY_ARTICLE, elem_id="article")
+                    original = gr.DownloadButton("Download the original file", value=None, elem_id="original")
                 with gr.Tab("Articles", elem_id="articles-tab"):
                     table = gr.Dataframe(
                         page.corpus_rows(),
@@ -234,15 +346,20 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
                         file_count="multiple",
                         file_types=[".txt", ".md", ".html", ".htm"],
                         elem_id="upload",
+                        visible=not read_only,
                     )
                     web = gr.Textbox(
-                        label="Or paste article or feed addresses (https://...)", lines=1, max_lines=4, elem_id="web"
+                        label="Or paste article or feed addresses (https://...)",
+                        lines=1,
+                        max_lines=4,
+                        elem_id="web",
+                        visible=not read_only,
                     )
                     with gr.Row():
-                        add_url = gr.Button("Add article", elem_id="add-url")
-                        add_feed = gr.Button("Follow feed", elem_id="add-feed")
-                    gone = gr.Dropdown(page.choices(), label="Remove an article", value=None)
-                    remove = gr.Button("Remove from index")
+                        add_url = gr.Button("Add article", elem_id="add-url", visible=not read_only)
+                        add_feed = gr.Button("Follow feed", elem_id="add-feed", visible=not read_only)
+                    gone = gr.Dropdown(page.choices(), label="Remove an article", value=None, visible=not read_only)
+                    remove = gr.Button("Remove from index", visible=not read_only)
                     corpus_status = gr.HTML("", elem_id="corpus-status")
                 with gr.Tab("Settings"):
                     mode = gr.Radio(["hybrid", "dense", "bm25"], value="hybrid", label="Retrieval mode")
@@ -253,16 +370,40 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
             message = {"role": "user", "content": esc(text)}  # shown as typed, never as markup
             return "", ([*history, message] if text else history), "Reading the articles…"
 
-        def answer(history: list[dict], mode: str, k: int, only: list[str]) -> tuple[list[dict], str, str]:
+        def answer(history: list[dict], mode: str, k: int, only: list[str], done: list[Turn]) -> tuple[Any, ...]:
             if not history or history[-1]["role"] != "user":
-                return history, gr.skip(), gr.skip()
-            return page.ask(history, mode, k, only)
+                return history, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return page.ask(history, mode, k, only, done)
 
         for trigger in (question.submit, send.click):
             trigger(add_question, [question, chat], [question, chat, status], queue=False).then(
-                answer, [chat, mode, k, only], [chat, sources, status], concurrency_limit=8
+                answer, [chat, mode, k, only, turns], [chat, sources, status, turns, export], concurrency_limit=8
             )
-        clear.click(lambda: ([], EMPTY_SOURCES, ""), None, [chat, sources, status], queue=False)
+        clear.click(
+            lambda: ([], EMPTY_SOURCES, "", [], None, EMPTY_ARTICLE, None),
+            None,
+            [chat, sources, status, turns, export, article, original],
+            queue=False,
+        )
+
+        def panel_click(history: list[dict], done: list[Turn], event: gr.EventData) -> tuple[Any, ...]:
+            """A click sent by the page's script: a verdict on an answer, or "read the whole article"."""
+            data = event._data if isinstance(event._data, dict) else {}
+            n = data.get("turn")
+            if not isinstance(n, int):
+                return (gr.skip(),) * 6
+            if data.get("action") == "feedback":
+                history, done, message = page.feedback(history, done, n, str(data.get("verdict")))
+                return history, done, message, gr.skip(), gr.skip(), gr.skip()
+            source, hit = data.get("n"), data.get("hit")
+            view, file = page.read(
+                done, n, source if isinstance(source, int) else None, hit if isinstance(hit, int) else None
+            )
+            return gr.skip(), gr.skip(), gr.skip(), view, gr.Tabs(selected="reading"), file
+
+        sources.click(
+            panel_click, [chat, turns], [chat, turns, status, article, tabs, original], concurrency_limit=8
+        ).then(None, js=SCROLL_TO_SPAN_JS)
 
         def refreshed(message: str) -> tuple[Any, ...]:
             choices = page.choices()
@@ -294,15 +435,25 @@ def build(retriever: Retriever, upload_dir: Path) -> gr.Blocks:
 
 
 def launch(
-    retriever: Retriever, upload_dir: Path, host: str = "127.0.0.1", port: int = 7860, share: bool = False
+    retriever: Retriever,
+    upload_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    share: bool = False,
+    auth: Credentials | None = None,
+    read_only: bool = False,
 ) -> None:
-    demo = build(retriever, upload_dir)
+    """Serve the page; with `auth`, Gradio asks for a user name and password and refuses every
+    request (page data, API, files) without a valid session."""
+    demo = build(retriever, upload_dir, read_only=read_only)
     demo.queue(default_concurrency_limit=8)
     demo.launch(
-        js=CLICK_JS,
+        js=PAGE_JS,
         server_name=host,
         server_port=port,
         share=share,
+        auth=auth,
+        auth_message="Sign in to ask the articles." if auth else None,
         css=CSS,
         show_error=False,
         allowed_paths=[],

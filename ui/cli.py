@@ -12,6 +12,8 @@ from rag.cli import recorded_sources
 from rag.documents import is_web
 from rag.store import IndexStore
 
+from .auth import AUTH_ENV, check_exposure, credentials
+
 DEFAULT_CORPUS = "seeds"
 
 
@@ -20,6 +22,8 @@ def upload_dir_for(index_dir: Path) -> Path:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    creds = credentials(args.auth, args.auth_file)
+    check_exposure(args.host, args.share, creds, args.open)  # before any indexing: fail fast
     uploads = upload_dir_for(args.index_dir)
     paths = list(args.paths)
     if IndexStore(args.index_dir).current() is None and not paths:
@@ -35,7 +39,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     retriever.query_vector("warm up")  # load the model now, not on the first question
     print(
         f"{len(retriever.documents)} articles, {len(retriever.chunks)} passages. "
-        f"Open http://{args.host}:{args.port}/ in a browser (Ctrl-C stops).",
+        f"Open http://{args.host}:{args.port}/ in a browser (Ctrl-C stops)."
+        + (" Sign in with the credentials given." if creds else "")
+        + (" Read-only: adding and removing articles is off." if args.read_only else ""),
         file=sys.stderr,
     )
     try:
@@ -43,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise RagError(f"the chat page needs Gradio ({exc}): run `pip install -e '.[ui]'`") from None
 
-    launch(retriever, uploads, host=args.host, port=args.port, share=args.share)
+    launch(retriever, uploads, host=args.host, port=args.port, share=args.share, auth=creds, read_only=args.read_only)
     return 0
 
 
@@ -58,5 +64,18 @@ def register(sub: argparse._SubParsersAction, common) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default)")
+    p.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        default=None,
+        help=f"ask for this user name and password (needed to serve beyond 127.0.0.1; or set ${AUTH_ENV})",
+    )
+    p.add_argument("--auth-file", type=Path, default=None, help="a file of USER:PASSWORD lines, instead of --auth")
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="serve beyond this machine without a password (anyone who can reach it can use it)",
+    )
+    p.add_argument("--read-only", action="store_true", help="turn off adding and removing articles on the page")
     common(p, json=False)
     p.set_defaults(func=cmd_serve)

@@ -24,7 +24,7 @@ def safe_name(name: str) -> str:
     """A file name that cannot leave the upload folder or hide.
 
     >>> safe_name("../../etc/passwd.txt"), safe_name("..\\\\evil<script>.md"), safe_name("Café news.TXT")
-    ('passwd.txt', 'evil_script_.md', 'Cafe_news.txt')
+    ('passwd.txt', 'evil_script.md', 'Cafe_news.txt')
     """
     base = re.split(r"[\\\\/]", name)[-1]
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
