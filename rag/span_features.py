@@ -31,9 +31,31 @@ STOP = frozenset(
 )
 PREPOSITIONS = frozenset("in on at by from to of for with into since until during after before about near".split())
 COPULAS = frozenset("is are was were be been became becomes called named known".split())
+QUOTE_MARKS = frozenset("“”‘’\"'")
 OPEN = frozenset("$€£(“‘\"'")  # the only marks a candidate may start with
 CLOSE = frozenset("%)”’\"'")  # ... or end with (quotes are trimmed from the answer shown)
 
+# The commonest words beside SQuAD answers: each one next to a span is a feature of its own.
+PREV_WORDS = (
+    "of",
+    "in",
+    "the",
+    "by",
+    "as",
+    "to",
+    "for",
+    "with",
+    "from",
+    "on",
+    "at",
+    "that",
+    "and",
+    ",",
+    "(",
+    "is",
+    "was",
+)
+NEXT_WORDS = (",", ".", "of", "in", "and", "(", "to", "is", "was", "that", "which", "for", "on")
 WH = ("what", "which", "who", "when", "where", "how_many", "how_much", "how_long", "how", "why", "other")
 LENGTHS = (1, 2, 3, 4, 6, 10)  # upper bounds of the length buckets
 SHAPES = ("digit", "capital", "list", "lower")
@@ -101,6 +123,8 @@ def feature_names() -> tuple[str, ...]:
     names += [f"{w}_x_{s}" for w in WH for s in SHAPES]
     names += [f"{w}_x_after_preposition" for w in GROUPS]
     names += [f"{w}_x_len{b}" for w in GROUPS for b in (1, 3, 10)]
+    names += ["quote_unbalanced", "one_char"]
+    names += [f"prev_is_{w}" for w in PREV_WORDS] + [f"next_is_{w}" for w in NEXT_WORDS]
     return tuple(names)
 
 
@@ -203,6 +227,10 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     keep = last < n
     first, last = first[keep], last[keep]
     keep = tok[first, F["open"]] & tok[last, F["close"]] & ~(tok[first, F["punct"]] & (first == last))
+    first, last = first[keep], last[keep]
+    parens = np.vstack([np.zeros((1, 2), dtype=np.int64), np.cumsum(tok[:, [F["lparen"], F["rparen"]]], axis=0)])
+    opened = parens[last + 1] - parens[first]
+    keep = opened[:, 0] == opened[:, 1]  # "Amsterdam)" or "(3" is never an answer
     first, last = first[keep], last[keep]
     m = len(first)
     length = last - first + 1
@@ -330,6 +358,18 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     put(f"{group}_x_len1", length == 1)
     put(f"{group}_x_len3", (length > 1) & (length <= 3))
     put(f"{group}_x_len10", length > 3)
+    quote_sums = np.concatenate(([0], np.cumsum([w in QUOTE_MARKS for w in words])))
+    put("quote_unbalanced", (quote_sums[last + 1] - quote_sums[first]) % 2 == 1)
+    put("one_char", (length == 1) & (np.array([e - s for s, e in spans])[first] == 1))
+    rows = np.arange(m)
+    for side, vocabulary, where, present in (
+        ("prev", PREV_WORDS, before, has_before),
+        ("next", NEXT_WORDS, after, has_after),
+    ):
+        index = {w: COLUMN[f"{side}_is_{w}"] for w in vocabulary}
+        column = np.array([index.get(w.lower(), -1) for w in words])[where]
+        hit = present & (column >= 0)
+        matrix[rows[hit], column[hit]] = 1.0
     return np.column_stack([first, last]), matrix
 
 
