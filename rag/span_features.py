@@ -230,7 +230,8 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     first, last = first[keep], last[keep]
     parens = np.vstack([np.zeros((1, 2), dtype=np.int64), np.cumsum(tok[:, [F["lparen"], F["rparen"]]], axis=0)])
     opened = parens[last + 1] - parens[first]
-    keep = opened[:, 0] == opened[:, 1]  # "Amsterdam)" or "(3" is never an answer
+    # "Amsterdam)" or "(3" is never an answer, nor a span ending on "the", "of" or "was"
+    keep = (opened[:, 0] == opened[:, 1]) & ~tok[last, F["stop"]]
     first, last = first[keep], last[keep]
     m = len(first)
     length = last - first + 1
@@ -272,6 +273,8 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
         if kind in fits:
             exact_fit |= exact
             inside_fit |= holds & ~exact
+    if q.expects and "date" not in fits:
+        exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
     put("fits_exact", exact_fit)
     put("fits_inside", inside_fit)
     put("fits_other", exact_other & ~exact_fit)
@@ -385,4 +388,5 @@ def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.nd
     if not spans or not any(c.isalnum() for c in sentence):
         return [], np.zeros((0, len(FEATURES)))
     pairs, matrix = _features(question or "", sentence, spans)
-    return [(spans[a][0], spans[b][1]) for a, b in pairs.tolist()], matrix
+    bounds = np.array(spans)
+    return list(zip(bounds[pairs[:, 0], 0].tolist(), bounds[pairs[:, 1], 1].tolist(), strict=True)), matrix

@@ -83,6 +83,9 @@ def test_candidates_are_exact_non_empty_trimmed_spans(question: str, sentence: s
         ("How many drones?", "... ,,, !!! ???"),
         ("?!", "—"),
         ("How many drones?", "x"),
+        ("How many drones?", "the of and"),
+        ("How many drones?", "“"),
+        ("x" * 5000, "Russia launched 574 drones."),
     ],
 )
 def test_hostile_input_gives_none_or_a_valid_span(question: str, sentence: str) -> None:
