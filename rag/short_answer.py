@@ -11,9 +11,7 @@ candidate is the short answer unless its score is under the fitted cut-off.
 
 from __future__ import annotations
 
-import bisect
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -21,146 +19,25 @@ from typing import Any
 
 import numpy as np
 
-from .question import (
-    AMOUNT,
-    DURATION,
-    ENTITY,
-    MONTH,
-    NAME,
-    NOT_ENTITIES,
-    NUMBER_WORDS,
-    PLACE,
-    UNIT,
-    WEEKDAY,
-    Question,
-    analyse,
-)
+from .span_features import COPULAS, FEATURES, analysed, features
+from .span_types import tokens
 
-MAX_TOKENS = 10  # longest candidate, in tokens (nine in ten SQuAD answers are shorter)
-MAX_SENTENCE_TOKENS = 400  # hostile input: only the start of a huge "sentence" is searched
+__all__ = [
+    "FEATURES",
+    "PARAMS",
+    "Span",
+    "candidates",
+    "expected_f1",
+    "features",
+    "params",
+    "short_answer",
+    "shown",
+    "tokens",
+]
+
 PARAMS = "short_answer.json"
 TOP = 20  # candidates kept for expected-F1 decoding
-
-TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d[\d,.:]*\d%?|\d%?|\w+(?:[’'-]\w+)*|[$€£]|[^\w\s]")
-WORD_PARTS = re.compile(r"\w\w+")
-STOP = frozenset(
-    "a an the of in on at by for to from with and or but as is are was were be been being it its this "
-    "that these those he she they his her their him them we our you your i which who whom whose what "
-    "when where why how than then there here not no so if also has have had do does did will would could "
-    "should can may might into over under after before about between during while since until up out".split()
-)
-PREPOSITIONS = frozenset("in on at by from to of for with into since until during after before about near".split())
-COPULAS = frozenset("is are was were be been became becomes called named known".split())
-OPEN = frozenset("$€£(“‘\"'")
-CLOSE = frozenset("%)”’\"'")
-
-_NUM = rf"(?:[$€£]\s?)?\d[\d,.]*(?:\s*(?:%|percent|per cent))?|(?:{NUMBER_WORDS}|one|a|an)(?:[\s-]+(?:{NUMBER_WORDS}))*"
-_SCALE = r"(?:\s+(?:hundred|thousand|million|billion|trillion))?"
-_APPROX = (
-    r"(?:(?:about|around|roughly|nearly|almost|over|under|some|more than|less than|fewer than|at least|up to)\s+)?"
-)
-NUMBER_SPAN = re.compile(
-    rf"(?<![\w.,]){_APPROX}(?:[$€£]\s?\d[\d,.]*|\d[\d,.]*(?:\s*(?:%|percent|per cent))?){_SCALE}", re.I
-)
-WORD_NUMBER = re.compile(rf"\b{_APPROX}(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*{_SCALE}\b", re.I)
-DATE_SPAN = re.compile(
-    rf"\b(?:{WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
-    rf"|\b(?:1\d|20)\d\d(?:s|\s*(?:–|-|to)\s*\d{{2,4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)(?:\s+and\s+\d{{1,2}}(?:st|nd|rd|th))?"
-    rf"\s+centur(?:y|ies)\b|\b{WEEKDAY}\b"
-)
-DURATION_SPAN = re.compile(
-    rf"\b{_APPROX}(?:{_NUM}|half an?|a few|several)[\s-]+(?:and a half\s+)?{UNIT}\b|{DURATION.pattern}", re.I
-)
-MAYBE_DURATION = re.compile(rf"{UNIT}|overnight|within|until|end of the year", re.I)
-PERCENT = re.compile(r"%|\bper ?cent", re.I)
-MAYBE_LIST = re.compile(r"\s(?:and|or)\s")
-THE_OF = re.compile(
-    r"\b(?:the\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
-)
-_ITEM = r"(?:the\s+)?(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|[\w’'-]+)"
-LIST_SPAN = re.compile(rf"{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|or)\s+{_ITEM}")
-KINDS = ("number", "amount", "date", "duration", "name", "entity", "place", "the_of", "list")
-# Which typed candidates answer each expected answer type of `rag.question.analyse`.
-FITS = {
-    "number": ("number",),
-    "amount": ("amount", "number"),
-    "date": ("date",),
-    "duration": ("duration",),
-    "place": ("place", "entity"),
-    "person": ("name", "entity"),
-}
-WH = ("what", "which", "who", "when", "where", "how_many", "how_much", "how_long", "how", "why", "other")
-LENGTHS = (1, 2, 3, 4, 6, 10)  # upper bounds of the length buckets
-SHAPES = ("digit", "capital", "list", "lower")
-GROUPS = ("what", "which", "who", "how", "why", "other")
-VERBS = frozenset(
-    "is are was were be been has have had said says will would can could may might did does do became "
-    "become remained include includes included".split()
-)
-
-
-def feature_names() -> tuple[str, ...]:
-    """The names of the feature columns, in order: the fitted JSON must list the same."""
-    names = ["bias", "fits_exact", "fits_inside", "fits_expected_none"]
-    names += [f"is_{k}" for k in KINDS] + [f"has_{k}" for k in KINDS]
-    names += [f"len_{b}" for b in LENGTHS] + ["len_share"]
-    names += [
-        "q_share",
-        "q_any",
-        "q_all",
-        "focus_in",
-        "focus_before",
-        "counted_after",
-        "q_entity_in",
-        "log_dist_left",
-        "log_dist_right",
-        "no_q_left",
-        "no_q_right",
-        "q_adjacent_left",
-        "q_adjacent_right",
-        "q_window",
-        "q_window_left",
-        "q_window_right",
-        "cuts_capital_left",
-        "cuts_capital_right",
-        "next_of",
-        "next_lower_content",
-        "prev_lower_content",
-        "prev_article",
-        "paren_unbalanced",
-        "appositive",
-        "between_q",
-        "capital_mid",
-        "before_verb",
-        "after_verb",
-        "ends_verbish",
-        "starts_verbish",
-        "start_stop",
-        "end_stop",
-        "start_article",
-        "after_preposition",
-        "after_copula",
-        "after_comma",
-        "before_comma",
-        "before_end",
-        "at_start",
-        "has_comma",
-        "has_and",
-        "has_punct",
-        "lower_share",
-        "whole",
-        "definition",
-        "speaker",
-        "percent_match",
-    ]
-    names += [f"{w}_x_{s}" for w in WH for s in SHAPES]
-    names += [f"{w}_x_after_preposition" for w in GROUPS]
-    names += [f"{w}_x_len{b}" for w in GROUPS for b in (1, 3, 10)]
-    return tuple(names)
-
-
-FEATURES = feature_names()
-COLUMN = {name: n for n, name in enumerate(FEATURES)}
+QUOTES = "“”‘’\"'"
 
 
 @dataclass(frozen=True)
@@ -173,306 +50,12 @@ class Span:
 
 
 @lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer  # PyStemmer: the Snowball stemmer `rag.lexical.tokenize` uses
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=256)
-def _analyse(question: str) -> Question:
-    return analyse(question)  # the same question is asked of every candidate sentence
-
-
-@lru_cache(maxsize=1)
 def params() -> dict[str, Any]:
     """The fitted coefficients, names and cut-off, read once from `short_answer.json`."""
     data: dict[str, Any] = json.loads(resources.files("rag").joinpath(PARAMS).read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise RuntimeError(f"rag/{PARAMS} was fitted on other features; refit with `python -m eval.fit_short`")
     return data
-
-
-def wh_of(question: str) -> str:
-    """The question's wh-word, "how" split by the word after it.
-
-    >>> wh_of("In what year did it end?"), wh_of("How long did it last?"), wh_of("Name the river.")
-    ('what', 'how_long', 'other')
-    """
-    words = re.findall(r"[a-z]+", question.lower())
-    for n, word in enumerate(words):
-        if word == "how":
-            after = words[n + 1] if n + 1 < len(words) else ""
-            return {"many": "how_many", "much": "how_much", "long": "how_long", "old": "how_many"}.get(after, "how")
-        if word in ("whom", "whose"):
-            return "who"
-        if word in WH:
-            return word
-    return "other"
-
-
-def tokens(sentence: str) -> list[tuple[int, int]]:
-    """Token spans of `sentence`: words, numbers ("1,200", "3.5%"), abbreviations and single marks.
-
-    >>> t = "The U.S. paid $1,200, on 3 March."
-    >>> [t[s:e] for s, e in tokens(t)]
-    ['The', 'U.S.', 'paid', '$', '1,200', ',', 'on', '3', 'March', '.']
-    """
-    return [m.span() for m in TOKEN.finditer(sentence)]
-
-
-def _typed(sentence: str, spans: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
-    """Token-index spans (first, last) of each kind of typed candidate."""
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
-
-    def snap(a: int, b: int) -> tuple[int, int] | None:
-        first = bisect.bisect_right(ends, a)
-        last = bisect.bisect_left(starts, b) - 1
-        while last >= first and sentence[spans[last][0] : spans[last][1]] in (",", ".", ";", ":"):
-            last -= 1
-        return (first, last) if first <= last else None
-
-    found: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
-    patterns: list[tuple[str, re.Pattern[str]]] = [
-        ("number", NUMBER_SPAN),
-        ("number", WORD_NUMBER),
-        ("amount", AMOUNT),
-        ("date", DATE_SPAN),
-        ("duration", DURATION_SPAN),
-        ("name", NAME),
-        ("entity", ENTITY),
-        ("the_of", THE_OF),
-        ("list", LIST_SPAN),
-    ]
-    for kind, pattern in patterns:
-        if (kind == "duration" and not MAYBE_DURATION.search(sentence)) or (
-            kind == "list" and not MAYBE_LIST.search(sentence)
-        ):
-            continue  # cheap checks first: these two patterns are the slowest
-        for match in pattern.finditer(sentence):
-            a, b = match.span()
-            if kind == "amount":  # AMOUNT marks where an amount is: widen it to the whole number
-                number = NUMBER_SPAN.search(sentence, max(0, a - 12), b + 12)
-                a, b = (min(a, number.start()), max(b, number.end())) if number else (a, b)
-            if kind == "entity":
-                words = match.group(0).split()
-                while words and words[0] in NOT_ENTITIES:
-                    a = sentence.index(words[0], a) + len(words[0])
-                    words = words[1:]
-                if not words:
-                    continue
-            snapped = snap(a, b)
-            if snapped:
-                found[kind].append(snapped)
-    for match in PLACE.finditer(sentence):
-        word = re.search(r"[A-Z]", match.group(0))
-        entity = ENTITY.match(sentence, match.start() + word.start()) if word else None
-        snapped = snap(*entity.span()) if entity else None
-        if snapped:
-            found["place"].append(snapped)
-    return found
-
-
-# Per-token flags, one column each, gathered at a candidate's ends and summed over its tokens.
-FLAGS = (
-    "q", "focus", "counted", "punct", "stop", "capital", "digit", "comma", "and", "q_entity", "open", "close",
-    "article", "preposition", "copula", "verbish", "name_word", "plain", "of", "lparen", "rparen",
-    "percent",
-)  # fmt: skip
-F = {name: n for n, name in enumerate(FLAGS)}
-
-
-def _token_flags(q: Question, words: list[str]) -> np.ndarray:
-    lower = [w.lower() for w in words]
-    parts = [WORD_PARTS.findall(w) for w in lower]
-    flat = [p for ps in parts for p in ps]
-    stems = iter(_stemmer().stemWords(flat)) if flat else iter(())
-    token_stems = [{next(stems) for _ in ps} for ps in parts]
-    terms, focus = set(q.terms), set(q.focus)
-    entity_words = {w for e in q.entities for w in e.lower().split()}
-    rows = []
-    for word, low, ts in zip(words, lower, token_stems, strict=True):
-        punct = not any(c.isalnum() for c in word)
-        stop = low in STOP
-        capital = word[:1].isupper()
-        digit = any(c.isdigit() for c in word)
-        rows.append(
-            (
-                bool(ts & terms),
-                bool(ts & focus),
-                q.counted in ts,
-                punct,
-                stop,
-                capital,
-                digit,
-                word in (",", ";"),
-                low in ("and", "or"),
-                low in entity_words,
-                word in OPEN or not punct,
-                word in CLOSE or not punct,
-                low in ("the", "a", "an"),
-                low in PREPOSITIONS,
-                low in COPULAS,
-                low in VERBS or (len(low) > 4 and low.endswith(("ed", "ing"))),
-                capital and not stop and not punct,
-                not (stop or punct or capital or digit),
-                low == "of",
-                word == "(",
-                word == ")",
-                word.endswith("%") or low in ("percent", "cent"),
-            )
-        )
-    return np.array(rows, dtype=bool)
-
-
-def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate token spans as an (m, 2) array, feature matrix (m, len(FEATURES)))."""
-    q = _analyse(question)
-    n = len(spans)
-    words = [sentence[s:e] for s, e in spans]
-    tok = _token_flags(q, words)
-
-    # Candidates: runs of 1..MAX_TOKENS tokens that neither start nor end on a stray mark.
-    first = np.repeat(np.arange(n), MAX_TOKENS)
-    last = first + np.tile(np.arange(MAX_TOKENS), n)
-    keep = last < n
-    first, last = first[keep], last[keep]
-    keep = tok[first, F["open"]] & tok[last, F["close"]] & ~(tok[first, F["punct"]] & (first == last))
-    first, last = first[keep], last[keep]
-    m = len(first)
-    length = last - first + 1
-    before, after = np.maximum(first - 1, 0), np.minimum(last + 1, n - 1)
-    has_before, has_after = first > 0, last < n - 1
-    sums = np.vstack([np.zeros((1, tok.shape[1]), dtype=np.int64), np.cumsum(tok, axis=0)])
-    inside = sums[last + 1] - sums[first]  # (m, flags): how many tokens of the span have each flag
-    at_first, at_last = tok[first], tok[last]
-    at_before = tok[before] & has_before[:, None]
-    at_after = tok[after] & has_after[:, None]
-    content = np.maximum(length - inside[:, F["stop"]] - inside[:, F["punct"]], 1)  # words that are not stop words
-    matrix = np.zeros((m, len(FEATURES)))
-
-    def put(name: str, values: Any) -> None:
-        matrix[:, COLUMN[name]] = values
-
-    put("bias", 1.0)
-    typed = _typed(sentence, spans)
-    fits = FITS.get(q.expects or "", ())
-    exact_fit = np.zeros(m, dtype=bool)
-    inside_fit = np.zeros(m, dtype=bool)
-    for kind in KINDS:
-        grid = np.zeros((n, n), dtype=bool)
-        holds = np.zeros(m, dtype=bool)
-        for a, b in typed[kind]:
-            grid[a, b] = True
-            holds |= (first <= a) & (last >= b)
-        exact = grid[first, last]
-        put(f"is_{kind}", exact)
-        put(f"has_{kind}", holds & ~exact)
-        if kind in fits:
-            exact_fit |= exact
-            inside_fit |= holds & ~exact
-    put("fits_exact", exact_fit)
-    put("fits_inside", inside_fit)
-    put("fits_expected_none", q.expects is None)
-    low = 0
-    for bound in LENGTHS:
-        put(f"len_{bound}", (length > low) & (length <= bound))
-        low = bound
-    put("len_share", length / n)
-
-    n_terms = max(len(q.terms), 1)
-    q_in = inside[:, F["q"]]
-    put("q_share", np.minimum(q_in / content, 1.0))
-    put("q_any", q_in > 0)
-    put("q_all", q_in >= content)
-    put("focus_in", inside[:, F["focus"]] > 0)
-    put("focus_before", at_before[:, F["focus"]])
-    put("counted_after", at_after[:, F["counted"]] & (inside[:, F["digit"]] > 0))
-    put("q_entity_in", inside[:, F["q_entity"]] > 0)
-    # Distance from the span to the nearest question word on each side.
-    positions = np.flatnonzero(tok[:, F["q"]])
-    far = 2 * n + 2
-    if len(positions):
-        left_idx = np.searchsorted(positions, first, side="left") - 1
-        dist_left = np.where(left_idx >= 0, first - positions[np.maximum(left_idx, 0)], far)
-        right_idx = np.searchsorted(positions, last, side="right")
-        dist_right = np.where(
-            right_idx < len(positions), positions[np.minimum(right_idx, len(positions) - 1)] - last, far
-        )
-    else:
-        dist_left = dist_right = np.full(m, far)
-    put("log_dist_left", np.log1p(np.minimum(dist_left, n + 1)))
-    put("log_dist_right", np.log1p(np.minimum(dist_right, n + 1)))
-    put("no_q_left", dist_left == far)
-    put("no_q_right", dist_right == far)
-    put("q_adjacent_left", dist_left == 1)
-    put("q_adjacent_right", dist_right == 1)
-    qsum = sums[:, F["q"]]
-    window_left = qsum[first] - qsum[np.maximum(first - 5, 0)]
-    window_right = qsum[np.minimum(last + 6, n)] - qsum[last + 1]
-    put("q_window", (window_left + window_right) / n_terms)
-    put("q_window_left", window_left / n_terms)
-    put("q_window_right", window_right / n_terms)
-    put("cuts_capital_left", at_before[:, F["name_word"]] & at_first[:, F["capital"]] & (before > 0))
-    put("cuts_capital_right", at_after[:, F["name_word"]] & at_last[:, F["capital"]])
-    put("next_of", at_after[:, F["of"]])
-    put("next_lower_content", at_after[:, F["plain"]])
-    put("prev_lower_content", at_before[:, F["plain"]])
-    put("prev_article", at_before[:, F["article"]])
-    put("paren_unbalanced", inside[:, F["lparen"]] != inside[:, F["rparen"]])
-    put("start_stop", at_first[:, F["stop"]])
-    put("end_stop", at_last[:, F["stop"]])
-    put("start_article", at_first[:, F["article"]])
-    after_preposition = at_before[:, F["preposition"]]
-    put("after_preposition", after_preposition)
-    put("after_copula", at_before[:, F["copula"]])
-    put("after_comma", at_before[:, F["comma"]])
-    put("before_comma", at_after[:, F["comma"]])
-    put("before_end", ~has_after | (at_after[:, F["punct"]] & (last + 1 == n - 1)))
-    put("at_start", first == 0)
-    put("appositive", at_before[:, F["comma"]] & at_after[:, F["comma"]])
-    put("between_q", (dist_left <= 3) & (dist_right <= 3))
-    put("capital_mid", at_first[:, F["capital"]] & (first > 0))
-    put("before_verb", at_after[:, F["verbish"]])
-    put("after_verb", at_before[:, F["verbish"]])
-    put("ends_verbish", at_last[:, F["verbish"]])
-    put("starts_verbish", at_first[:, F["verbish"]])
-    put("has_comma", inside[:, F["comma"]] > 0)
-    put("has_and", inside[:, F["and"]] > 0)
-    put("has_punct", inside[:, F["punct"]] > inside[:, F["comma"]])
-    put("lower_share", inside[:, F["plain"]] / content)
-    put("whole", length >= n - int(tok[-1, F["punct"]]))
-    put("definition", q.subject is not None)
-    put("speaker", q.speaker is not None)
-    if PERCENT.search(question):
-        put("percent_match", inside[:, F["percent"]] > 0)
-    wh = wh_of(question)
-    put(f"{wh}_x_digit", inside[:, F["digit"]] > 0)
-    put(f"{wh}_x_capital", inside[:, F["name_word"]] >= content)
-    put(f"{wh}_x_list", matrix[:, COLUMN["is_list"]] + matrix[:, COLUMN["has_list"]] > 0)
-    put(f"{wh}_x_lower", inside[:, F["plain"]] >= content)
-    group = wh if wh in ("what", "which", "who", "why") else "how" if wh.startswith("how") else "other"
-    put(f"{group}_x_after_preposition", after_preposition)
-    put(f"{group}_x_len1", length == 1)
-    put(f"{group}_x_len3", (length > 1) & (length <= 3))
-    put(f"{group}_x_len10", length > 3)
-    return np.column_stack([first, last]), matrix
-
-
-def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """Every candidate's character span in `sentence` and its feature row (columns: `FEATURES`).
-
-    >>> spans, rows = features("How many drones hit Ukraine?", "Russia sent 574 drones.")
-    >>> ("574" in ["Russia sent 574 drones."[s:e] for s, e in spans], rows.shape[1] == len(FEATURES))
-    (True, True)
-    """
-    sentence = sentence or ""
-    spans = tokens(sentence)[:MAX_SENTENCE_TOKENS]
-    if not spans or not any(c.isalnum() for c in sentence):
-        return [], np.zeros((0, len(FEATURES)))
-    pairs, matrix = _features(question or "", sentence, spans)
-    return [(spans[a][0], spans[b][1]) for a, b in pairs.tolist()], matrix
 
 
 def expected_f1(spans: list[tuple[int, int]], logits: np.ndarray, top: int = TOP) -> tuple[np.ndarray, np.ndarray]:
@@ -505,15 +88,30 @@ def candidates(question: str, sentence: str, weights: np.ndarray | None = None) 
     """The `TOP` candidate answers in `sentence`, best first, each scored by its expected F1.
 
     >>> s = "The war ended in 1905 with the Treaty of Portsmouth."
-    >>> [s[c.start : c.end] for c in candidates("Which treaty ended the war?", s)[:1]]
-    ['the Treaty of Portsmouth']
+    >>> [s[c.start : c.end] for c in candidates("Which treaty ended the war?", s)[:2]]
+    ['Treaty of Portsmouth', 'the Treaty of Portsmouth']
     """
     spans, matrix = features(question, sentence)
     if not spans:
         return []
     coef = np.asarray(params()["coef"], dtype=float) if weights is None else weights
     order, gain = expected_f1(spans, matrix @ coef)
-    return [Span(spans[i][0], spans[i][1], float(g)) for i, g in zip(order.tolist(), gain.tolist(), strict=True)]
+    return [Span(*trim(sentence, *spans[i]), float(g)) for i, g in zip(order.tolist(), gain.tolist(), strict=True)]
+
+
+def trim(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the quotation marks around it (kept if nothing else is left).
+
+    >>> s = 'called it “a road to nowhere”.'
+    >>> s[slice(*trim(s, 10, 29))]
+    'a road to nowhere'
+    """
+    a, b = start, end
+    while a < b and sentence[a] in QUOTES:
+        a += 1
+    while b > a and sentence[b - 1] in QUOTES:
+        b -= 1
+    return (a, b) if a < b else (start, end)
 
 
 def short_answer(question: str, sentence: str) -> tuple[int, int, float] | None:
@@ -529,6 +127,25 @@ def short_answer(question: str, sentence: str) -> tuple[int, int, float] | None:
     '574'
     """
     found = candidates(question, sentence)
-    if not found or not found[0].score >= float(params()["cutoff"]):
+    if not found or not shown(question, sentence, found[0], float(params()["cutoff"])):
         return None
     return found[0].start, found[0].end, round(min(1.0, max(0.0, found[0].score)), 4)
+
+
+def shown(question: str, sentence: str, best: Span, cutoff: float) -> bool:
+    """Whether the best candidate is worth showing: its score reaches the cut-off and, for
+    "Who is X?", it is a description set off by a comma or a copula ("X, a fellow at ...",
+    "X is a fellow at ..."); otherwise the whole sentence is the answer.
+
+    >>> s = "Tom Graham, a fellow at the Council, said so."
+    >>> shown("Who is Tom Graham?", s, Span(14, 36, 0.7), 0.2), shown("Who is Tom Graham?", s, Span(38, 45, 0.7), 0.2)
+    (True, False)
+    """
+    if not best.score >= cutoff:
+        return False
+    if analysed(question).subject is None:
+        return True
+    words = sentence[: best.start].split()
+    if words and words[-1].lower() in ("a", "an", "the"):
+        words = words[:-1]
+    return bool(words) and (words[-1][-1] in ",(—–:" or words[-1].lower() in COPULAS | {"as"})

@@ -1,0 +1,392 @@
+"""The feature row of every candidate answer span in a sentence, for `rag.short_answer`.
+
+A candidate is a run of up to `MAX_TOKENS` tokens that neither starts nor ends on a stray mark.
+Its features: does it match the type the question expects (`rag.question.analyse`) or another
+typed span (`rag.span_types`), does it repeat question words, how far it is from them and on which
+side, its length and shape (digits, capitals, lists), the words around it (a preposition, a
+comma, a verb-like word, a cut name), and the wh-word of the question crossed with its shape and
+length. Per-token flags are computed once and gathered at each candidate's ends and summed over
+its tokens, so a sentence costs a few dozen array operations.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from .question import Question, analyse
+from .span_types import FITS, KINDS, PERCENT, tokens, typed_spans
+
+MAX_TOKENS = 10  # longest candidate, in tokens (nine in ten SQuAD answers are shorter)
+MAX_SENTENCE_TOKENS = 400  # hostile input: only the start of a huge "sentence" is searched
+WORD_PARTS = re.compile(r"\w\w+")
+STOP = frozenset(
+    "a an the of in on at by for to from with and or but as is are was were be been being it its this "
+    "that these those he she they his her their him them we our you your i which who whom whose what "
+    "when where why how than then there here not no so if also has have had do does did will would could "
+    "should can may might into over under after before about between during while since until up out".split()
+)
+PREPOSITIONS = frozenset("in on at by from to of for with into since until during after before about near".split())
+COPULAS = frozenset("is are was were be been became becomes called named known".split())
+QUOTE_MARKS = frozenset("“”‘’\"'")
+OPEN = frozenset("$€£(“‘\"'")  # the only marks a candidate may start with
+CLOSE = frozenset("%)”’\"'")  # ... or end with (quotes are trimmed from the answer shown)
+
+# The commonest words beside SQuAD answers: each one next to a span is a feature of its own.
+PREV_WORDS = (
+    "of",
+    "in",
+    "the",
+    "by",
+    "as",
+    "to",
+    "for",
+    "with",
+    "from",
+    "on",
+    "at",
+    "that",
+    "and",
+    ",",
+    "(",
+    "is",
+    "was",
+)
+NEXT_WORDS = (",", ".", "of", "in", "and", "(", "to", "is", "was", "that", "which", "for", "on")
+WH = ("what", "which", "who", "when", "where", "how_many", "how_much", "how_long", "how", "why", "other")
+LENGTHS = (1, 2, 3, 4, 6, 10)  # upper bounds of the length buckets
+SHAPES = ("digit", "capital", "list", "lower")
+GROUPS = ("what", "which", "who", "how", "why", "other")
+VERBS = frozenset(
+    "is are was were be been has have had said says will would can could may might did does do became "
+    "become remained include includes included".split()
+)
+
+
+def feature_names() -> tuple[str, ...]:
+    """The names of the feature columns, in order: the fitted JSON must list the same."""
+    names = ["bias", "fits_exact", "fits_inside", "fits_expected_none", "fits_other", "part_of_list", "part_of_entity"]
+    names += [f"is_{k}" for k in KINDS] + [f"has_{k}" for k in KINDS]
+    names += [f"len_{b}" for b in LENGTHS] + ["len_share"]
+    names += [
+        "q_share",
+        "q_any",
+        "q_all",
+        "focus_in",
+        "focus_before",
+        "counted_after",
+        "q_entity_in",
+        "log_dist_left",
+        "log_dist_right",
+        "no_q_left",
+        "no_q_right",
+        "q_adjacent_left",
+        "q_adjacent_right",
+        "q_window",
+        "q_window_left",
+        "q_window_right",
+        "cuts_capital_left",
+        "cuts_capital_right",
+        "next_of",
+        "next_lower_content",
+        "prev_lower_content",
+        "prev_article",
+        "paren_unbalanced",
+        "appositive",
+        "between_q",
+        "capital_mid",
+        "before_verb",
+        "after_verb",
+        "ends_verbish",
+        "starts_verbish",
+        "start_stop",
+        "end_stop",
+        "start_article",
+        "after_preposition",
+        "after_copula",
+        "after_comma",
+        "before_comma",
+        "before_end",
+        "at_start",
+        "has_comma",
+        "has_and",
+        "has_punct",
+        "lower_share",
+        "whole",
+        "definition",
+        "speaker",
+        "percent_match",
+    ]
+    names += [f"{w}_x_{s}" for w in WH for s in SHAPES]
+    names += [f"{w}_x_after_preposition" for w in GROUPS]
+    names += [f"{w}_x_len{b}" for w in GROUPS for b in (1, 3, 10)]
+    names += ["quote_unbalanced", "one_char"]
+    names += [f"prev_is_{w}" for w in PREV_WORDS] + [f"next_is_{w}" for w in NEXT_WORDS]
+    return tuple(names)
+
+
+FEATURES = feature_names()
+COLUMN = {name: n for n, name in enumerate(FEATURES)}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: the Snowball stemmer `rag.lexical.tokenize` uses
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=256)
+def analysed(question: str) -> Question:
+    return analyse(question)  # the same question is asked of every candidate sentence
+
+
+def wh_of(question: str) -> str:
+    """The question's wh-word, "how" split by the word after it.
+
+    >>> wh_of("In what year did it end?"), wh_of("How long did it last?"), wh_of("Name the river.")
+    ('what', 'how_long', 'other')
+    """
+    words = re.findall(r"[a-z]+", question.lower())
+    for n, word in enumerate(words):
+        if word == "how":
+            after = words[n + 1] if n + 1 < len(words) else ""
+            return {"many": "how_many", "much": "how_much", "long": "how_long", "old": "how_many"}.get(after, "how")
+        if word in ("whom", "whose"):
+            return "who"
+        if word in WH:
+            return word
+    return "other"
+
+
+# Per-token flags, one column each, gathered at a candidate's ends and summed over its tokens.
+FLAGS = (
+    "q", "focus", "counted", "punct", "stop", "capital", "digit", "comma", "and", "q_entity", "open", "close",
+    "article", "preposition", "copula", "verbish", "name_word", "plain", "of", "lparen", "rparen",
+    "percent",
+)  # fmt: skip
+F = {name: n for n, name in enumerate(FLAGS)}
+
+
+def _token_flags(q: Question, words: list[str]) -> np.ndarray:
+    lower = [w.lower() for w in words]
+    parts = [WORD_PARTS.findall(w) for w in lower]
+    flat = [p for ps in parts for p in ps]
+    stems = iter(_stemmer().stemWords(flat)) if flat else iter(())
+    token_stems = [{next(stems) for _ in ps} for ps in parts]
+    terms, focus = set(q.terms), set(q.focus)
+    entity_words = {w for e in q.entities for w in e.lower().split()}
+    rows = []
+    for word, low, ts in zip(words, lower, token_stems, strict=True):
+        punct = not any(c.isalnum() for c in word)
+        stop = low in STOP
+        capital = word[:1].isupper()
+        digit = any(c.isdigit() for c in word)
+        rows.append(
+            (
+                bool(ts & terms),
+                bool(ts & focus),
+                q.counted in ts,
+                punct,
+                stop,
+                capital,
+                digit,
+                word in (",", ";"),
+                low in ("and", "or"),
+                low in entity_words,
+                word in OPEN or not punct,
+                word in CLOSE or not punct,
+                low in ("the", "a", "an"),
+                low in PREPOSITIONS,
+                low in COPULAS,
+                low in VERBS or (len(low) > 4 and low.endswith(("ed", "ing"))),
+                capital and not stop and not punct,
+                not (stop or punct or capital or digit),
+                low == "of",
+                word == "(",
+                word == ")",
+                word.endswith("%") or low in ("percent", "cent"),
+            )
+        )
+    return np.array(rows, dtype=bool)
+
+
+def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate token spans as an (m, 2) array, feature matrix (m, len(FEATURES)))."""
+    q = analysed(question)
+    n = len(spans)
+    words = [sentence[s:e] for s, e in spans]
+    tok = _token_flags(q, words)
+
+    # Candidates: runs of 1..MAX_TOKENS tokens that neither start nor end on a stray mark.
+    first = np.repeat(np.arange(n), MAX_TOKENS)
+    last = first + np.tile(np.arange(MAX_TOKENS), n)
+    keep = last < n
+    first, last = first[keep], last[keep]
+    keep = tok[first, F["open"]] & tok[last, F["close"]] & ~(tok[first, F["punct"]] & (first == last))
+    first, last = first[keep], last[keep]
+    parens = np.vstack([np.zeros((1, 2), dtype=np.int64), np.cumsum(tok[:, [F["lparen"], F["rparen"]]], axis=0)])
+    opened = parens[last + 1] - parens[first]
+    # "Amsterdam)" or "(3" is never an answer, nor a span ending on "the", "of" or "was"
+    keep = (opened[:, 0] == opened[:, 1]) & ~tok[last, F["stop"]]
+    first, last = first[keep], last[keep]
+    m = len(first)
+    length = last - first + 1
+    before, after = np.maximum(first - 1, 0), np.minimum(last + 1, n - 1)
+    has_before, has_after = first > 0, last < n - 1
+    sums = np.vstack([np.zeros((1, tok.shape[1]), dtype=np.int64), np.cumsum(tok, axis=0)])
+    inside = sums[last + 1] - sums[first]  # (m, flags): how many tokens of the span have each flag
+    at_first, at_last = tok[first], tok[last]
+    at_before = tok[before] & has_before[:, None]
+    at_after = tok[after] & has_after[:, None]
+    content = np.maximum(length - inside[:, F["stop"]] - inside[:, F["punct"]], 1)  # words that are not stop words
+    matrix = np.zeros((m, len(FEATURES)))
+
+    def put(name: str, values: Any) -> None:
+        matrix[:, COLUMN[name]] = values
+
+    put("bias", 1.0)
+    typed = typed_spans(sentence, spans)
+    fits = FITS.get(q.expects or "", ())
+    exact_fit = np.zeros(m, dtype=bool)
+    exact_other = np.zeros(m, dtype=bool)  # a number, amount, date or duration the question did not ask for
+    inside_fit = np.zeros(m, dtype=bool)
+    for kind in KINDS:
+        grid = np.zeros((n, n), dtype=bool)
+        holds = np.zeros(m, dtype=bool)
+        for a, b in typed[kind]:
+            grid[a, b] = True
+            holds |= (first <= a) & (last >= b)
+        exact = grid[first, last]
+        if kind in ("list", "entity"):
+            part = np.zeros(m, dtype=bool)
+            for a, b in typed[kind]:
+                part |= (first >= a) & (last <= b)
+            put(f"part_of_{kind}", part & ~exact)
+        put(f"is_{kind}", exact)
+        put(f"has_{kind}", holds & ~exact)
+        if q.expects and kind not in fits and kind in ("number", "amount", "date", "duration"):
+            exact_other |= exact
+        if kind in fits:
+            exact_fit |= exact
+            inside_fit |= holds & ~exact
+    if q.expects and "date" not in fits:
+        exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
+    put("fits_exact", exact_fit)
+    put("fits_inside", inside_fit)
+    put("fits_other", exact_other & ~exact_fit)
+    put("fits_expected_none", q.expects is None)
+    low = 0
+    for bound in LENGTHS:
+        put(f"len_{bound}", (length > low) & (length <= bound))
+        low = bound
+    put("len_share", length / n)
+
+    n_terms = max(len(q.terms), 1)
+    q_in = inside[:, F["q"]]
+    put("q_share", np.minimum(q_in / content, 1.0))
+    put("q_any", q_in > 0)
+    put("q_all", q_in >= content)
+    put("focus_in", inside[:, F["focus"]] > 0)
+    put("focus_before", at_before[:, F["focus"]])
+    put("counted_after", at_after[:, F["counted"]] & (inside[:, F["digit"]] > 0))
+    put("q_entity_in", inside[:, F["q_entity"]] > 0)
+    # Distance from the span to the nearest question word on each side.
+    positions = np.flatnonzero(tok[:, F["q"]])
+    far = 2 * n + 2
+    if len(positions):
+        left_idx = np.searchsorted(positions, first, side="left") - 1
+        dist_left = np.where(left_idx >= 0, first - positions[np.maximum(left_idx, 0)], far)
+        right_idx = np.searchsorted(positions, last, side="right")
+        dist_right = np.where(
+            right_idx < len(positions), positions[np.minimum(right_idx, len(positions) - 1)] - last, far
+        )
+    else:
+        dist_left = dist_right = np.full(m, far)
+    put("log_dist_left", np.log1p(np.minimum(dist_left, n + 1)))
+    put("log_dist_right", np.log1p(np.minimum(dist_right, n + 1)))
+    put("no_q_left", dist_left == far)
+    put("no_q_right", dist_right == far)
+    put("q_adjacent_left", dist_left == 1)
+    put("q_adjacent_right", dist_right == 1)
+    qsum = sums[:, F["q"]]
+    window_left = qsum[first] - qsum[np.maximum(first - 5, 0)]
+    window_right = qsum[np.minimum(last + 6, n)] - qsum[last + 1]
+    put("q_window", (window_left + window_right) / n_terms)
+    put("q_window_left", window_left / n_terms)
+    put("q_window_right", window_right / n_terms)
+    put("cuts_capital_left", at_before[:, F["name_word"]] & at_first[:, F["capital"]] & (before > 0))
+    put("cuts_capital_right", at_after[:, F["name_word"]] & at_last[:, F["capital"]])
+    put("next_of", at_after[:, F["of"]])
+    put("next_lower_content", at_after[:, F["plain"]])
+    put("prev_lower_content", at_before[:, F["plain"]])
+    put("prev_article", at_before[:, F["article"]])
+    put("paren_unbalanced", inside[:, F["lparen"]] != inside[:, F["rparen"]])
+    put("start_stop", at_first[:, F["stop"]])
+    put("end_stop", at_last[:, F["stop"]])
+    put("start_article", at_first[:, F["article"]])
+    after_preposition = at_before[:, F["preposition"]]
+    put("after_preposition", after_preposition)
+    put("after_copula", at_before[:, F["copula"]])
+    put("after_comma", at_before[:, F["comma"]])
+    put("before_comma", at_after[:, F["comma"]])
+    put("before_end", ~has_after | (at_after[:, F["punct"]] & (last + 1 == n - 1)))
+    put("at_start", first == 0)
+    put("appositive", at_before[:, F["comma"]] & at_after[:, F["comma"]])
+    put("between_q", (dist_left <= 3) & (dist_right <= 3))
+    put("capital_mid", at_first[:, F["capital"]] & (first > 0))
+    put("before_verb", at_after[:, F["verbish"]])
+    put("after_verb", at_before[:, F["verbish"]])
+    put("ends_verbish", at_last[:, F["verbish"]])
+    put("starts_verbish", at_first[:, F["verbish"]])
+    put("has_comma", inside[:, F["comma"]] > 0)
+    put("has_and", inside[:, F["and"]] > 0)
+    put("has_punct", inside[:, F["punct"]] > inside[:, F["comma"]])
+    put("lower_share", inside[:, F["plain"]] / content)
+    put("whole", length >= n - int(tok[-1, F["punct"]]))
+    put("definition", q.subject is not None)
+    put("speaker", q.speaker is not None)
+    if PERCENT.search(question):
+        put("percent_match", inside[:, F["percent"]] > 0)
+    wh = wh_of(question)
+    put(f"{wh}_x_digit", inside[:, F["digit"]] > 0)
+    put(f"{wh}_x_capital", inside[:, F["name_word"]] >= content)
+    put(f"{wh}_x_list", matrix[:, COLUMN["is_list"]] + matrix[:, COLUMN["has_list"]] > 0)
+    put(f"{wh}_x_lower", inside[:, F["plain"]] >= content)
+    group = wh if wh in ("what", "which", "who", "why") else "how" if wh.startswith("how") else "other"
+    put(f"{group}_x_after_preposition", after_preposition)
+    put(f"{group}_x_len1", length == 1)
+    put(f"{group}_x_len3", (length > 1) & (length <= 3))
+    put(f"{group}_x_len10", length > 3)
+    quote_sums = np.concatenate(([0], np.cumsum([w in QUOTE_MARKS for w in words])))
+    put("quote_unbalanced", (quote_sums[last + 1] - quote_sums[first]) % 2 == 1)
+    put("one_char", (length == 1) & (np.array([e - s for s, e in spans])[first] == 1))
+    rows = np.arange(m)
+    for side, vocabulary, where, present in (
+        ("prev", PREV_WORDS, before, has_before),
+        ("next", NEXT_WORDS, after, has_after),
+    ):
+        index = {w: COLUMN[f"{side}_is_{w}"] for w in vocabulary}
+        column = np.array([index.get(w.lower(), -1) for w in words])[where]
+        hit = present & (column >= 0)
+        matrix[rows[hit], column[hit]] = 1.0
+    return np.column_stack([first, last]), matrix
+
+
+def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Every candidate's character span in `sentence` and its feature row (columns: `FEATURES`).
+
+    >>> spans, rows = features("How many drones hit Ukraine?", "Russia sent 574 drones.")
+    >>> ("574" in ["Russia sent 574 drones."[s:e] for s, e in spans], rows.shape[1] == len(FEATURES))
+    (True, True)
+    """
+    sentence = sentence or ""
+    spans = tokens(sentence)[:MAX_SENTENCE_TOKENS]
+    if not spans or not any(c.isalnum() for c in sentence):
+        return [], np.zeros((0, len(FEATURES)))
+    pairs, matrix = _features(question or "", sentence, spans)
+    bounds = np.array(spans)
+    return list(zip(bounds[pairs[:, 0], 0].tolist(), bounds[pairs[:, 1], 1].tolist(), strict=True)), matrix

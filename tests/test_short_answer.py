@@ -1,0 +1,167 @@
+"""The short-answer extractor: worked examples, exact offsets, hostile input, the fitted file."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from rag.metrics import exact_match, squad_f1, squad_normalise
+from rag.short_answer import FEATURES, PARAMS, Span, candidates, expected_f1, features, params, short_answer, tokens
+
+EXAMPLES = [
+    ("How many drones hit Ukraine?", "Russia launched 574 drones overnight, the air force said.", "574"),
+    ("When did Witkoff meet Putin?", "Witkoff met Putin in Moscow on 3 March, officials said.", "3 March"),
+    ("How long did the call last?", "The call lasted about half an hour, the Kremlin said.", "about half an hour"),
+    ("Which treaty ended the war?", "The war ended in 1905 with the Treaty of Portsmouth.", "Treaty of Portsmouth"),
+    (
+        "How much did Zelenskyy offer to spend?",
+        "Zelenskyy proposed to buy $90 billion of American weapons.",
+        "$90 billion",
+    ),
+    (
+        "Who brokered an end to the Russo-Japanese war?",
+        "Theodore Roosevelt was convinced of the same, and he brokered an end to the Russo-Japanese war 120 years ago.",
+        "Theodore Roosevelt",
+    ),
+    ("What percentage of the vote did she win?", "She won 52.3% of the vote in 2019.", "52.3%"),
+    ("In what year did the summit take place?", "The summit took place in Helsinki in 2018.", "2018"),
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), EXAMPLES)
+def test_worked_examples(question: str, sentence: str, expected: str) -> None:
+    found = short_answer(question, sentence)
+    assert found is not None
+    start, end, score = found
+    assert sentence[start:end] == expected
+    assert 0.0 < score <= 1.0
+
+
+def test_a_list_answer_keeps_its_first_item() -> None:
+    sentence = "They were raiders and pirates from Denmark, Iceland and Norway who swore fealty to the king."
+    found = short_answer("Which countries did the raiders come from?", sentence)
+    assert found is not None
+    answer = sentence[found[0] : found[1]]
+    assert answer.startswith("Denmark") and answer in "Denmark, Iceland and Norway"
+
+
+def test_who_is_x_without_a_description_is_none() -> None:
+    sentence = "Graham has written widely on Russia and served twice in Moscow."
+    assert short_answer("Who is Tom Graham?", sentence) is None
+
+
+def test_who_is_x_with_an_apposition_gives_the_description() -> None:
+    sentence = "Tom Graham, a distinguished fellow at the Council on Foreign Relations, said the talks would fail."
+    found = short_answer("Who is Tom Graham?", sentence)
+    assert found is not None
+    assert "fellow at the Council on Foreign Relations" in sentence[found[0] : found[1]]
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), EXAMPLES)
+def test_candidates_are_exact_non_empty_trimmed_spans(question: str, sentence: str, expected: str) -> None:
+    found = candidates(question, sentence)
+    assert found
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+    for c in found:
+        words = sentence[c.start : c.end]
+        assert 0 <= c.start < c.end <= len(sentence)
+        assert words == words.strip() and words
+        assert words[0] not in ",.;:!?”’\"'“‘"
+        assert words[-1] not in ",;:!?”’\"'“‘" and (words[-1] != "." or words[-2:-1].isupper())
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("", ""),
+        ("How many?", ""),
+        ("", "Russia launched 574 drones."),
+        ("How many drones?", "   \n\t "),
+        ("How many drones?", "... ,,, !!! ???"),
+        ("?!", "—"),
+        ("How many drones?", "x"),
+        ("How many drones?", "the of and"),
+        ("How many drones?", "“"),
+        ("x" * 5000, "Russia launched 574 drones."),
+    ],
+)
+def test_hostile_input_gives_none_or_a_valid_span(question: str, sentence: str) -> None:
+    found = short_answer(question, sentence)
+    if found is not None:
+        start, end, score = found
+        assert 0 <= start < end <= len(sentence) and sentence[start:end].strip()
+        assert 0.0 <= score <= 1.0
+
+
+def test_a_100k_character_sentence_is_handled_quickly() -> None:
+    import time
+
+    sentence = ("The convoy of 40 trucks left Kyiv on Monday and " * 2100)[:100_000]
+    started = time.perf_counter()
+    found = short_answer("How many trucks left Kyiv?", sentence)
+    assert time.perf_counter() - started < 5.0
+    # Every copy of "40" is a rival candidate, so the best may fall under the cut-off; never a wrong one.
+    assert found is None or sentence[found[0] : found[1]] == "40"
+
+
+def test_offsets_are_relative_to_the_sentence_with_leading_space_and_unicode() -> None:
+    sentence = "  “Nothing’s going to happen,” Trump said on 14 May 2025, in Washington."
+    found = short_answer("When did Trump say nothing would happen?", sentence)
+    assert found is not None
+    assert sentence[found[0] : found[1]] in ("14 May 2025", "on 14 May 2025", "May 2025")
+
+
+def test_tokens_keep_numbers_and_abbreviations_whole() -> None:
+    text = "The U.S. paid $1,200.50 (3.5%) on 3 March."
+    assert [text[s:e] for s, e in tokens(text)] == [
+        "The",
+        "U.S.",
+        "paid",
+        "$",
+        "1,200.50",
+        "(",
+        "3.5%",
+        ")",
+        "on",
+        "3",
+        "March",
+        ".",
+    ]
+
+
+def test_features_have_one_column_per_name() -> None:
+    spans, rows = features("Which treaty ended the war?", "The war ended with the Treaty of Portsmouth.")
+    assert rows.shape == (len(spans), len(FEATURES))
+    assert np.isfinite(rows).all()
+
+
+def test_expected_f1_prefers_the_span_likely_candidates_agree_on() -> None:
+    # Two overlapping spans share the probability mass; the lone third span loses despite its logit.
+    order, gain = expected_f1([(0, 10), (0, 12), (20, 25)], np.array([1.0, 1.0, 1.5]))
+    assert order[0] in (0, 1)
+    assert list(gain) == sorted(gain, reverse=True)
+
+
+def test_the_fitted_file_loads_and_matches_the_code() -> None:
+    data = json.loads(resources.files("rag").joinpath(PARAMS).read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == FEATURES
+    assert len(data["coef"]) == len(FEATURES)
+    assert 0.0 <= data["cutoff"] <= 1.0
+    assert "python -m eval.fit_short" in data["command"]
+    assert params()["coef"] == data["coef"]
+
+
+def test_span_is_frozen() -> None:
+    span = Span(1, 2, 0.5)
+    with pytest.raises(AttributeError):
+        span.start = 3  # type: ignore[misc]
+
+
+def test_squad_metrics() -> None:
+    assert squad_normalise("The  Treaty of Rome.") == "treaty of rome"
+    assert exact_match("the Treaty of Rome", ["Treaty of Rome", "Rome"]) == 1.0
+    assert squad_f1("Rome", ["Treaty of Rome"]) == pytest.approx(0.5)
+    assert squad_f1(None, ["x"]) == 0.0
