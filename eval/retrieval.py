@@ -1,9 +1,13 @@
-"""The fusion study: retrieval modes, fusion functions and chunk sizes on the eval questions.
+"""The retrieval study: each mode on the train and held-out questions of every development set.
 
-    python -m eval.retrieval [--questions eval/questions.jsonl] [--corpus seeds]
+    python -m eval.retrieval [--sets seeds squad squad-long] [--restricted]
 
-Builds a throwaway index per chunk size and prints recall@k, MRR and nDCG@10 for BM25,
-dense, convex fusion at several weights, and reciprocal rank fusion.
+For each set (`eval/devsets.py`) it builds two throwaway indexes, the old default (96-token
+chunks indexed alone, convex fusion with 0.6 on dense) and the current default (`Config()`: larger
+chunks indexed with their article's title, learned fusion from `rag/ranker.json`), and prints
+R@1, R@5 and MRR of BM25, dense and hybrid on each, for the train and the test side of
+`eval/splits.py`. A passage counts when it contains an evidence quote (as in `eval/harness.py`).
+`--restricted` searches only the article each question was written against.
 """
 
 from __future__ import annotations
@@ -11,64 +15,69 @@ from __future__ import annotations
 import argparse
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from rag import Config, Retriever
 from rag.embedding import SentenceTransformerEmbedder
-from rag.fusion import Ranked, convex, rrf
-from rag.metrics import mrr, ndcg_at, recall_at
+from rag.metrics import mrr, recall_at
 
-from .harness import CORPUS, QUESTIONS, answerable, evidence_spans, judge, load_questions
+from .devsets import SETS, CachingEmbedder, DevSet, load
+from .harness import evidence_spans, judge
+from .splits import split_of
+
+DEPTH = 10
+OLD = Config(chunk_tokens=96, title_context=False, fusion="convex", dense_weight=0.6)
 
 
-def judged(retriever: Retriever, question: dict, ranked: Ranked) -> list[bool]:
-    chunks = [retriever.chunks[chunk_id] for chunk_id, _ in ranked]
-    return judge([(c.doc_id, c.start, c.end) for c in chunks], evidence_spans(question, retriever.documents))
-
-
-def strategies(retriever: Retriever, depth: int) -> dict[str, Callable[[str], Ranked]]:
-    def lists(q: str) -> tuple[Ranked, Ranked]:
-        dense = [(s.chunk_id, s.score) for s in retriever.dense.search(q, depth)]
-        lexical = [(s.chunk_id, s.score) for s in retriever.lexical.search(q, depth)]
-        return dense, lexical
-
-    out: dict[str, Callable[[str], Ranked]] = {
-        "bm25": lambda q: lists(q)[1],
-        "dense": lambda q: lists(q)[0],
-        "rrf k=60": lambda q: rrf(lists(q)),
-    }
-    for w in (0.4, 0.5, 0.6):
-        out[f"convex w_dense={w}"] = _convex_at(lists, w)
+def runs(retriever: Retriever, devset: DevSet, mode: str, restricted: bool) -> dict[str, list[list[bool]]]:
+    """Judged top-10 lists per side ("train", "test") for one mode."""
+    out: dict[str, list[list[bool]]] = {"train": [], "test": []}
+    for q in devset.questions:
+        doc_ids = sorted({ev["doc_id"] for ev in q["evidence"]}) if restricted else None
+        hits = retriever.search(q["question"], k=DEPTH, mode=mode, doc_ids=doc_ids)
+        spans = evidence_spans(q, retriever.documents)
+        out[split_of(q)].append(judge([(h.doc_id, h.start, h.end) for h in hits], spans))
     return out
 
 
-def _convex_at(lists: Callable[[str], tuple[Ranked, Ranked]], w: float) -> Callable[[str], Ranked]:
-    def run(q: str) -> Ranked:
-        return convex(lists(q), [w, 1 - w])
-
-    return run
+def study(
+    devset: DevSet, embedder: CachingEmbedder, restricted: bool, show: Callable[[str], None] = print
+) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """{strategy: {side: (R@1, R@5, MRR)}} for one set, printed as it goes."""
+    results: dict[str, dict[str, tuple[float, float, float]]] = {}
+    configs = {"old": OLD, "new": Config()}
+    plan = [
+        ("bm25, old chunks", "old", "bm25"),
+        ("dense, old chunks", "old", "dense"),
+        ("old hybrid (convex 0.6)", "old", "hybrid"),
+        ("bm25", "new", "bm25"),
+        ("dense", "new", "dense"),
+        ("hybrid (default)", "new", "hybrid"),
+    ]
+    retrievers = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, config in configs.items():
+            config = Config.from_dict({**config.to_dict(), "model": embedder.name})
+            retrievers[key] = Retriever.build(devset.corpus, f"{tmp}/{key}", config=config, embedder=embedder)
+        for name, key, mode in plan:
+            judged = runs(retrievers[key], devset, mode, restricted)
+            results[name] = {s: (recall_at(r, 1), recall_at(r, 5), mrr(r)) for s, r in judged.items()}
+            cells = "   ".join(
+                f"{len(judged[s]):>4} " + " ".join(f"{v:.3f}" for v in results[name][s]) for s in ("train", "test")
+            )
+            show(f"{devset.name:<11} {name:<24} {cells}")
+    embedder.save()
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--chunk-tokens", type=int, nargs="+", default=[96, 128, 160, 200])
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
+    parser.add_argument("--restricted", action="store_true", help="search only the evidence's article")
     args = parser.parse_args()
-    questions = answerable(load_questions(args.questions))
-    embedder = SentenceTransformerEmbedder()
-    print(f"{len(questions)} answerable questions\n")
-    print(
-        f"{'chunks':>6} {'n':>4}  {'strategy':<20} {'R@1':>5} {'R@3':>5} {'R@5':>5} {'R@10':>5} {'MRR':>5} {'nDCG':>5}"
-    )
-    for size in args.chunk_tokens:
-        with tempfile.TemporaryDirectory() as tmp:
-            retriever = Retriever.build(args.corpus, tmp, config=Config(chunk_tokens=size), embedder=embedder)
-            for name, run in strategies(retriever, depth=50).items():
-                runs = [judged(retriever, q, run(q["question"])[:10]) for q in questions]
-                figures = [recall_at(runs, k) for k in (1, 3, 5, 10)] + [mrr(runs), ndcg_at(runs)]
-                print(f"{size:>6} {len(retriever.chunks):>4}  {name:<20} " + " ".join(f"{x:5.3f}" for x in figures))
-        print()
+    embedder = CachingEmbedder(SentenceTransformerEmbedder())
+    print(f"{'set':<11} {'strategy':<24} {'train: n':>8}   R@1   R@5   MRR   {'test: n':>7}   R@1   R@5   MRR")
+    for name in args.sets:
+        study(load(name), embedder, args.restricted)
 
 
 if __name__ == "__main__":

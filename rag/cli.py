@@ -118,8 +118,15 @@ def _summary(report: SyncReport) -> str:
     )
 
 
-def cmd_search(args: argparse.Namespace) -> int:
+def _open(args: argparse.Namespace) -> Retriever:
     retriever = Retriever.load(args.index_dir, model=args.model)
+    if args.reranker:
+        retriever.use_reranker(args.reranker)
+    return retriever
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    retriever = _open(args)
     started = time.perf_counter()
     hits = retriever.search(args.query, k=args.k, mode=args.mode, doc_ids=args.doc)
     seconds = time.perf_counter() - started
@@ -141,7 +148,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from .assistant import Assistant
 
-    assistant = Assistant(Retriever.load(args.index_dir, model=args.model), k=args.k, mode=args.mode)
+    assistant = Assistant(_open(args), k=args.k, mode=args.mode)
     answer = assistant.ask(args.question, doc_ids=args.doc)
     if args.json:
         data = asdict(answer)
@@ -282,6 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
         p.add_argument(
             "--doc", action="append", default=None, metavar="DOC_ID", help="only use this document (repeat for several)"
+        )
+        p.add_argument(
+            "--reranker",
+            metavar="NAME",
+            help="rerank hybrid results with a sentence-transformers cross-encoder (cross-encoder:MODEL); default off",
         )
         common(p)
 

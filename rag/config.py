@@ -11,8 +11,9 @@ from typing import Any
 from .errors import RagError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: chunks indexed with their article title
 MODES = ("hybrid", "dense", "bm25")
+FUSIONS = ("learned", "convex")
 INDEX_DIR_ENV = "RAG_INDEX_DIR"
 
 
@@ -24,15 +25,22 @@ class Config:
     """
 
     model: str = DEFAULT_MODEL
-    # Budget per chunk in approximate word pieces (see chunking.count_tokens). all-MiniLM-L6-v2
-    # truncates at 256 word pieces; on our eval set 80-112 retrieves best (python -m eval.retrieval).
-    chunk_tokens: int = 96
+    # Budget per chunk in approximate word pieces (see chunking.count_tokens), chosen with the
+    # fused ranker on the training questions among 96-240 (python -m eval.fit_ranker; README,
+    # "Fusion, chosen by measurement"). all-MiniLM-L6-v2 reads 256 word pieces: with a long title
+    # the end of the longest chunks is not embedded, but BM25 and the sentence vectors see it.
+    chunk_tokens: int = 240
     overlap_sentences: int = 1
-    # Hybrid fusion: convex combination of min-max normalised scores, this much weight on dense
-    # (see fusion.py and the README's "Fusion" section for the measurement behind it).
+    # Index each chunk with its article's title in front (context.py); the chunk text stays exact.
+    title_context: bool = True
+    # Hybrid fusion: "learned" scores every candidate with the logistic regression in ranker.json
+    # (ranking.py); "convex" blends min-max normalised scores with `dense_weight` on dense.
+    fusion: str = "learned"
     dense_weight: float = 0.6
     # How many candidates each side contributes before fusion.
     candidates: int = 50
+    # An optional reranker by name (rerank.py), applied at query time; not part of the index.
+    reranker: str | None = None
 
     def __post_init__(self) -> None:
         if self.chunk_tokens < 16:
@@ -41,6 +49,8 @@ class Config:
             raise RagError("overlap_sentences cannot be negative")
         if not 0.0 <= self.dense_weight <= 1.0:
             raise RagError(f"dense_weight must be between 0 and 1, not {self.dense_weight}")
+        if self.fusion not in FUSIONS:
+            raise RagError(f"unknown fusion {self.fusion!r}: use one of {', '.join(FUSIONS)}")
         if self.candidates < 1:
             raise RagError("candidates must be at least 1")
 

@@ -39,6 +39,7 @@ class DenseIndex:
         self._index: Any = None
         self._chunk_ids: dict[int, str] = {}  # faiss id -> chunk id
         self._doc_of: dict[int, str] = {}  # faiss id -> doc id
+        self._fid_of: dict[str, int] = {}  # chunk id -> faiss id, rebuilt when stale
         self._next_id = 0
         self._trained_on = 0  # how many vectors the IVF lists were trained on (0: flat)
 
@@ -104,11 +105,24 @@ class DenseIndex:
         self._index.remove_ids(np.array(fids, dtype=np.int64))
         for fid in fids:
             del self._chunk_ids[fid], self._doc_of[fid]
+        self._fid_of = {}
 
     def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors of `chunk_ids` (used to avoid re-embedding unchanged text)."""
         wanted = set(chunk_ids)
         return {cid: self._index.reconstruct(fid) for fid, cid in self._chunk_ids.items() if cid in wanted}
+
+    def similarity(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> np.ndarray:
+        """Cosine of `vector` with each stored chunk of `chunk_ids`, in order (0 for an unknown id)."""
+        if len(self._fid_of) != len(self._chunk_ids):
+            self._fid_of = {cid: fid for fid, cid in self._chunk_ids.items()}
+        fids = [self._fid_of.get(cid, -1) for cid in chunk_ids]
+        known = [i for i, f in enumerate(fids) if f >= 0]
+        out = np.zeros(len(fids), dtype=np.float32)
+        if known and self._index is not None:
+            rows = self._index.reconstruct_batch(np.array([fids[i] for i in known], dtype=np.int64))
+            out[known] = rows @ np.asarray(vector, dtype=np.float32)
+        return out
 
     def search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[Scored]:
         """The `k` chunks most similar to `query`, best first, optionally only from `doc_ids`."""

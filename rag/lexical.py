@@ -51,6 +51,8 @@ class BM25Index:
         self._tokens: list[list[str]] = []
         self._bm25: Any = None
         self._idf: dict[str, float] | None = None
+        self._position: dict[str, int] | None = None
+        self._by_doc: tuple[Any, dict[str, int]] | None = None  # whole-document BM25, made on first use
 
     def __len__(self) -> int:
         return len(self._chunk_ids)
@@ -60,16 +62,19 @@ class BM25Index:
 
         self._bm25 = None
         self._idf = None
+        self._position = None
+        self._by_doc = None
         if self._tokens:
             self._bm25 = bm25s.BM25()
             self._bm25.index(self._tokens, show_progress=False)
 
-    def add(self, chunks: Sequence[Chunk]) -> None:
+    def add(self, chunks: Sequence[Chunk], texts: Sequence[str] | None = None) -> None:
+        """Index `chunks` by their own text, or by `texts` (one per chunk) when given."""
         if not chunks:
             return
         self._chunk_ids += [c.chunk_id for c in chunks]
         self._doc_ids += [c.doc_id for c in chunks]
-        self._tokens += tokenize([c.text for c in chunks])
+        self._tokens += tokenize(list(texts) if texts is not None else [c.text for c in chunks])
         self._rebuild()
 
     def remove(self, doc_ids: Sequence[str]) -> None:
@@ -93,6 +98,54 @@ class BM25Index:
             n = len(self._tokens)
             self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         return self._idf.get(term, math.log(len(self._tokens) + 2))
+
+    def query_terms(self, query: str) -> list[str]:
+        """The stemmed terms of `query` that occur in the index."""
+        if self._bm25 is None:
+            return []
+        vocab = self._bm25.vocab_dict
+        return [t for t in tokenize([query])[0] if t in vocab]
+
+    def scores_of(self, query: str, chunk_ids: Sequence[str]) -> np.ndarray:
+        """BM25 score of `query` for each of `chunk_ids`, in order (0 for an unknown id)."""
+        terms = self.query_terms(query)
+        out = np.zeros(len(chunk_ids), dtype=np.float32)
+        if not terms:
+            return out
+        if self._position is None:
+            self._position = {cid: i for i, cid in enumerate(self._chunk_ids)}
+        scores = self._bm25.get_scores(terms)
+        for n, cid in enumerate(chunk_ids):
+            i = self._position.get(cid)
+            if i is not None:
+                out[n] = scores[i]
+        return out
+
+    def doc_scores(self, query: str, doc_ids: Sequence[str]) -> np.ndarray:
+        """BM25 score of `query` against each whole document of `doc_ids` (its chunks' tokens
+        together), in order; 0 for an unknown document."""
+        import bm25s
+
+        out = np.zeros(len(doc_ids), dtype=np.float32)
+        terms = self.query_terms(query)
+        if not terms:
+            return out
+        if self._by_doc is None:
+            tokens: dict[str, list[str]] = {}
+            for doc_id, chunk_tokens in zip(self._doc_ids, self._tokens, strict=True):
+                tokens.setdefault(doc_id, []).extend(chunk_tokens)
+            model = bm25s.BM25()
+            model.index(list(tokens.values()), show_progress=False)
+            self._by_doc = (model, {d: i for i, d in enumerate(tokens)})
+        model, row = self._by_doc
+        known = [t for t in terms if t in model.vocab_dict]
+        if not known:
+            return out
+        scores = model.get_scores(known)
+        for n, doc_id in enumerate(doc_ids):
+            if doc_id in row:
+                out[n] = scores[row[doc_id]]
+        return out
 
     def search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[Scored]:
         """The `k` best-scoring chunks with a score above zero, best first."""

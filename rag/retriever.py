@@ -22,6 +22,7 @@ import numpy as np
 
 from .chunking import chunk_document
 from .config import MODES, Config, default_index_dir
+from .context import indexed_text
 from .dense import DenseIndex
 from .documents import Skipped, content_hash, load_documents, source_key
 from .embedding import Embedder, make_embedder
@@ -30,6 +31,8 @@ from .fusion import convex
 from .lexical import BM25Index
 from .locks import ReadWriteLock
 from .persist import read_corpus, read_manifest, write_corpus, write_manifest
+from .ranking import FEATURES, features, load_ranker
+from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
 from .sentences import SentenceVectors
 from .store import IndexStore
 from .types import Chunk, Document, Hit
@@ -115,6 +118,7 @@ class Retriever:
         self._save_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._query_lock = threading.Lock()
+        self._reranker: tuple[str, Reranker] | None = None  # (name asked for, reranker)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -231,11 +235,11 @@ class Retriever:
                     # Vectors of text that survives an edit are reused, keyed by the text's hash.
                     reuse = self._vectors_by_text([i for i in batch if i in self.documents])
                 docs = [incoming[i] for i in batch]
-                chunks, sentence_keys, vectors, count = self._prepare(docs, reuse)
+                chunks, indexed, sentence_keys, vectors, count = self._prepare(docs, reuse)
                 with self.lock.write():
                     self._remove([i for i in batch if i in self.documents])
                     self.dense.add(chunks, vectors[: len(chunks)])
-                    self.lexical.add(chunks)
+                    self.lexical.add(chunks, indexed)
                     self.sentence_vectors.add(sentence_keys, vectors[len(chunks) :])
                     self.documents.update((d.doc_id, d) for d in docs)
                     self.chunks.update((c.chunk_id, c) for c in chunks)
@@ -252,8 +256,9 @@ class Retriever:
         """Stored vectors of the chunks and sentences of `doc_ids`, keyed by their text's hash."""
         reuse: dict[str, np.ndarray] = {}
         for doc_id in doc_ids:
-            text = self.documents[doc_id].text
-            wanted = {c.chunk_id: content_hash(c.text) for c in self.doc_chunks(doc_id)}
+            doc = self.documents[doc_id]
+            text = doc.text
+            wanted = {c.chunk_id: content_hash(self._indexed(c, doc)) for c in self.doc_chunks(doc_id)}
             reuse.update((wanted[cid], v) for cid, v in self.dense.vectors(list(wanted)).items())
             keys = [(doc_id, s, e) for s, e in self.doc_sentences(doc_id)]
             for key, vector in zip(keys, self.sentence_vectors.get(keys), strict=True):
@@ -271,19 +276,25 @@ class Retriever:
         for doc_id in doc_ids:
             del self.documents[doc_id]
 
+    def _indexed(self, chunk: Chunk, doc: Document) -> str:
+        """The text BM25 and the embedding see for `chunk` (its title in front; see context.py)."""
+        return indexed_text(chunk, doc, self.config.title_context)
+
     def _prepare(
         self, docs: list[Document], reuse: dict[str, np.ndarray]
-    ) -> tuple[list[Chunk], list[tuple[str, int, int]], np.ndarray, int]:
-        """Chunks of `docs`, their sentence keys, and vectors for both (chunks first), plus how
-        many texts had to be embedded; vectors of known text are reused."""
+    ) -> tuple[list[Chunk], list[str], list[tuple[str, int, int]], np.ndarray, int]:
+        """Chunks of `docs`, the text each is indexed by, their sentence keys, and vectors for
+        chunks and sentences (chunks first), plus how many texts had to be embedded; vectors of
+        known text are reused."""
         chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
-        text_of = {d.doc_id: d.text for d in docs}
+        doc_of = {d.doc_id: d for d in docs}
+        indexed = [self._indexed(c, doc_of[c.doc_id]) for c in chunks]
         sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
-        texts = [c.text for c in chunks] + [text_of[d][s:e] for d, s, e in sentence_keys]
+        texts = indexed + [doc_of[d].text[s:e] for d, s, e in sentence_keys]
         if not texts:
-            return [], [], np.zeros((0, 0), dtype=np.float32), 0
+            return [], [], [], np.zeros((0, 0), dtype=np.float32), 0
         vectors = self._embed_new(texts, reuse)
-        return chunks, sentence_keys, vectors, len({content_hash(t) for t in texts} - reuse.keys())
+        return chunks, indexed, sentence_keys, vectors, len({content_hash(t) for t in texts} - reuse.keys())
 
     def _embed_new(self, texts: list[str], known: dict[str, np.ndarray]) -> np.ndarray:
         """One vector per text; each distinct text not in `known` (by content hash) is embedded once."""
@@ -321,13 +332,70 @@ class Retriever:
             elif mode == "bm25":
                 ranked = [(s.chunk_id, s.score) for s in self.lexical.search(query, k, doc_ids)]
             else:
-                depth = max(k, self.config.candidates)
-                vector = self.query_vector(query)
-                dense = [(s.chunk_id, s.score) for s in self.dense.search_vector(vector, depth, doc_ids)]
-                lexical = [(s.chunk_id, s.score) for s in self.lexical.search(query, depth, doc_ids)]
-                weight = self.config.dense_weight
-                ranked = convex([dense, lexical], [weight, 1.0 - weight])[:k]
-            return [self._hit(cid, score) for cid, score in ranked]
+                ranked = self._fused(query, k, doc_ids)
+            if self.config.reranker:
+                ranked = rerank(self.reranker(), query, ranked, {cid: self.chunks[cid].text for cid, _ in ranked})
+            return [self._hit(cid, score) for cid, score in ranked[:k]]
+
+    def _fused(self, query: str, k: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
+        """Hybrid ranking of at least the `k` best candidates (more when a reranker reads them)."""
+        depth = max(k, self.config.candidates)
+        want = max(k, RERANK_DEPTH) if self.config.reranker else k
+        if self.config.fusion == "convex":
+            vector = self.query_vector(query)
+            dense = [(s.chunk_id, s.score) for s in self.dense.search_vector(vector, depth, doc_ids)]
+            lexical = [(s.chunk_id, s.score) for s in self.lexical.search(query, depth, doc_ids)]
+            weight = self.config.dense_weight
+            return convex([dense, lexical], [weight, 1.0 - weight])[:want]
+        ids, x = self.candidate_features(query, depth, doc_ids)
+        if not ids:
+            return []
+        scores = load_ranker().score(x)
+        order = np.argsort(-scores, kind="stable")[:want]
+        return [(ids[i], float(scores[i])) for i in order]
+
+    def candidate_features(
+        self, query: str, depth: int, doc_ids: Sequence[str] | None = None
+    ) -> tuple[list[str], np.ndarray]:
+        """The candidate chunks for `query` (the top `depth` of each index) and their
+        `ranking.FEATURES`, one row each. Call with the read lock held."""
+        vector = self.query_vector(query)
+        dense = self.dense.search_vector(vector, depth, doc_ids)
+        lexical = self.lexical.search(query, depth, doc_ids)
+        ids = list(dict.fromkeys([s.chunk_id for s in dense] + [s.chunk_id for s in lexical]))
+        if not ids:
+            return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
+        known = {s.chunk_id: s.score for s in dense}
+        cosine = self.dense.similarity(vector, [i for i in ids if i not in known])
+        missing = iter(cosine.tolist())
+        dense_scores = np.array([known[i] if i in known else next(missing) for i in ids], dtype=np.float32)
+        bm25 = self.lexical.scores_of(query, ids)
+        chunks = [self.chunks[i] for i in ids]
+        keys = [(c.doc_id, s, e) for c in chunks for s, e in c.sentences]
+        similarity = self.sentence_vectors.get(keys) @ vector if keys else np.zeros(0, dtype=np.float32)
+        bounds = np.cumsum([0] + [len(c.sentences) for c in chunks])
+        spans = zip(bounds[:-1], bounds[1:], dense_scores, strict=True)
+        sentence = np.array([similarity[a:b].max() if b > a else s for a, b, s in spans], dtype=np.float32)
+        n = max(len(self.lexical), 1)
+        idfs = [self.lexical.idf(t) for t in self.lexical.query_terms(query)]
+        rarity = min(1.0, max(idfs) / np.log(n + 2)) if idfs else 0.0
+        lengths = np.array([len(c.text) for c in chunks], dtype=np.float32)
+        docs = [c.doc_id for c in chunks]
+        distinct = list(dict.fromkeys(docs))
+        by_doc = dict(zip(distinct, self.lexical.doc_scores(query, distinct).tolist(), strict=True))
+        doc_bm25 = np.array([by_doc[d] for d in docs], dtype=np.float32)
+        return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25)
+
+    def use_reranker(self, name: str | None) -> None:
+        """Rerank hybrid results with the reranker called `name` (see rerank.py); None turns it off."""
+        self.config = dataclasses.replace(self.config, reranker=name or None)
+
+    def reranker(self) -> Reranker:
+        """The reranker named in the config, made on first use."""
+        name = self.config.reranker or ""
+        if self._reranker is None or self._reranker[0] != name:
+            self._reranker = (name, make_reranker(name))
+        return self._reranker[1]
 
     def doc_chunks(self, doc_id: str) -> list[Chunk]:
         """A document's chunks in order, found by their ids ("{doc_id}#0", "#1", ...)."""
@@ -398,7 +466,7 @@ class Retriever:
             {
                 "model": self.config.model,
                 "dim": self.dense.dim,
-                "config": self.config.to_dict(),
+                "config": {**self.config.to_dict(), "reranker": None},  # a query-time choice
                 "sources": list(self.sources),
                 "documents": len(self.documents),
                 "chunks": len(self.chunks),

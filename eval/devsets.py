@@ -1,0 +1,111 @@
+"""The development sets the retrieval study and the ranker fit run on, each as (questions, corpus).
+
+- "seeds": the project's questions on the five seed articles;
+- "squad": the shared SQuAD 2.0 part, one Wikipedia paragraph per file;
+- "squad-long": the same questions against each Wikipedia article's paragraphs joined into one file
+  under its title (8 long documents), a stand-in for long multi-paragraph news articles.
+
+Only answerable questions that stand alone are kept; `split_of` still splits them by the original
+paragraph's article, so the long variant has the same train and test sides as "squad".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .harness import CORPUS, QUESTIONS, answerable, load_questions
+from .splits import split_of, squad_dir
+
+SETS = ("seeds", "squad", "squad-long")
+LONG_DIR = Path(tempfile.gettempdir()) / "rag-retrieval-squad-long"
+CACHE_DIR = Path(tempfile.gettempdir()) / "rag-retrieval-embeddings"
+
+
+@dataclass(frozen=True)
+class DevSet:
+    name: str
+    questions: list[dict[str, Any]]
+    corpus: Path
+
+    def side(self, side: str) -> list[dict[str, Any]]:
+        return [q for q in self.questions if side == "all" or split_of(q) == side]
+
+
+def squad_long(corpus: Path, folder: Path = LONG_DIR) -> Path:
+    """Write each article's paragraphs, in order, as one file "<Article>.txt" under a title line."""
+    paragraphs: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted(corpus.glob("*-p*.txt")):
+        paragraphs[path.name.rsplit("-p", 1)[0]].append(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for article, paths in paragraphs.items():
+        body = "\n\n".join(p.read_text(encoding="utf-8").strip() for p in paths)
+        text = f"{article.replace('_', ' ')}\n\n{body}\n"
+        target = folder / f"{article}.txt"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+    return folder
+
+
+def _to_long(question: dict[str, Any]) -> dict[str, Any]:
+    evidence = [{**ev, "doc_id": ev["doc_id"].rsplit("-p", 1)[0] + ".txt"} for ev in question["evidence"]]
+    return {**question, "evidence": evidence}
+
+
+def load(name: str) -> DevSet:
+    """One development set by name (see `SETS`)."""
+    if name == "seeds":
+        return DevSet(name, answerable(load_questions(QUESTIONS)), CORPUS)
+    squad = squad_dir()
+    questions = answerable(load_questions(squad / "questions.jsonl"))
+    if name == "squad":
+        return DevSet(name, questions, squad / "corpus")
+    if name == "squad-long":
+        return DevSet(name, [_to_long(q) for q in questions], squad_long(squad / "corpus"))
+    raise ValueError(f"unknown development set {name!r}: use one of {', '.join(SETS)}")
+
+
+class CachingEmbedder:
+    """Wraps an embedder and remembers every text's vector, so repeated builds embed once; `save()`
+    keeps them in `folder` for the next run (plain .npy and JSON)."""
+
+    def __init__(self, inner: Any, folder: Path | None = CACHE_DIR) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._cache: dict[str, np.ndarray] = {}
+        self._folder = folder
+        stem = hashlib.sha1(self.name.encode("utf-8")).hexdigest()[:12]
+        self._files = (folder / f"{stem}.npy", folder / f"{stem}.json") if folder else None
+        if self._files and self._files[0].exists() and self._files[1].exists():
+            keys = json.loads(self._files[1].read_text(encoding="utf-8"))
+            matrix = np.load(self._files[0], allow_pickle=False)
+            if len(keys) == len(matrix):
+                self._cache = dict(zip(keys, matrix, strict=True))
+
+    def save(self) -> None:
+        if not self._files or not self._cache:
+            return
+        self._files[0].parent.mkdir(parents=True, exist_ok=True)
+        keys = list(self._cache)
+        np.save(self._files[0], np.stack([self._cache[k] for k in keys]), allow_pickle=False)
+        self._files[1].write_text(json.dumps(keys), encoding="utf-8")
+
+    @property
+    def dim(self) -> int:
+        return int(self.inner.dim)
+
+    def embed(self, texts: Any) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if todo:
+            text_of = dict(zip(keys, texts, strict=True))
+            vectors = self.inner.embed([text_of[k] for k in todo])
+            self._cache.update(zip(todo, vectors, strict=True))
+        return np.stack([self._cache[k] for k in keys]) if keys else np.zeros((0, self.dim), dtype=np.float32)

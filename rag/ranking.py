@@ -1,0 +1,140 @@
+"""Learned fusion: each candidate passage is described by a few numbers and scored by a logistic
+regression fitted offline (`eval/fit_ranker.py`), whose coefficients live in `rag/ranker.json`.
+
+A candidate is any chunk in the top `Config.candidates` of either index. Its features: its cosine
+with the question and its BM25 score (raw, relative to the best candidate, min-max, and as reciprocal
+ranks), the cosine of its best sentence, how well its document does (the best candidate of the same
+article), its length, and BM25 and cosine weighted by how rare the question's words are (a rare name
+favours BM25). Applying the model is a dot product in numpy; scikit-learn is needed only to fit it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import RagError
+
+RANKER_FILE = Path(__file__).with_name("ranker.json")
+
+FEATURES = (
+    "dense",  # cosine of the question and the passage (as indexed, title included)
+    "dense_gap",  # that cosine minus the best candidate's
+    "dense_mm",  # min-max normalised over the candidates
+    "dense_rr",  # 1 / (1 + rank) by cosine
+    "bm25_rel",  # BM25 score over the best candidate's (0 when no word matches)
+    "bm25_mm",
+    "bm25_rr",
+    "sentence",  # cosine of the passage's best sentence
+    "sentence_gap",  # minus the best over all candidates
+    "doc_dense_gap",  # best cosine of any candidate of the same document, minus the best overall
+    "doc_bm25_rel",  # best bm25_rel of any candidate of the same document
+    "doc_bm25",  # BM25 of the whole document over the best candidate document's
+    "length",  # log of the passage length in hundreds of characters
+    "bm25_rare",  # bm25_rel times the rarity of the question's rarest word (0..1)
+    "dense_rare",  # dense_mm times that rarity
+)
+
+
+def _min_max(x: np.ndarray) -> np.ndarray:
+    low, high = float(x.min()), float(x.max())
+    return np.ones_like(x) if high == low else (x - low) / (high - low)
+
+
+def _reciprocal_rank(x: np.ndarray) -> np.ndarray:
+    order = np.argsort(-x, kind="stable")
+    ranks = np.empty(len(x), dtype=np.float32)
+    ranks[order] = np.arange(len(x), dtype=np.float32)
+    return 1.0 / (1.0 + ranks)
+
+
+def _per_doc_max(values: np.ndarray, docs: Sequence[str]) -> np.ndarray:
+    best: dict[str, float] = {}
+    for doc, v in zip(docs, values.tolist(), strict=True):
+        best[doc] = max(best.get(doc, -math.inf), v)
+    return np.array([best[d] for d in docs], dtype=np.float32)
+
+
+def features(
+    dense: np.ndarray,
+    bm25: np.ndarray,
+    sentence: np.ndarray,
+    docs: Sequence[str],
+    lengths: np.ndarray,
+    rarity: float,
+    doc_bm25: np.ndarray | None = None,
+) -> np.ndarray:
+    """One row of `FEATURES` per candidate, from its cosine, BM25 score, best-sentence cosine,
+    document id and length in characters, the question's rarity (0..1) and the BM25 score of the
+    candidate's whole document (zeros when not given).
+
+    >>> dense, bm25, best_sentence = np.array([0.8, 0.4]), np.array([2.0, 6.0]), np.array([0.7, 0.5])
+    >>> x = features(dense, bm25, best_sentence, ["a", "a"], np.array([500, 900]), 0.5)
+    >>> row = dict(zip(FEATURES, x[0].tolist()))
+    >>> round(row["bm25_rel"], 2), row["doc_bm25_rel"], row["dense_gap"]
+    (0.33, 1.0, 0.0)
+    """
+    dense = np.asarray(dense, dtype=np.float32)
+    bm25 = np.asarray(bm25, dtype=np.float32)
+    sentence = np.asarray(sentence, dtype=np.float32)
+    top_bm25 = float(bm25.max()) if len(bm25) else 0.0
+    bm25_rel = bm25 / top_bm25 if top_bm25 > 0 else np.zeros_like(bm25)
+    dense_mm = _min_max(dense)
+    doc_bm25 = np.zeros_like(bm25) if doc_bm25 is None else np.asarray(doc_bm25, dtype=np.float32)
+    top_doc = float(doc_bm25.max()) if len(doc_bm25) else 0.0
+    columns = [
+        dense,
+        dense - dense.max(),
+        dense_mm,
+        _reciprocal_rank(dense),
+        bm25_rel,
+        _min_max(bm25) if top_bm25 > 0 else np.zeros_like(bm25),
+        _reciprocal_rank(bm25) if top_bm25 > 0 else np.zeros_like(bm25),
+        sentence,
+        sentence - sentence.max(),
+        _per_doc_max(dense, docs) - dense.max(),
+        _per_doc_max(bm25_rel, docs),
+        doc_bm25 / top_doc if top_doc > 0 else np.zeros_like(doc_bm25),
+        np.log1p(np.asarray(lengths, dtype=np.float32) / 100.0),
+        bm25_rel * rarity,
+        dense_mm * rarity,
+    ]
+    return np.stack(columns, axis=1).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """A fitted logistic regression over standardised `FEATURES`."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """Probability that each row's passage holds the evidence.
+
+        >>> n = len(FEATURES)
+        >>> Ranker((0.0,) * n, (1.0,) * n, (1.0,) * n, 0.0).score(np.zeros((1, n)))
+        array([0.5])
+        """
+        z = ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ np.asarray(self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@lru_cache(maxsize=4)
+def load_ranker(path: Path = RANKER_FILE) -> Ranker:
+    """The fitted ranker stored at `path` (the bundled `rag/ranker.json` by default)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RagError(f"cannot read the fitted ranker {path} ({exc}); refit it: python -m eval.fit_ranker") from None
+    if tuple(data.get("features", ())) != FEATURES:
+        raise RagError(f"the ranker in {path} was fitted on other features; refit it with `python -m eval.fit_ranker`")
+    return Ranker(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]), float(data["intercept"]))

@@ -1,0 +1,120 @@
+"""Learned fusion, title context and rerankers, with the fake embedder (no model needed)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import FakeEmbedder
+
+from rag import Config, Retriever
+from rag.context import indexed_text
+from rag.errors import ModelError, RagError
+from rag.ranking import FEATURES, RANKER_FILE, features, load_ranker
+from rag.rerank import make_reranker, register
+
+
+def build(corpus, tmp_path, fake, **kw):
+    return Retriever.build(corpus, tmp_path / "index", embedder=fake, **kw)
+
+
+def test_the_bundled_ranker_matches_the_features():
+    data = json.loads(RANKER_FILE.read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == FEATURES
+    assert len(data["coef"]) == len(data["mean"]) == len(data["scale"]) == len(FEATURES)
+    assert data["fitted_on"].startswith("train split")
+    assert data["chunk_tokens"] == Config().chunk_tokens  # the default chunk size is the fitted one
+    ranker = load_ranker()
+    assert ranker.score(np.zeros((3, len(FEATURES)))).shape == (3,)
+
+
+def test_a_ranker_fitted_on_other_features_is_refused(tmp_path):
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps({"features": ["dense"], "mean": [0], "scale": [1], "coef": [1], "intercept": 0}))
+    with pytest.raises(RagError, match="refit it"):
+        load_ranker(path)
+    with pytest.raises(RagError, match="cannot read"):
+        load_ranker(tmp_path / "missing.json")
+
+
+def test_features_are_finite_for_one_candidate_and_no_bm25_match():
+    x = features(np.array([0.3]), np.array([0.0]), np.array([0.3]), ["a"], np.array([10]), 0.0)
+    assert x.shape == (1, len(FEATURES)) and np.isfinite(x).all()
+
+
+def test_candidates_carry_one_feature_row_each(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
+    ids, x = retriever.candidate_features("ceasefire talks in Geneva", depth=50)
+    assert len(ids) == len(set(ids)) == x.shape[0] and x.shape[1] == len(FEATURES)
+    assert set(ids) <= set(retriever.chunks)
+    only, _ = retriever.candidate_features("ceasefire talks in Geneva", depth=50, doc_ids=["beta.md"])
+    assert only and {retriever.chunks[i].doc_id for i in only} == {"beta.md"}
+
+
+def test_chunks_are_indexed_with_their_title_but_stay_exact(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
+    doc = retriever.documents["alpha.txt"]
+    later = [c for c in retriever.doc_chunks("alpha.txt") if doc.title not in c.text]
+    assert later, "the small corpus should give chunks past the title"
+    for chunk in later:
+        assert chunk.text == doc.text[chunk.start : chunk.end]
+        assert indexed_text(chunk, doc).startswith(doc.title.rstrip("…"))
+        assert indexed_text(chunk, doc, with_title=False) == chunk.text
+    # A word of the title finds a passage that does not contain it, unless titles are left out.
+    mediator = next(c.chunk_id for c in later if "mediator" in c.text)
+    assert "stall" not in retriever.chunks[mediator].text
+    assert mediator in {h.chunk_id for h in retriever.search("stall", k=50, mode="bm25")}
+    untitled = Config(chunk_tokens=24, title_context=False)
+    plain = Retriever.build(corpus, tmp_path / "plain", embedder=fake, config=untitled)
+    assert mediator not in {h.chunk_id for h in plain.search("stall", k=50, mode="bm25")}
+
+
+@pytest.mark.parametrize("fusion", ["learned", "convex"])
+def test_both_fusions_search_and_filter(corpus, tmp_path, fake, fusion):
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24, fusion=fusion))
+    hits = retriever.search("central bank interest rates", k=3)
+    assert hits and hits[0].doc_id == "gamma.txt"
+    assert all(h.doc_id == "beta.md" for h in retriever.search("interest rates", k=5, doc_ids=["beta.md"]))
+
+
+def test_unknown_fusion_is_refused():
+    with pytest.raises(RagError, match="unknown fusion"):
+        Config(fusion="magic")
+
+
+class Shortest:
+    """A fake reranker: the shortest passage first."""
+
+    def __init__(self, arg: str) -> None:
+        self.name = f"shortest:{arg}"
+        self.calls = 0
+
+    def score(self, query, passages):
+        self.calls += 1
+        return [-len(p) for p in passages]
+
+
+def test_a_registered_reranker_reorders_the_top_passages(corpus, tmp_path, fake):
+    register("shortest", Shortest)
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
+    plain = retriever.search("ceasefire talks in Geneva", k=5)
+    retriever.config = Config(chunk_tokens=24, reranker="shortest:x")
+    reranked = retriever.search("ceasefire talks in Geneva", k=5)
+    assert [len(h.text) for h in reranked] == sorted(len(h.text) for h in reranked)
+    assert len(reranked) == len(plain)
+    assert retriever.reranker() is retriever.reranker()  # made once
+    assert all(h.text == Path(h.source).read_text(encoding="utf-8")[h.start : h.end] for h in reranked)
+
+
+def test_the_reranker_is_not_saved_with_the_index(corpus, tmp_path, fake):
+    register("shortest", Shortest)
+    build(corpus, tmp_path, fake, config=Config(chunk_tokens=24, reranker="shortest:x"))
+    assert Retriever.load(tmp_path / "index", embedder=FakeEmbedder()).config.reranker is None
+
+
+def test_a_cross_encoder_that_cannot_load_says_what_to_do(monkeypatch):
+    reranker = make_reranker("cross-encoder:/no/such/model")
+    with pytest.raises(ModelError, match="leave --reranker out"):
+        reranker.score("q", ["a passage"])
+    with pytest.raises(ModelError, match="empty"):
+        make_reranker(" ")
