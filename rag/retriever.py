@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from .chunking import chunk_document
 from .config import MODES, Config, default_index_dir
 from .dense import DenseIndex
 from .documents import Skipped, content_hash, load_documents
@@ -29,6 +28,7 @@ from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNot
 from .fusion import convex
 from .lexical import BM25Index
 from .locks import ReadWriteLock
+from .parallel import chunk_documents
 from .persist import read_corpus, read_manifest, write_corpus, write_manifest
 from .sentences import SentenceVectors
 from .store import IndexStore
@@ -276,7 +276,7 @@ class Retriever:
     ) -> tuple[list[Chunk], list[tuple[str, int, int]], np.ndarray, int]:
         """Chunks of `docs`, their sentence keys, and vectors for both (chunks first), plus how
         many texts had to be embedded; vectors of known text are reused."""
-        chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
+        chunks = chunk_documents(docs, self.config.chunk_tokens, self.config.overlap_sentences)  # in parallel if large
         text_of = {d.doc_id: d.text for d in docs}
         sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
         texts = [c.text for c in chunks] + [text_of[d][s:e] for d, s, e in sentence_keys]
