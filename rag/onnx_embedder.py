@@ -136,8 +136,8 @@ def pool(hidden: np.ndarray, mask: np.ndarray, pooling: str = "mean") -> np.ndar
     mask keeps (padding ignored), or the first token's state for "cls".
 
     >>> hidden = np.array([[[3.0, 0.0], [0.0, 4.0], [9.0, 9.0]]])
-    >>> pool(hidden, np.array([[1, 1, 0]])).round(2).tolist()  # mean of the first two, unit length
-    [[0.6, 0.8]]
+    >>> [round(float(v), 2) for v in pool(hidden, np.array([[1, 1, 0]]))[0]]  # mean of the first two, unit length
+    [0.6, 0.8]
     """
     if pooling == "cls":
         vectors = hidden[:, 0, :]
