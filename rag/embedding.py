@@ -1,7 +1,10 @@
 """Embedders: anything with `embed(texts) -> np.ndarray` of unit-length float32 rows.
 
-The indexes never build a model themselves; they are handed an embedder. The real one wraps
-sentence-transformers and loads its model on first use, so importing `rag` stays cheap.
+The indexes never build a model themselves; they are handed an embedder. `make_embedder(name)`
+picks the backend: the default model runs in ONNX at full precision (onnxruntime and `tokenizers`,
+no torch at query time), falling back to sentence-transformers if it cannot be exported; a name
+ending in `+onnx-int8` is the quantised ONNX backend; any other model goes through
+sentence-transformers. Every backend loads its model on first use, so importing `rag` stays cheap.
 """
 
 from __future__ import annotations
@@ -56,13 +59,64 @@ def resolve_model(name: str) -> str:
 
 
 def make_embedder(name: str = DEFAULT_MODEL) -> Embedder:
-    """The embedder for a model name: `NAME+onnx-int8` is the ONNX int8 backend, anything else
-    sentence-transformers. Nothing is loaded until the first `embed`."""
+    """The embedder for a model name. Nothing is loaded until the first `embed`.
+
+    The default model (`all-MiniLM-L6-v2`) -> ONNX fp32 with a fall-back to sentence-transformers;
+    `NAME+onnx-int8` -> ONNX int8; anything else -> sentence-transformers.
+    """
     from .onnx_embedder import SUFFIX, OnnxEmbedder
 
     if name.endswith(SUFFIX):
         return OnnxEmbedder(name)
+    if name in DEFAULT_ALIASES:
+        return DefaultEmbedder(name)
     return SentenceTransformerEmbedder(name)
+
+
+class DefaultEmbedder:
+    """The default model in ONNX at full precision, or in PyTorch when ONNX cannot be had.
+
+    Both give the same vectors (cosine ≥ 0.9999), so the index records the plain model name and an
+    index built with either is read by the other. The choice is made on first use: if the ONNX
+    export cannot be made or opened (no torch for the one-time export, no onnxruntime, a read-only
+    cache), one warning says why and sentence-transformers is used instead.
+    """
+
+    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+        self.name = name
+        self._backend: Embedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> Embedder:
+        """The embedder actually used, chosen (and loaded) on first access."""
+        with self._lock:
+            if self._backend is None:
+                self._backend = self._choose()
+        return self._backend
+
+    def _choose(self) -> Embedder:
+        from .onnx_embedder import OnnxEmbedder
+
+        onnx = OnnxEmbedder(self.name, precision="fp32")
+        try:
+            onnx.load()
+            return onnx
+        except ModelError as exc:
+            reason = " ".join(str(exc).split())
+            log.warning("using PyTorch for %s because the ONNX backend is unavailable: %s", self.name, reason)
+        return SentenceTransformerEmbedder(self.name)
+
+    @property
+    def dim(self) -> int:
+        return self.backend.dim
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.backend.max_tokens)  # type: ignore[attr-defined]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.backend.embed(texts)
 
 
 class SentenceTransformerEmbedder:

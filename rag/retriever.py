@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from .chunking import chunk_document
 from .config import MODES, Config, default_index_dir
 from .context import indexed_text
 from .dense import DenseIndex
@@ -30,6 +29,7 @@ from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNot
 from .fusion import convex
 from .lexical import BM25Index
 from .locks import ReadWriteLock
+from .parallel import chunk_documents
 from .persist import read_corpus, read_manifest, write_corpus, write_manifest
 from .ranking import FEATURES, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
@@ -286,7 +286,7 @@ class Retriever:
         """Chunks of `docs`, the text each is indexed by, their sentence keys, and vectors for
         chunks and sentences (chunks first), plus how many texts had to be embedded; vectors of
         known text are reused."""
-        chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
+        chunks = chunk_documents(docs, self.config.chunk_tokens, self.config.overlap_sentences)  # in parallel if large
         doc_of = {d.doc_id: d for d in docs}
         indexed = [self._indexed(c, doc_of[c.doc_id]) for c in chunks]
         sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})

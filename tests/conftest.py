@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,15 @@ from fakes import ARTICLES, FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache(tmp_path_factory) -> Path:
+    """The ONNX export of the default model is made once per test session, in a folder of its
+    own, and shared by every test and the processes they start (unless RAG_CACHE_DIR is set)."""
+    if not os.environ.get("RAG_CACHE_DIR"):
+        os.environ["RAG_CACHE_DIR"] = str(tmp_path_factory.mktemp("rag-cache"))
+    return Path(os.environ["RAG_CACHE_DIR"])
 
 
 @pytest.fixture
