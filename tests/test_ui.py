@@ -196,6 +196,11 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     assert page.evaluate("window.__xss") is None  # ...and never run
     assert dialogs == []
     assert page.query_selector("#sources img, #chat img[src='x']") is None
+    page.click("#source-5-1 button.read-article")  # the whole hostile article, in the Reading tab
+    page.wait_for_selector("#article #article-current", timeout=30_000)
+    assert "<script>window.__xss = 1" in page.inner_text("#article")
+    assert page.query_selector("#article img, #article script") is None and page.evaluate("window.__xss") is None
+    page.get_by_role("tab", name="Sources").click()
 
     ask(page, '<img src=x onerror="window.__xss = 3"><script>window.__xss = 4</script> who is Tom Graham?', 5)
     assert page.evaluate("window.__xss") is None and dialogs == []

@@ -357,3 +357,14 @@ def test_rag_serve_refuses_an_open_network_address_before_indexing(tmp_path, cap
     assert "needs credentials" in capsys.readouterr().err
     assert not (tmp_path / "index").exists()
     assert main(["serve", "--auth", "nocolon", "--index-dir", str(tmp_path / "index")]) == 1
+
+
+def test_data_sent_by_the_browser_is_read_defensively():
+    import gradio as gr
+
+    from ui.app import _field, _number
+
+    event = gr.EventData(None, {"action": "read", "turn": 2, "n": True, "hit": "1"})
+    assert _field(event, "action") == "read" and _number(event, "turn") == 2
+    assert _number(event, "n") is None and _number(event, "hit") is None and _field(event, "verdict") is None
+    assert _number(gr.EventData(None, None), "turn") is None

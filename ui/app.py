@@ -292,6 +292,20 @@ def _text(content: Any) -> str:
     return ""
 
 
+def _field(event: gr.EventData, name: str) -> Any:
+    """A field of the data a page script sent with an event, or None (the data comes from the
+    browser, so it may be anything)."""
+    try:
+        return getattr(event, name)
+    except (AttributeError, TypeError):
+        return None
+
+
+def _number(event: gr.EventData, name: str) -> int | None:
+    value = _field(event, name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def build(
     retriever: Retriever, upload_dir: Path, read_only: bool = False, feedback_path: Path | None = None
 ) -> gr.Blocks:
@@ -388,17 +402,13 @@ def build(
 
         def panel_click(history: list[dict], done: list[Turn], event: gr.EventData) -> tuple[Any, ...]:
             """A click sent by the page's script: a verdict on an answer, or "read the whole article"."""
-            data = event._data if isinstance(event._data, dict) else {}
-            n = data.get("turn")
-            if not isinstance(n, int):
+            n = _number(event, "turn")
+            if n is None:
                 return (gr.skip(),) * 6
-            if data.get("action") == "feedback":
-                history, done, message = page.feedback(history, done, n, str(data.get("verdict")))
+            if _field(event, "action") == "feedback":
+                history, done, message = page.feedback(history, done, n, str(_field(event, "verdict")))
                 return history, done, message, gr.skip(), gr.skip(), gr.skip()
-            source, hit = data.get("n"), data.get("hit")
-            view, file = page.read(
-                done, n, source if isinstance(source, int) else None, hit if isinstance(hit, int) else None
-            )
+            view, file = page.read(done, n, _number(event, "n"), _number(event, "hit"))
             return gr.skip(), gr.skip(), gr.skip(), view, gr.Tabs(selected="reading"), file
 
         sources.click(
