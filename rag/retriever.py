@@ -35,7 +35,7 @@ from .ranking import FEATURES, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
 from .sentences import SentenceVectors
 from .store import IndexStore
-from .types import Chunk, Document, Hit
+from .types import Chunk, Document, Hit, Scored
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,28 @@ def check_query(query: str) -> str:
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"the question is {len(query):,} characters long; shorten it to at most {MAX_QUERY_CHARS:,}")
     return query
+
+
+def _with_ties(ranked: list[Scored], depth: int) -> list[Scored]:
+    """The first `depth` of a best-first list, plus any later ones scoring the same as the last.
+
+    >>> [s.chunk_id for s in _with_ties([Scored("a", 3.0), Scored("b", 2.0), Scored("c", 2.0), Scored("d", 1.0)], 2)]
+    ['a', 'b', 'c']
+    """
+    if len(ranked) <= depth:
+        return ranked
+    floor = ranked[depth - 1].score
+    return [s for i, s in enumerate(ranked) if i < depth or s.score >= floor]
+
+
+def _top_with_ties(search: Callable[[int], list[Scored]], depth: int) -> list[Scored]:
+    """`_with_ties` of a search, asking for more results until the ties with the last are all in."""
+    wanted = 2 * depth
+    while True:
+        ranked = search(wanted)
+        if len(ranked) < wanted or len(ranked) <= depth or ranked[-1].score < ranked[depth - 1].score:
+            return _with_ties(ranked, depth)
+        wanted *= 2
 
 
 class Retriever:
@@ -360,8 +382,10 @@ class Retriever:
         """The candidate chunks for `query` (the top `depth` of each index) and their
         `ranking.FEATURES`, one row each. Call with the read lock held."""
         vector = self.query_vector(query)
-        dense = self.dense.search_vector(vector, depth, doc_ids)
-        lexical = self.lexical.search(query, depth, doc_ids)
+        # Each side's top `depth`, and whatever ties with its last: which of several equal
+        # scores makes the cut must not depend on the order chunks were added in.
+        dense = _top_with_ties(lambda n: self.dense.search_vector(vector, n, doc_ids), depth)
+        lexical = _top_with_ties(lambda n: self.lexical.search(query, n, doc_ids), depth)
         ids = list(dict.fromkeys([s.chunk_id for s in dense] + [s.chunk_id for s in lexical]))
         if not ids:
             return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
