@@ -23,7 +23,8 @@ def test_the_bundled_ranker_matches_the_features():
     assert tuple(data["features"]) == FEATURES
     assert len(data["coef"]) == len(data["mean"]) == len(data["scale"]) == len(FEATURES)
     assert data["fitted_on"].startswith("train split")
-    assert data["chunk_tokens"] == Config().chunk_tokens  # the default chunk size is the fitted one
+    # the defaults are the fitted setting
+    assert (data["chunk_tokens"], data["title_context"]) == (Config().chunk_tokens, Config().title_context)
     ranker = load_ranker()
     assert ranker.score(np.zeros((3, len(FEATURES)))).shape == (3,)
 
