@@ -27,6 +27,8 @@ def test_the_bundled_ranker_matches_the_features():
     assert (data["chunk_tokens"], data["title_context"]) == (Config().chunk_tokens, Config().title_context)
     ranker = load_ranker()
     assert ranker.score(np.zeros((3, len(FEATURES)))).shape == (3,)
+    x = np.random.default_rng(0).normal(size=(4, len(FEATURES)))
+    assert np.allclose(ranker.score(x), 1 / (1 + np.exp(-ranker.log_odds(x))))
 
 
 def test_a_ranker_fitted_on_other_features_is_refused(tmp_path):
