@@ -121,3 +121,16 @@ def test_a_cross_encoder_that_cannot_load_says_what_to_do(monkeypatch):
         reranker.score("q", ["a passage"])
     with pytest.raises(ModelError, match="empty"):
         make_reranker(" ")
+
+
+def test_document_bm25_and_stored_cosines_agree_with_search(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
+    scores = retriever.lexical.doc_scores("central bank interest rates", ["alpha.txt", "gamma.txt", "nope"])
+    assert scores[1] > scores[0] == 0 and scores[2] == 0
+    vector = retriever.query_vector("ceasefire talks in Geneva")
+    found = retriever.dense.search_vector(vector, 3)
+    assert np.allclose(retriever.dense.similarity(vector, [s.chunk_id for s in found]), [s.score for s in found])
+    retriever.remove_documents(["gamma.txt"])
+    ids, _ = retriever.candidate_features("central bank interest rates", depth=50)
+    assert ids and all(not i.startswith("gamma.txt") for i in ids)
+    assert retriever.lexical.doc_scores("central bank", ["gamma.txt"]).tolist() == [0.0]
