@@ -106,45 +106,45 @@ def figures(queries: list[Query], params: dict, side: str) -> tuple[float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[96, 160, 192, 224, 240])
+    parser.add_argument("--titles", nargs="+", default=["on", "off"], choices=["on", "off"], help="title context")
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
+    parser.add_argument("--pairwise", action="store_true", help="fit on pairs of candidates instead of each one")
     parser.add_argument("--write", action="store_true", help=f"save the chosen fit to {RANKER_FILE}")
     args = parser.parse_args()
     embedder = CachingEmbedder(SentenceTransformerEmbedder())
     devsets = [load(name) for name in args.sets]
-    best: tuple[float, int, dict, dict] | None = None
+    best: tuple[float, int, bool, dict, dict] | None = None
     for size in args.sizes:
-        per_set: dict[str, list[Query]] = {}
-        for devset in devsets:
-            with tempfile.TemporaryDirectory() as tmp:
-                config = Config(chunk_tokens=size, model=embedder.name)
-                retriever = Retriever.build(devset.corpus, tmp, config=config, embedder=embedder)
-                per_set[devset.name] = collect(retriever, devset)
-            embedder.save()
-        for pairwise in (False, True):
-            other = fit(per_set, pairwise=pairwise)
-            line = "  ".join(
-                f"{n} R@1 {a:.3f} R@5 {b:.3f} MRR {c:.3f}"
-                for n, (a, b, c) in ((n, figures(q, other, "train")) for n, q in per_set.items())
-            )
-            print(f"  {'pairwise' if pairwise else 'pointwise'}: {line}", flush=True)
-        params = fit(per_set)
-        train = {name: figures(queries, params, "train") for name, queries in per_set.items()}
-        score = float(np.mean([r1 + m for r1, _, m in train.values()]))
-        line = "  ".join(f"{n} R@1 {a:.3f} R@5 {b:.3f} MRR {c:.3f}" for n, (a, b, c) in train.items())
-        print(f"chunk_tokens={size}: {line}", flush=True)
-        if best is None or score > best[0]:
-            best = (score, size, params, train)
+        for title in args.titles:
+            per_set: dict[str, list[Query]] = {}
+            for devset in devsets:
+                with tempfile.TemporaryDirectory() as tmp:
+                    config = Config(chunk_tokens=size, title_context=title == "on", model=embedder.name)
+                    retriever = Retriever.build(devset.corpus, tmp, config=config, embedder=embedder)
+                    per_set[devset.name] = collect(retriever, devset)
+                embedder.save()
+            params = fit(per_set, pairwise=args.pairwise)
+            train = {name: figures(queries, params, "train") for name, queries in per_set.items()}
+            score = float(np.mean([r1 + m for r1, _, m in train.values()]))
+            line = "  ".join(f"{n} R@1 {a:.3f} R@5 {b:.3f} MRR {c:.3f}" for n, (a, b, c) in train.items())
+            print(f"chunk_tokens={size} title {title:<3}  {line}", flush=True)
+            if best is None or score > best[0]:
+                best = (score, size, title == "on", params, train)
     assert best is not None
-    _, size, params, train = best
-    print(f"chosen: chunk_tokens={size}")
+    _, size, title_context, params, train = best
+    print(f"chosen: chunk_tokens={size}, title_context={title_context}")
     print("coefficients: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, params["coef"], strict=True)))
     if args.write:
+        command = ["--sizes", *map(str, args.sizes), "--titles", *args.titles, "--sets", *args.sets]
         data = {
             "features": list(FEATURES),
             **params,
             "chunk_tokens": size,
+            "title_context": title_context,
+            "pairwise": args.pairwise,
             "fitted_on": "train split (eval/splits.py) of: " + ", ".join(args.sets),
-            "script": "python -m eval.fit_ranker " + " ".join(["--sizes", *map(str, args.sizes), "--write"]),
+            "script": "python -m eval.fit_ranker "
+            + " ".join([*command, *(["--pairwise"] if args.pairwise else []), "--write"]),
             "train_figures": {
                 n: {"R@1": round(a, 4), "R@5": round(b, 4), "MRR": round(c, 4)} for n, (a, b, c) in train.items()
             },

@@ -121,6 +121,15 @@ class Ranker:
     coef: tuple[float, ...]
     intercept: float
 
+    def log_odds(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds that each row's passage holds the evidence (the hybrid mode's hit score).
+
+        >>> n = len(FEATURES)
+        >>> Ranker((0.0,) * n, (1.0,) * n, (1.0,) * n, -1.0).log_odds(np.ones((1, n))).tolist()
+        [14.0]
+        """
+        return ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ np.asarray(self.coef) + self.intercept
+
     def score(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row's passage holds the evidence.
 
@@ -128,8 +137,7 @@ class Ranker:
         >>> Ranker((0.0,) * n, (1.0,) * n, (1.0,) * n, 0.0).score(np.zeros((1, n)))
         array([0.5])
         """
-        z = ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ np.asarray(self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return 1.0 / (1.0 + np.exp(-self.log_odds(x)))
 
 
 @lru_cache(maxsize=4)

