@@ -46,7 +46,8 @@ ABSTAIN_FEATURES = (
     "terms_off_doc",  # IDF-weighted share of the question's words in none of the best document's retrieved sentences
     "numbers_off_top",  # the question names a number or year that the best sentence and its neighbours lack
     "typed",  # the question asks for a kind of thing (number, date, place, person ...)
-    "short_top",  # how likely the best sentence's best short answer is (0 when it has none)
+    "p_answer",  # the same for the sentence that would answer (for a number/date question: one holding one)
+    "short_top",  # how likely that sentence's best short answer is (0 when it has none)
     "loose_no_kind",  # a place/person/name/duration question and none of the top three sentences has one
 )
 
@@ -320,6 +321,8 @@ class Assistant:
         weights = {t: lexical.idf(t) for t in asked.terms}
         unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
         best = ranked[0] if ranked else Candidate("", 0, 0, "")
+        pool = [c for c in ranked if c.kind] if asked.strict else ranked
+        answering = pool[0] if pool else best
         in_doc = {t for c in ranked if c.doc_id == best.doc_id for t in tokenize([c.text])[0]}
         off_doc = sum(w for t, w in weights.items() if t not in in_doc)
         numbers = set(re.findall(r"\d[\d,.]*\d|\d", asked.text))
@@ -337,7 +340,8 @@ class Assistant:
             "terms_off_doc": off_doc / (sum(weights.values()) or 1.0),
             "numbers_off_top": float(any(n not in around for n in numbers)),
             "typed": float(bool(asked.expects)),
-            "short_top": (short_answer(asked.text, best.text) or (0, 0, 0.0))[2] if ranked else 0.0,
+            "p_answer": answering.score if pool else 0.0,
+            "short_top": (short_answer(asked.text, answering.text) or (0, 0, 0.0))[2] if ranked else 0.0,
             "loose_no_kind": float(bool(asked.expects) and not asked.strict and not any(c.kind for c in ranked[:3])),
         }, tuple(missing)
 
