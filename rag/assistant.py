@@ -357,7 +357,8 @@ class Assistant:
             if c.definition and asked.subject:
                 c = _trim_to_subject(c, asked.subject)
             done.append(c)
-            if after and _opens_quote(after.text) and (not _opens_quote(c.text) or c.text.rstrip().endswith(":")):
+            introduces = c.text.rstrip().endswith(":")
+            if after and (introduces or (_opens_quote(after.text) and not _opens_quote(c.text))):
                 done.append(after)
         unique = {(c.doc_id, c.start): c for c in done}
         order = {doc: i for i, doc in enumerate(dict.fromkeys(c.doc_id for c in done))}
@@ -375,7 +376,9 @@ class Assistant:
             if 0 <= j < len(spans):
                 s, e = spans[j]
                 gap = text[e : c.start] if j < i else text[c.end : s]
-                found.append(Candidate(c.doc_id, s, e, text[s:e]) if "\n\n" not in gap else None)
+                # A sentence that ends with a colon introduces what follows, even across a paragraph break.
+                joined = "\n\n" not in gap or (j > i and c.text.rstrip().endswith(":"))
+                found.append(Candidate(c.doc_id, s, e, text[s:e]) if joined else None)
             else:
                 found.append(None)
         return found[0], found[1]
