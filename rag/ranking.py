@@ -48,9 +48,8 @@ def _min_max(x: np.ndarray) -> np.ndarray:
 
 
 def _reciprocal_rank(x: np.ndarray) -> np.ndarray:
-    order = np.argsort(-x, kind="stable")
-    ranks = np.empty(len(x), dtype=np.float32)
-    ranks[order] = np.arange(len(x), dtype=np.float32)
+    """1 / (1 + how many candidates score higher): equal scores share a rank, whatever their order."""
+    ranks = (x[None, :] > x[:, None]).sum(axis=1).astype(np.float32)
     return 1.0 / (1.0 + ranks)
 
 

@@ -35,7 +35,7 @@ from .ranking import FEATURES, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
 from .sentences import SentenceVectors
 from .store import IndexStore
-from .types import Chunk, Document, Hit
+from .types import Chunk, Document, Hit, Scored
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,19 @@ def _progress_bar(total: int, wanted: bool) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, unit="doc", desc="indexing", leave=False)
+
+
+def _untied(found: list[Scored], depth: int) -> list[Scored]:
+    """A full top-`depth` list without the chunks tied with its last score: which of several equal
+    scores make the cut depends on the order chunks were added, and the candidates must not.
+
+    >>> [s.chunk_id for s in _untied([Scored("a", 3.0), Scored("b", 2.0), Scored("c", 2.0)], 3)]
+    ['a']
+    """
+    if len(found) < depth or not found:
+        return found
+    kept = [s for s in found if s.score != found[-1].score]
+    return kept or found
 
 
 def check_query(query: str) -> str:
@@ -362,9 +375,10 @@ class Retriever:
         """The candidate chunks for `query` (the top `depth` of each index) and their
         `ranking.FEATURES`, one row each. Call with the read lock held."""
         vector = self.query_vector(query)
-        dense = self.dense.search_vector(vector, depth, doc_ids)
-        lexical = self.lexical.search(query, depth, doc_ids)
-        ids = list(dict.fromkeys([s.chunk_id for s in dense] + [s.chunk_id for s in lexical]))
+        dense = _untied(self.dense.search_vector(vector, depth, doc_ids), depth)
+        lexical = _untied(self.lexical.search(query, depth, doc_ids), depth)
+        # Sorted ids: neither the candidates nor their order depend on the order chunks were added.
+        ids = sorted({s.chunk_id for s in dense} | {s.chunk_id for s in lexical})
         if not ids:
             return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
         known = {s.chunk_id: s.score for s in dense}
