@@ -48,12 +48,7 @@ def _min_max(x: np.ndarray) -> np.ndarray:
 
 
 def _reciprocal_rank(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + rank), where rank counts the candidates strictly better: tied candidates share a
-    rank, so the result never depends on the order candidates arrive in.
-
-    >>> _reciprocal_rank(np.array([0.2, 0.9, 0.2])).tolist()
-    [0.5, 1.0, 0.5]
-    """
+    """1 / (1 + how many candidates score higher): equal scores share a rank, whatever their order."""
     ranks = (x[None, :] > x[:, None]).sum(axis=1).astype(np.float32)
     return 1.0 / (1.0 + ranks)
 

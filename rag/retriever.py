@@ -20,16 +20,16 @@ from typing import Any
 
 import numpy as np
 
+from .chunking import chunk_document
 from .config import MODES, Config, default_index_dir
 from .context import indexed_text
 from .dense import DenseIndex
-from .documents import Skipped, content_hash, load_documents, source_key
+from .documents import Skipped, content_hash, load_documents
 from .embedding import Embedder, make_embedder
 from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
 from .fusion import convex
 from .lexical import BM25Index
 from .locks import ReadWriteLock
-from .parallel import chunk_documents
 from .persist import read_corpus, read_manifest, write_corpus, write_manifest
 from .ranking import FEATURES, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
@@ -78,6 +78,19 @@ def _progress_bar(total: int, wanted: bool) -> Any:
     return tqdm(total=total, unit="doc", desc="indexing", leave=False)
 
 
+def _untied(found: list[Scored], depth: int) -> list[Scored]:
+    """A full top-`depth` list without the chunks tied with its last score: which of several equal
+    scores make the cut depends on the order chunks were added, and the candidates must not.
+
+    >>> [s.chunk_id for s in _untied([Scored("a", 3.0), Scored("b", 2.0), Scored("c", 2.0)], 3)]
+    ['a']
+    """
+    if len(found) < depth or not found:
+        return found
+    kept = [s for s in found if s.score != found[-1].score]
+    return kept or found
+
+
 def check_query(query: str) -> str:
     """The query stripped, or QueryError saying what is wrong with it."""
     if not isinstance(query, str):
@@ -88,28 +101,6 @@ def check_query(query: str) -> str:
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"the question is {len(query):,} characters long; shorten it to at most {MAX_QUERY_CHARS:,}")
     return query
-
-
-def _with_ties(ranked: list[Scored], depth: int) -> list[Scored]:
-    """The first `depth` of a best-first list, plus any later ones scoring the same as the last.
-
-    >>> [s.chunk_id for s in _with_ties([Scored("a", 3.0), Scored("b", 2.0), Scored("c", 2.0), Scored("d", 1.0)], 2)]
-    ['a', 'b', 'c']
-    """
-    if len(ranked) <= depth:
-        return ranked
-    floor = ranked[depth - 1].score
-    return [s for i, s in enumerate(ranked) if i < depth or s.score >= floor]
-
-
-def _top_with_ties(search: Callable[[int], list[Scored]], depth: int) -> list[Scored]:
-    """`_with_ties` of a search, asking for more results until the ties with the last are all in."""
-    wanted = 2 * depth
-    while True:
-        ranked = search(wanted)
-        if len(ranked) < wanted or len(ranked) <= depth or ranked[-1].score < ranked[depth - 1].score:
-            return _with_ties(ranked, depth)
-        wanted *= 2
 
 
 class Retriever:
@@ -192,7 +183,7 @@ class Retriever:
         """Make the in-memory index mirror `paths` (call `save()` to persist). Documents are embedded
         in batches; `checkpoint` is called after each (`build` saves there every few minutes)."""
         paths = _as_paths(paths)
-        docs, skipped = load_documents(paths, self.documents)
+        docs, skipped = load_documents(paths)
         if not docs:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
             raise CorpusError(
@@ -201,13 +192,13 @@ class Retriever:
             )
         incoming = {d.doc_id: d for d in docs}
         removed = [i for i in self.documents if i not in incoming]
-        self.sources = tuple(source_key(p) for p in paths)
+        self.sources = tuple(str(Path(p).expanduser().resolve()) for p in paths)
         self.last_sync = self._apply(incoming, removed, skipped, progress, checkpoint)
         return self.last_sync
 
     def add_paths(self, paths: PathsArg, *, progress: bool = False) -> SyncReport:
         """Add or update the articles in `paths`, leaving every other document as it is."""
-        docs, skipped = load_documents(_as_paths(paths), self.documents)
+        docs, skipped = load_documents(_as_paths(paths))
         if not docs:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]) or "no .txt or .md files"
             raise CorpusError(f"nothing to add ({reasons})")
@@ -308,7 +299,7 @@ class Retriever:
         """Chunks of `docs`, the text each is indexed by, their sentence keys, and vectors for
         chunks and sentences (chunks first), plus how many texts had to be embedded; vectors of
         known text are reused."""
-        chunks = chunk_documents(docs, self.config.chunk_tokens, self.config.overlap_sentences)  # in parallel if large
+        chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
         doc_of = {d.doc_id: d for d in docs}
         indexed = [self._indexed(c, doc_of[c.doc_id]) for c in chunks]
         sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
@@ -384,11 +375,10 @@ class Retriever:
         """The candidate chunks for `query` (the top `depth` of each index) and their
         `ranking.FEATURES`, one row each. Call with the read lock held."""
         vector = self.query_vector(query)
-        # Each side's top `depth`, and whatever ties with its last: which of several equal
-        # scores makes the cut must not depend on the order chunks were added in.
-        dense = _top_with_ties(lambda n: self.dense.search_vector(vector, n, doc_ids), depth)
-        lexical = _top_with_ties(lambda n: self.lexical.search(query, n, doc_ids), depth)
-        ids = list(dict.fromkeys([s.chunk_id for s in dense] + [s.chunk_id for s in lexical]))
+        dense = _untied(self.dense.search_vector(vector, depth, doc_ids), depth)
+        lexical = _untied(self.lexical.search(query, depth, doc_ids), depth)
+        # Sorted ids: neither the candidates nor their order depend on the order chunks were added.
+        ids = sorted({s.chunk_id for s in dense} | {s.chunk_id for s in lexical})
         if not ids:
             return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
         known = {s.chunk_id: s.score for s in dense}
