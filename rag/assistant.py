@@ -60,6 +60,9 @@ class AnswerModel:
     abstain: LogisticModel  # P(the articles do not answer the question)
     threshold: float  # abstain when P(unanswerable) is at least this
     ratio: float  # keep further sentences at least this share as likely as the best
+    # A name word the articles never use is answered past only when the best sentence is at least
+    # this similar to the question (the embedding found a paraphrase); below it, abstain.
+    paraphrase: float = 0.0
     fitted_on: str = ""
 
     @classmethod
@@ -71,6 +74,7 @@ class AnswerModel:
                 LogisticModel.from_dict(data["abstain"]),
                 float(data["threshold"]),
                 float(data["ratio"]),
+                float(data.get("paraphrase", 0.0)),
                 str(data.get("fitted_on", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -145,6 +149,13 @@ class Evidence:
     signals: dict[str, float]
     unanswerable: float  # P(the articles do not answer), from the abstention model
     reason: str  # why it would abstain, in words, for people checking the rule
+    missing: tuple[str, ...] = ()  # the question's name words that occur nowhere in the articles
+
+    def abstains(self, threshold: float, paraphrase: float) -> bool:
+        """Whether to abstain: nothing found, P(unanswerable) at the threshold, or a name the
+        articles never use with no sentence close enough to be a paraphrase of the question."""
+        unknown_name = bool(self.missing) and self.signals.get("cosine_top", 0.0) < paraphrase
+        return not self.ranked or self.unanswerable >= threshold or unknown_name
 
 
 class Assistant:
@@ -180,7 +191,7 @@ class Assistant:
         started = time.perf_counter()
         with self.retriever.lock.read():  # one consistent view of the index for the whole answer
             found = self.evidence(question, history, k=k, mode=mode, doc_ids=doc_ids)
-            abstain = not found.ranked or found.unanswerable >= self.threshold
+            abstain = found.abstains(self.threshold, self.model.paraphrase)
             chosen = [] if abstain else self._complete(self._choose(found), found.asked)
             seconds = time.perf_counter() - started
             confidence = round(1.0 - found.unanswerable, 6)
@@ -230,7 +241,7 @@ class Assistant:
             signals, missing = self.signals(asked, ranked)
         unanswerable = self.model.abstain.probability(signals) if ranked else 1.0
         reason = _reason(asked, signals, missing, unanswerable) if ranked else "nothing relevant was retrieved"
-        return Evidence(question, query, asked, tuple(hits), tuple(ranked), signals, unanswerable, reason)
+        return Evidence(question, query, asked, tuple(hits), tuple(ranked), signals, unanswerable, reason, missing)
 
     def _choose(self, found: Evidence) -> list[Candidate]:
         pool = list(found.ranked)
