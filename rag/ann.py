@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,11 @@ RETRAIN_GROWTH = 4  # retrain the lists when the index has grown this much since
 
 
 def _faiss() -> Any:
+    """FAISS, with OpenMP's idle threads sleeping rather than spinning: after a one-query search
+    spinning threads take the CPU from the query encoder that runs next (on two cores, warm hybrid
+    search cost 1.85x the encoding with spinning and 1.14x without). Only takes effect if nothing
+    has started OpenMP before."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import faiss
 
     return faiss

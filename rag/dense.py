@@ -25,9 +25,9 @@ IDS_FILE = "dense_ids.json"
 
 
 def _faiss() -> Any:
-    import faiss  # imported on first use: keeps `import rag` light
+    from .ann import _faiss as faiss_quiet  # imported on first use, OpenMP threads not spinning
 
-    return faiss
+    return faiss_quiet()
 
 
 class DenseIndex:
