@@ -77,10 +77,15 @@ def test_bench_runs_and_reports_every_part(tmp_path, capsys):
     small = tmp_path / "small.jsonl"
     small.write_text("\n".join(json.dumps(q) for q in load_questions(QUESTIONS)[:3]))
     out = tmp_path / "bench.json"
-    assert main(["bench", "--copies", "1", "--sizes", "3000", "--questions", str(small), "--out", str(out)]) == 0
+    args = ["--copies", "1", "--sizes", "3000", "--ask-passages", "0", "--no-serve"]
+    assert main(["bench", *args, "--questions", str(small), "--out", str(out)]) == 0
     results = json.loads(out.read_text())
     assert results["cold_start"]["heavy_modules_after_import"] == []
+    assert results["cold_start"]["torch_modules_after_answer"] == []
     assert {"encode query", "search hybrid", "ask"} <= set(results["warm_ms"])
-    assert set(results["build"]) == {"seeds", "seeds x 1"}
-    assert results["faiss"][0]["vectors"] == 3000 and results["faiss"][0]["ivf_recall@10"] >= 0.9
-    assert "cold start to first answer" in capsys.readouterr().out
+    assert {"seeds", "seeds x 1"} <= set(results["build"])
+    rows = results["scale"]["sizes"][0]["rows"]
+    assert results["scale"]["sizes"][0]["passages"] == 3000 and rows[0]["index"] == "flat (exact)"
+    assert max(r["recall@10"] for r in rows if r["index"].startswith("IVF")) >= 0.9
+    assert all(len(t) == 3 for t in results["targets"])
+    assert "cold `rag ask` from a shell" in capsys.readouterr().out
