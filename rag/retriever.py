@@ -20,16 +20,16 @@ from typing import Any
 
 import numpy as np
 
-from .chunking import chunk_document
 from .config import MODES, Config, default_index_dir
 from .context import indexed_text
 from .dense import DenseIndex
-from .documents import Skipped, content_hash, load_documents
+from .documents import Skipped, content_hash, load_documents, source_key
 from .embedding import Embedder, make_embedder
 from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
 from .fusion import convex
 from .lexical import BM25Index
 from .locks import ReadWriteLock
+from .parallel import chunk_documents
 from .persist import read_corpus, read_manifest, write_corpus, write_manifest
 from .ranking import FEATURES, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
@@ -183,7 +183,7 @@ class Retriever:
         """Make the in-memory index mirror `paths` (call `save()` to persist). Documents are embedded
         in batches; `checkpoint` is called after each (`build` saves there every few minutes)."""
         paths = _as_paths(paths)
-        docs, skipped = load_documents(paths)
+        docs, skipped = load_documents(paths, self.documents)
         if not docs:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
             raise CorpusError(
@@ -192,13 +192,13 @@ class Retriever:
             )
         incoming = {d.doc_id: d for d in docs}
         removed = [i for i in self.documents if i not in incoming]
-        self.sources = tuple(str(Path(p).expanduser().resolve()) for p in paths)
+        self.sources = tuple(source_key(p) for p in paths)
         self.last_sync = self._apply(incoming, removed, skipped, progress, checkpoint)
         return self.last_sync
 
     def add_paths(self, paths: PathsArg, *, progress: bool = False) -> SyncReport:
         """Add or update the articles in `paths`, leaving every other document as it is."""
-        docs, skipped = load_documents(_as_paths(paths))
+        docs, skipped = load_documents(_as_paths(paths), self.documents)
         if not docs:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]) or "no .txt or .md files"
             raise CorpusError(f"nothing to add ({reasons})")
@@ -299,7 +299,7 @@ class Retriever:
         """Chunks of `docs`, the text each is indexed by, their sentence keys, and vectors for
         chunks and sentences (chunks first), plus how many texts had to be embedded; vectors of
         known text are reused."""
-        chunks = [c for d in docs for c in chunk_document(d, self.config.chunk_tokens, self.config.overlap_sentences)]
+        chunks = chunk_documents(docs, self.config.chunk_tokens, self.config.overlap_sentences)  # in parallel if large
         doc_of = {d.doc_id: d for d in docs}
         indexed = [self._indexed(c, doc_of[c.doc_id]) for c in chunks]
         sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from fakes import ARTICLES, FakeEmbedder
+from webserver import Site
+
+from rag.fetch import Fetcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -56,3 +59,17 @@ def real_retriever(tmp_path_factory, real_embedder):
     from rag import Retriever
 
     return Retriever.build(SEEDS, tmp_path_factory.mktemp("real-index"), embedder=real_embedder)
+
+
+@pytest.fixture
+def site():
+    """A local web server of fixture pages and failure cases (tests/webserver.py)."""
+    server = Site().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fetcher() -> Fetcher:
+    """The polite client with short timeouts and no politeness delay, for the local server."""
+    return Fetcher(timeout=0.5, retries=1, backoff=0.01, delay=0)

@@ -8,28 +8,15 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeEmbedder
-from webserver import FIXTURES, Site
+from webserver import FIXTURES
 
 import rag.retriever
 import rag.web
 from rag.cli import main
 from rag.feeds import NotAFeed, parse_feed
-from rag.fetch import Fetcher
 from rag.persist import read_corpus, read_manifest
 from rag.store import IndexStore
 from rag.web import load_web, url_doc_id
-
-
-@pytest.fixture
-def site():
-    server = Site().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fetcher() -> Fetcher:
-    return Fetcher(timeout=0.5, retries=1, backoff=0.01, delay=0)
 
 
 @pytest.fixture

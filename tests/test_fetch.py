@@ -5,22 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from webserver import FIXTURES, Site
+from webserver import FIXTURES
 
 from rag.fetch import USER_AGENT, Fetcher, FetchError
 from rag.web import fetch_article, load_web, url_doc_id
-
-
-@pytest.fixture
-def site():
-    server = Site().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fetcher() -> Fetcher:
-    return Fetcher(timeout=0.5, retries=1, backoff=0.01, delay=0)
 
 
 def test_fetch_names_the_project_and_records_validators(site, fetcher):
