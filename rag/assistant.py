@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .compose import SENTENCE_FEATURES, Candidate, rank, select
+from .compose import SENTENCE_FEATURES, Candidate, rank, redundant, select
 from .conversation import resolve
 from .errors import ModelError, QueryError
 from .fitted import ANSWER_MODEL, LogisticModel, check_features, read_fitted
@@ -367,6 +367,8 @@ class Assistant:
                 done.append(before)
             if c.definition and asked.subject:
                 c = _trim_to_subject(c, asked.subject)
+                if any(redundant(c.text, d.text) for d in done):
+                    continue  # trimmed, it says what an earlier choice says (another article's copy)
             done.append(c)
             introduces = c.text.rstrip().endswith(":")
             if after and (introduces or (_opens_quote(after.text) and not _opens_quote(c.text))):
