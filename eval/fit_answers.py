@@ -30,7 +30,7 @@ import numpy as np
 
 from rag import Retriever
 from rag.assistant import ABSTAIN_FEATURES, AnswerModel, Assistant, Evidence
-from rag.compose import SENTENCE_FEATURES, feature_rows, rank, select
+from rag.compose import SENTENCE_FEATURES, answering, feature_rows, rank, select
 from rag.embedding import make_embedder
 from rag.fitted import ANSWER_MODEL, LogisticModel
 from rag.metrics import normalise, overlaps
@@ -215,8 +215,7 @@ def best_ratio(scored: list) -> float:
         value = 0.0
         for _, q, _, ranked, _ in scored:
             if q["evidence"]:
-                pool = [c for c in ranked if c.kind] if ranked[0].strict else ranked
-                chosen = select(pool or ranked, 3, ratio)
+                chosen = select(answering(ranked, ranked[0].strict) or ranked, 3, ratio)
                 text = normalise(" ".join(c.text for c in chosen))
                 correct = any(normalise(a) in text for a in q["answers"])
                 precise = sum(any(normalise(a) in normalise(c.text) for a in q["answers"]) for c in chosen)

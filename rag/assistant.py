@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .compose import SENTENCE_FEATURES, Candidate, rank, redundant, select
+from .compose import SENTENCE_FEATURES, Candidate, answering, rank, redundant, select
 from .conversation import resolve
 from .errors import ModelError, QueryError
 from .fitted import ANSWER_MODEL, LogisticModel, check_features, read_fitted
@@ -244,9 +244,7 @@ class Assistant:
         return Evidence(question, query, asked, tuple(hits), tuple(ranked), signals, unanswerable, reason, missing)
 
     def _choose(self, found: Evidence) -> list[Candidate]:
-        pool = list(found.ranked)
-        if found.asked.strict:  # a number, amount or date question is answered by a sentence holding one
-            pool = [c for c in pool if c.kind] or pool
+        pool = answering(found.ranked, found.asked.strict) or list(found.ranked)
         return select(pool, self.max_sentences, self.model.ratio)
 
     # -- evidence -----------------------------------------------------------------------------
@@ -332,9 +330,9 @@ class Assistant:
         weights = {t: lexical.idf(t) for t in asked.terms}
         unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
         best = ranked[0] if ranked else Candidate("", 0, 0, "")
-        pool = [c for c in ranked if c.kind] if asked.strict else ranked
-        answering = pool[0] if pool else best
-        in_doc = {t for c in ranked if c.doc_id == best.doc_id for t in tokenize([c.text])[0]}
+        pool = answering(ranked, asked.strict)
+        answer = pool[0] if pool else best
+        in_doc = {t for tokens in tokenize([c.text for c in ranked if c.doc_id == best.doc_id]) for t in tokens}
         off_doc = sum(w for t, w in weights.items() if t not in in_doc)
         numbers = set(re.findall(r"\d[\d,.]*\d|\d", asked.text))
         around = " ".join(c.text for c in ranked[:3] if c.doc_id == best.doc_id)
@@ -351,8 +349,8 @@ class Assistant:
             "terms_off_doc": off_doc / (sum(weights.values()) or 1.0),
             "numbers_off_top": float(any(n not in around for n in numbers)),
             "typed": float(bool(asked.expects)),
-            "p_answer": answering.score if pool else 0.0,
-            "short_top": (short_answer(asked.text, answering.text) or (0, 0, 0.0))[2] if ranked else 0.0,
+            "p_answer": answer.score if pool else 0.0,
+            "short_top": (short_answer(asked.text, answer.text) or (0, 0, 0.0))[2] if ranked else 0.0,
             "loose_no_kind": float(bool(asked.expects) and not asked.strict and not any(c.kind for c in ranked[:3])),
         }, tuple(missing)
 

@@ -105,6 +105,17 @@ def rank(candidates: Sequence[Candidate], model: LogisticModel) -> list[Candidat
     return sorted(scored, key=lambda c: (-c.score, c.doc_id, c.start))
 
 
+def answering(ranked: Sequence[Candidate], strict: bool) -> list[Candidate]:
+    """The candidates that may answer, best first: for a number, amount or date question (`strict`),
+    only those holding one; the list may then be empty.
+
+    >>> c = [Candidate("a", 0, 5, "No number."), Candidate("a", 6, 9, "574", kind=True)]
+    >>> [x.text for x in answering(c, strict=True)], len(answering(c, strict=False))
+    (['574'], 2)
+    """
+    return [c for c in ranked if c.kind] if strict else list(ranked)
+
+
 def _words(text: str) -> set[str]:
     return {w.strip(".,;:!?“”\"'’()").lower() for w in text.split()} - {""}
 
