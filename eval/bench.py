@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as rag.ann sets it, before torch starts OpenMP here
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as rag.index.ivf sets it, before torch starts OpenMP here
 import resource
 import shutil
 import statistics
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from rag import Assistant, Retriever, SentenceTransformerEmbedder
-from rag.embedding import Embedder, make_embedder
+from rag.index.embedders import Embedder, make_embedder
 from rag.metrics import percentile
 
 from .harness import CORPUS, QUESTIONS, load_questions
@@ -179,7 +179,7 @@ def larger_corpus(folder: Path, copies: int) -> Path:
 
 def build(corpus: Path, embedder: Embedder, index_dir: Path, *, serial: bool = False) -> dict[str, Any]:
     """Build an index of `corpus` from nothing; `serial` splits sentences in this process only, as before."""
-    from rag import parallel
+    from rag.ingest import parallel
 
     saved = parallel.PARALLEL_FROM_CHARS
     parallel.PARALLEL_FROM_CHARS = 10**15 if serial else saved

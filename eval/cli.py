@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from rag.config import DEFAULT_MODEL
-from rag.embedding import make_embedder
+from rag.index.embedders import make_embedder
 
 from .harness import CORPUS, HERE, MORE_QUESTIONS, QUESTIONS, evaluate, load_questions
 from .report import table, write

@@ -1,6 +1,6 @@
-"""Fit the answer models on the TRAINING split and write `rag/answer_model.json`.
+"""Fit the answer models on the TRAINING split and write `rag/answer/answer_model.json`.
 
-    python -m eval.fit_answers [--out rag/answer_model.json]
+    python -m eval.fit_answers [--out rag/answer/answer_model.json]
 
 Two development sets (see `eval/splits.py`): the project's own questions on `seeds/`
 (`eval/questions.jsonl` and `eval/questions_more.jsonl`) and the SQuAD 2.0 part in
@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 from rag import Retriever
-from rag.assistant import ABSTAIN_FEATURES, AnswerModel, Assistant, Evidence
-from rag.compose import SENTENCE_FEATURES, answering, feature_rows, rank, select
-from rag.embedding import make_embedder
+from rag.answer.assistant import ABSTAIN_FEATURES, AnswerModel, Assistant, Evidence
+from rag.answer.candidates import SENTENCE_FEATURES, answering, feature_rows, rank, select
 from rag.fitted import ANSWER_MODEL, LogisticModel
+from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
 from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, evidence_spans, load_questions

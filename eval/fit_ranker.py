@@ -1,4 +1,4 @@
-"""Fit the learned fusion (`rag/ranker.json`) and choose the chunk size, on TRAIN questions only.
+"""Fit the learned fusion (`rag/search/ranker.json`) and choose the chunk size, on TRAIN questions only.
 
     python -m eval.fit_ranker [--sizes 96 160 192 224 240] [--sets seeds squad squad-long] [--write]
 
@@ -6,7 +6,7 @@ For each chunk size, builds an index of each development set (`eval/devsets.py`)
 candidate passage of every training question by `rag.ranking.FEATURES`, labels it by whether it
 contains an evidence quote, and fits a logistic regression (each set weighs the same in total,
 each of its questions the same). The chunk size with the best mean training R@1 + MRR is chosen.
-`--write` saves the coefficients, the chosen size and the training figures to `rag/ranker.json`;
+`--write` saves the coefficients, the chosen size and the training figures to `rag/search/ranker.json`;
 held-out figures are printed by `python -m eval.retrieval`, never used here.
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from rag import Config, Retriever
-from rag.embedding import SentenceTransformerEmbedder
+from rag.index.embedders import SentenceTransformerEmbedder
 from rag.metrics import mrr, recall_at
-from rag.ranking import FEATURES, RANKER_FILE
+from rag.search.ranking import FEATURES, RANKER_FILE
 
 from .devsets import SETS, CachingEmbedder, DevSet, load
 from .harness import evidence_spans, judge

@@ -1,4 +1,4 @@
-"""Fit the short-answer scorer (`rag/short_answer.json`) and print its exact match and token F1.
+"""Fit the short-answer scorer (`rag/answer/short_answer.json`) and print its exact match and token F1.
 
     python -m eval.fit_short            # fit on the train splits, print train and test, write the JSON
     python -m eval.fit_short --no-write # print only
@@ -26,14 +26,14 @@ import numpy as np
 
 from eval.harness import QUESTIONS, load_questions
 from eval.splits import split_of, squad_dir
-from rag.chunking import split_sentences
+from rag.answer.question import analyse
+from rag.answer.short_answer import FEATURES, PARAMS, Span, candidates, expected_f1, features, tokens
+from rag.answer.short_answer import shown as shown_at
+from rag.answer.span_types import FITS, typed_spans
+from rag.ingest.chunking import split_sentences
 from rag.metrics import exact_match, squad_f1, squad_normalise
-from rag.question import analyse
-from rag.short_answer import FEATURES, PARAMS, Span, candidates, expected_f1, features, tokens
-from rag.short_answer import shown as shown_at
-from rag.span_types import FITS, typed_spans
 
-OUT = Path(__file__).resolve().parent.parent / "rag" / PARAMS
+OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / PARAMS
 L2_GRID = (0.3, 1.0, 3.0)
 # A wrong short answer costs a quarter of what a right one gains: show it when its F1 is likely over 0.2.
 SHOW_COST = 0.2

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rag import Assistant, Chunk, Config, RagError, Retriever
-from rag.dense import DenseIndex
-from rag.embedding import Embedder
+from rag.index.embedders import Embedder
+from rag.index.faiss_index import DenseIndex
 from rag.metrics import (
     abstention_scores,
     answer_contains,

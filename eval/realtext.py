@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.onnx_export import cache_dir
+from rag.index.onnx_export import cache_dir
 
 MAN_ROOT = Path("/usr/share/man")
 HOLD_OUT_EVERY = 20

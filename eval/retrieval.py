@@ -4,7 +4,7 @@
 
 For each set (`eval/devsets.py`) it builds two throwaway indexes, the old default (96-token
 chunks indexed alone, convex fusion with 0.6 on dense) and the current default (`Config()`: larger
-chunks indexed with their article's title, learned fusion from `rag/ranker.json`), and prints
+chunks indexed with their article's title, learned fusion from `rag/search/ranker.json`), and prints
 R@1, R@5 and MRR of BM25, dense and hybrid on each, for the train and the test side of
 `eval/splits.py`. A passage counts when it contains an evidence quote (as in `eval/harness.py`).
 `--restricted` searches only the article each question was written against.
@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 
 from rag import Config, Retriever
-from rag.embedding import SentenceTransformerEmbedder
+from rag.index.embedders import SentenceTransformerEmbedder
 from rag.metrics import mrr, recall_at
 
 from .devsets import SETS, CachingEmbedder, DevSet, load

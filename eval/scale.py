@@ -48,7 +48,7 @@ def index_types(x: np.ndarray, q: np.ndarray) -> dict[str, Any]:
     """Flat, the dense index's IVF, an nprobe sweep and HNSW over `x`, judged against exact search."""
     import faiss
 
-    from rag import ann
+    from rag.index import ivf as ann
 
     n, dim = x.shape
     ids = np.arange(n, dtype=np.int64)
@@ -105,7 +105,7 @@ def index_types(x: np.ndarray, q: np.ndarray) -> dict[str, Any]:
 def lexical_and_update(passages: list[str], queries: list[str], embed: Callable[[list[str]], np.ndarray]) -> dict:
     """BM25 over the passages (build, search p50), and one new article of 40 passages made searchable:
     embedding its passages and adding them to BM25 (statistics brought up to date)."""
-    from rag.lexical import BM25Index
+    from rag.index.bm25 import BM25Index
 
     chunks = [
         Chunk(f"man{i // 20}#{i % 20}", f"man{i // 20}", 0, len(t), t, ((0, len(t)),)) for i, t in enumerate(passages)

@@ -3,10 +3,8 @@
 Public names only; see README for the API. Importing this package loads no model, FAISS or torch.
 """
 
-from .assistant import Answer, Assistant, Citation, ShortAnswer
+from .answer.assistant import Answer, Assistant, Citation, ShortAnswer
 from .config import Config
-from .documents import load_documents
-from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import (
     CorpusError,
     IndexBusyError,
@@ -17,7 +15,9 @@ from .errors import (
     QueryError,
     RagError,
 )
-from .retriever import Retriever, SyncReport
+from .index.embedders import Embedder, SentenceTransformerEmbedder
+from .ingest.readers import load_documents
+from .search.retriever import Retriever, SyncReport
 from .types import Chunk, Document, Hit
 
 __all__ = [

@@ -17,12 +17,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .config import DEFAULT_MODEL, INDEX_DIR_ENV, MODES, default_index_dir
-from .documents import is_web
 from .errors import CorpusError, IndexNotFoundError, RagError
-from .persist import read_corpus, read_manifest
-from .retriever import Retriever, SyncReport
-from .store import IndexStore
-from .web import FEED_PREFIX
+from .index.files import read_corpus, read_manifest
+from .index.store import IndexStore
+from .ingest.readers import is_web
+from .ingest.web import FEED_PREFIX
+from .search.retriever import Retriever, SyncReport
 
 
 def _progress_wanted(args: argparse.Namespace) -> bool:
@@ -146,7 +146,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .assistant import Assistant
+    from .answer.assistant import Assistant
 
     assistant = Assistant(_open(args), k=args.k, mode=args.mode)
     answer = assistant.ask(args.question, doc_ids=args.doc)

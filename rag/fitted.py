@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import ModelError
 
-ANSWER_MODEL = Path(__file__).resolve().parent / "answer_model.json"
+ANSWER_MODEL = Path(__file__).resolve().parent / "answer" / "answer_model.json"
 
 
 @dataclass(frozen=True)

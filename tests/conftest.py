@@ -10,7 +10,7 @@ import pytest
 from fakes import ARTICLES, FakeEmbedder
 from webserver import Site
 
-from rag.fetch import Fetcher
+from rag.ingest.fetch import Fetcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

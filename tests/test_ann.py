@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from fakes import FakeEmbedder
 
-from rag import ann
-from rag.dense import DenseIndex
+from rag.index import ivf as ann
+from rag.index.faiss_index import DenseIndex
 from rag.types import Chunk
 
 DIM = 32

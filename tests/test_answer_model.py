@@ -7,8 +7,8 @@ import pytest
 from fakes import FakeEmbedder
 
 from rag import Assistant, ModelError, Retriever
-from rag.assistant import ABSTAIN_FEATURES, AnswerModel
-from rag.compose import SENTENCE_FEATURES, Candidate, feature_rows
+from rag.answer.assistant import ABSTAIN_FEATURES, AnswerModel
+from rag.answer.candidates import SENTENCE_FEATURES, Candidate, feature_rows
 from rag.fitted import ANSWER_MODEL, LogisticModel, read_fitted
 
 

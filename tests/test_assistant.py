@@ -6,7 +6,7 @@ import pytest
 from fakes import FakeEmbedder
 
 from rag import Assistant, QueryError, Retriever
-from rag.conversation import refers_back, resolve, user_questions
+from rag.answer.conversation import refers_back, resolve, user_questions
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.chunking import chunk_document, count_tokens, split_sentences
-from rag.cleaning import clean
-from rag.documents import load_documents, parse_document
+from rag.ingest.chunking import chunk_document, count_tokens, split_sentences
+from rag.ingest.cleaning import clean
+from rag.ingest.readers import load_documents, parse_document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -107,7 +107,7 @@ def test_every_chunk_of_the_real_corpus_is_an_exact_span():
 def test_real_chunks_fit_the_model_window():
     from transformers import AutoTokenizer
 
-    from rag.embedding import resolve_model
+    from rag.index.embedders import resolve_model
 
     tokenizer = AutoTokenizer.from_pretrained(resolve_model("all-MiniLM-L6-v2"))
     docs, _ = load_documents([SEEDS])

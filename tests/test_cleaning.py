@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cleaning import clean, drop_reason, split_lines
+from rag.ingest.cleaning import clean, drop_reason, split_lines
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

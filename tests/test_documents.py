@@ -4,8 +4,8 @@ import os
 import pytest
 from fakes import deny_reading
 
-from rag.documents import find_files, load_documents
 from rag.errors import CorpusError
+from rag.ingest.readers import find_files, load_documents
 
 ARTICLE = "A headline for the test\n\nThe first sentence of the body is here. The second one follows it.\n"
 

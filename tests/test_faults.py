@@ -15,7 +15,7 @@ from fakes import FakeEmbedder, deny_reading
 
 from rag import Retriever
 from rag.cli import main
-from rag.store import IndexStore
+from rag.index.store import IndexStore
 
 TESTS = Path(__file__).resolve().parent
 VOCABULARY = [

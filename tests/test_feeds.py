@@ -10,20 +10,20 @@ import pytest
 from fakes import FakeEmbedder
 from webserver import FIXTURES
 
-import rag.retriever
-import rag.web
+import rag.ingest.web
+import rag.search.retriever
 from rag.cli import main
-from rag.feeds import NotAFeed, parse_feed
-from rag.persist import read_corpus, read_manifest
-from rag.store import IndexStore
-from rag.web import load_web, url_doc_id
+from rag.index.files import read_corpus, read_manifest
+from rag.index.store import IndexStore
+from rag.ingest.feeds import NotAFeed, parse_feed
+from rag.ingest.web import load_web, url_doc_id
 
 
 @pytest.fixture
 def fast(monkeypatch, fetcher):
     """The command line with the fake embedder and a fetcher that does not pause."""
-    monkeypatch.setattr(rag.web, "make_fetcher", lambda: fetcher)
-    monkeypatch.setattr(rag.retriever, "make_embedder", lambda name: FakeEmbedder())
+    monkeypatch.setattr(rag.ingest.web, "make_fetcher", lambda: fetcher)
+    monkeypatch.setattr(rag.search.retriever, "make_embedder", lambda name: FakeEmbedder())
 
 
 def run(capsys, *argv):

@@ -7,8 +7,8 @@ import time
 import pytest
 from webserver import FIXTURES
 
-from rag.fetch import USER_AGENT, Fetcher, FetchError
-from rag.web import fetch_article, load_web, url_doc_id
+from rag.ingest.fetch import USER_AGENT, Fetcher, FetchError
+from rag.ingest.web import fetch_article, load_web, url_doc_id
 
 
 def test_fetch_names_the_project_and_records_validators(site, fetcher):

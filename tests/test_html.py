@@ -12,10 +12,10 @@ import pytest
 from fakes import FakeEmbedder
 
 from rag import Retriever
-from rag.chunking import chunk_document
-from rag.documents import load_documents
-from rag.html import NotAnArticle, extract_article
-from rag.persist import read_corpus
+from rag.index.files import read_corpus
+from rag.ingest.chunking import chunk_document
+from rag.ingest.html import NotAnArticle, extract_article
+from rag.ingest.readers import load_documents
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 ARTICLES = ("jsonld.html", "meta.html", "liveblog.html", "comments.html")
@@ -179,7 +179,10 @@ def test_real_model_answers_from_saved_pages(pages, tmp_path, real_embedder):
 
 
 def test_web_libraries_load_on_first_use_only():
-    code = "import sys, rag, rag.cli, rag.web; print([m for m in ('trafilatura', 'feedparser') if m in sys.modules])"
+    code = (
+        "import sys, rag, rag.cli, rag.ingest.web; "
+        "print([m for m in ('trafilatura', 'feedparser') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

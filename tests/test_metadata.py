@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.cleaning import clean
-from rag.metadata import extract_metadata, parse_date, shorten
+from rag.ingest.cleaning import clean
+from rag.ingest.metadata import extract_metadata, parse_date, shorten
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

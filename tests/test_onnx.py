@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from rag import IndexMismatchError, Retriever
-from rag.context import indexed_text
-from rag.embedding import DefaultEmbedder, SentenceTransformerEmbedder, make_embedder
 from rag.errors import ModelError
-from rag.onnx_embedder import OnnxEmbedder
+from rag.index.embedders import DefaultEmbedder, SentenceTransformerEmbedder, make_embedder
+from rag.index.onnx_embedder import OnnxEmbedder
+from rag.ingest.context import indexed_text
 
 SENTENCES = ["Who is Tom Graham?", "Lavrov dismissed the idea of security guarantees without Russia.", "574 drones"]
 
@@ -110,7 +110,7 @@ def test_when_onnx_cannot_be_had_pytorch_is_used_with_one_line_saying_why(monkey
 
     monkeypatch.setattr(OnnxEmbedder, "load", cannot)
     embedder = DefaultEmbedder()
-    with caplog.at_level(logging.WARNING, logger="rag.embedding"):
+    with caplog.at_level(logging.WARNING, logger="rag.index.embedders"):
         backend = embedder.backend
         assert embedder.backend is backend  # chosen once
     assert isinstance(backend, SentenceTransformerEmbedder) and backend.name == "all-MiniLM-L6-v2"

@@ -2,9 +2,9 @@
 
 from fakes import ARTICLES
 
-from rag import parallel
-from rag.chunking import chunk_document
-from rag.documents import parse_document
+from rag.ingest import parallel
+from rag.ingest.chunking import chunk_document
+from rag.ingest.readers import parse_document
 
 
 def test_workers_give_the_same_chunks_in_the_same_order(monkeypatch):

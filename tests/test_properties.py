@@ -5,9 +5,9 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.chunking import chunk_document, count_tokens
-from rag.cleaning import clean
-from rag.documents import parse_document
+from rag.ingest.chunking import chunk_document, count_tokens
+from rag.ingest.cleaning import clean
+from rag.ingest.readers import parse_document
 
 # Text with the characters news pages are made of, plus the odd ones that break naive code.
 ALPHABET = st.sampled_from(

@@ -8,10 +8,10 @@ import pytest
 from fakes import FakeEmbedder
 
 from rag import Config, Retriever
-from rag.context import indexed_text
 from rag.errors import ModelError, RagError
-from rag.ranking import FEATURES, RANKER_FILE, features, load_ranker
-from rag.rerank import make_reranker, register
+from rag.ingest.context import indexed_text
+from rag.search.ranking import FEATURES, RANKER_FILE, features, load_ranker
+from rag.search.rerank import make_reranker, register
 
 
 def build(corpus, tmp_path, fake, **kw):

@@ -15,7 +15,7 @@ from rag import (
     QueryError,
     Retriever,
 )
-from rag.store import IndexStore
+from rag.index.store import IndexStore
 
 MODES = ["hybrid", "dense", "bm25"]
 QUESTIONS = [
@@ -233,7 +233,7 @@ def test_a_failed_save_leaves_the_previous_index_intact(corpus, tmp_path, fake, 
     def disk_full(self, directory):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("rag.lexical.BM25Index.save", disk_full)
+    monkeypatch.setattr("rag.index.bm25.BM25Index.save", disk_full)
     with pytest.raises(OSError):
         build(corpus, tmp_path, fake)
     monkeypatch.undo()
@@ -296,8 +296,8 @@ class InterruptingEmbedder(FakeEmbedder):
 
 
 def test_an_interrupted_build_resumes_without_reembedding_finished_documents(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr("rag.retriever.BATCH_DOCS", 1)
-    monkeypatch.setattr("rag.retriever.CHECKPOINT_SECONDS", 0.0)
+    monkeypatch.setattr("rag.search.retriever.BATCH_DOCS", 1)
+    monkeypatch.setattr("rag.search.retriever.CHECKPOINT_SECONDS", 0.0)
     with pytest.raises(KeyboardInterrupt):
         Retriever.build(corpus, tmp_path / "index", embedder=InterruptingEmbedder(limit=2))
     saved = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())

@@ -8,8 +8,18 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from rag.answer.short_answer import (
+    FEATURES,
+    PARAMS,
+    Span,
+    candidates,
+    expected_f1,
+    features,
+    params,
+    short_answer,
+    tokens,
+)
 from rag.metrics import exact_match, squad_f1, squad_normalise
-from rag.short_answer import FEATURES, PARAMS, Span, candidates, expected_f1, features, params, short_answer, tokens
 
 EXAMPLES = [
     ("How many drones hit Ukraine?", "Russia launched 574 drones overnight, the air force said.", "574"),
@@ -146,7 +156,7 @@ def test_expected_f1_prefers_the_span_likely_candidates_agree_on() -> None:
 
 
 def test_the_fitted_file_loads_and_matches_the_code() -> None:
-    data = json.loads(resources.files("rag").joinpath(PARAMS).read_text(encoding="utf-8"))
+    data = json.loads(resources.files("rag.answer").joinpath(PARAMS).read_text(encoding="utf-8"))
     assert tuple(data["features"]) == FEATURES
     assert len(data["coef"]) == len(FEATURES)
     assert 0.0 <= data["cutoff"] <= 1.0

@@ -7,10 +7,10 @@ import pytest
 from fakes import FakeEmbedder
 from webserver import FIXTURES, Site
 
-import rag.web
+import rag.ingest.web
 from rag import Retriever
-from rag.fetch import Fetcher
-from rag.web import url_doc_id
+from rag.ingest.fetch import Fetcher
+from rag.ingest.web import url_doc_id
 
 pytest.importorskip("gradio")
 from ui.app import Page  # only with Gradio installed
@@ -19,7 +19,7 @@ from ui.app import Page  # only with Gradio installed
 @pytest.fixture
 def site(monkeypatch):
     server = Site().start()
-    monkeypatch.setattr(rag.web, "make_fetcher", lambda: Fetcher(timeout=0.5, retries=0, delay=0))
+    monkeypatch.setattr(rag.ingest.web, "make_fetcher", lambda: Fetcher(timeout=0.5, retries=0, delay=0))
     yield server
     server.stop()
 

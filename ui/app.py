@@ -17,7 +17,7 @@ from typing import Any
 import gradio as gr
 
 from rag import Assistant, RagError, Retriever
-from rag.web import FEED_PREFIX
+from rag.ingest.web import FEED_PREFIX
 
 from .article import CURRENT, EMPTY_ARTICLE, article_html, layers_for
 from .assets import BRIDGE_JS, CSS, PAGE_JS, SCROLL_TO_SPAN_JS

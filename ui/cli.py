@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rag import RagError, Retriever
 from rag.cli import recorded_sources
-from rag.documents import is_web
-from rag.store import IndexStore
+from rag.index.store import IndexStore
+from rag.ingest.readers import is_web
 
 from .auth import AUTH_ENV, check_exposure, credentials
 

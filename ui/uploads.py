@@ -11,7 +11,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from rag.documents import READERS, UnreadableFile, to_document
+from rag.ingest.readers import READERS, UnreadableFile, to_document
 
 MAX_UPLOAD_BYTES = 2_000_000
 

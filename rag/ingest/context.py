@@ -8,8 +8,8 @@ the title carries that into both BM25 and the embedding. Only the indexed text c
 
 from __future__ import annotations
 
+from ..types import Chunk, Document
 from .chunking import TOKEN, count_tokens
-from .types import Chunk, Document
 
 TITLE_TOKENS = 32  # at most this many approximate word pieces of title go in front of a chunk
 

@@ -1,5 +1,5 @@
 """Learned fusion: each candidate passage is described by a few numbers and scored by a logistic
-regression fitted offline (`eval/fit_ranker.py`), whose coefficients live in `rag/ranker.json`.
+regression fitted offline (`eval/fit_ranker.py`), whose coefficients live in `rag/search/ranker.json`.
 
 A candidate is any chunk in the top `Config.candidates` of either index. Its features: its cosine
 with the question and its BM25 score (raw, relative to the best candidate, min-max, and as reciprocal
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import RagError
+from ..errors import RagError
 
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 
@@ -137,7 +137,7 @@ class Ranker:
 
 @lru_cache(maxsize=4)
 def load_ranker(path: Path = RANKER_FILE) -> Ranker:
-    """The fitted ranker stored at `path` (the bundled `rag/ranker.json` by default)."""
+    """The fitted ranker stored at `path` (the bundled `rag/search/ranker.json` by default)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -52,9 +52,9 @@ class Span:
 @lru_cache(maxsize=1)
 def params() -> dict[str, Any]:
     """The fitted coefficients, names and cut-off, read once from `short_answer.json`."""
-    data: dict[str, Any] = json.loads(resources.files("rag").joinpath(PARAMS).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(resources.files("rag.answer").joinpath(PARAMS).read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
-        raise RuntimeError(f"rag/{PARAMS} was fitted on other features; refit with `python -m eval.fit_short`")
+        raise RuntimeError(f"rag/answer/{PARAMS} was fitted on other features; refit with `python -m eval.fit_short`")
     return data
 
 

@@ -20,22 +20,22 @@ from typing import Any
 
 import numpy as np
 
-from .config import MODES, Config, default_index_dir
-from .context import indexed_text
-from .dense import DenseIndex
-from .documents import Skipped, content_hash, load_documents, source_key
-from .embedding import Embedder, make_embedder
-from .errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
+from ..config import MODES, Config, default_index_dir
+from ..errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, QueryError
+from ..index.bm25 import BM25Index
+from ..index.embedders import Embedder, make_embedder
+from ..index.faiss_index import DenseIndex
+from ..index.files import read_corpus, read_manifest, write_corpus, write_manifest
+from ..index.locks import ReadWriteLock
+from ..index.sentence_vectors import SentenceVectors
+from ..index.store import IndexStore
+from ..ingest.context import indexed_text
+from ..ingest.parallel import chunk_documents
+from ..ingest.readers import Skipped, content_hash, load_documents, source_key
+from ..types import Chunk, Document, Hit, Scored
 from .fusion import convex
-from .lexical import BM25Index
-from .locks import ReadWriteLock
-from .parallel import chunk_documents
-from .persist import read_corpus, read_manifest, write_corpus, write_manifest
 from .ranking import FEATURES, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
-from .sentences import SentenceVectors
-from .store import IndexStore
-from .types import Chunk, Document, Hit, Scored
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
+from ..types import Chunk, Document
 from .chunking import chunk_document
-from .types import Chunk, Document
 
 PARALLEL_FROM_CHARS = 200_000  # about a second of sentence splitting on one core
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ModelError
+from ..errors import ModelError
 from .onnx_export import ModelSettings, exported, model_settings
 
 SUFFIX = "+onnx-int8"
@@ -59,7 +59,7 @@ class OnnxEmbedder:
         return self._state
 
     def _load(self) -> tuple[Any, Any, ModelSettings]:
-        from .embedding import resolve_model
+        from .embedders import resolve_model
 
         source = Path(resolve_model(self.base))
         if not source.is_dir() or not (source / "tokenizer.json").exists():

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from . import ann
-from .embedding import Embedder
-from .errors import IndexCorruptError, IndexMismatchError
-from .types import Chunk, Scored
+from ..errors import IndexCorruptError, IndexMismatchError
+from ..types import Chunk, Scored
+from . import ivf as ann
+from .embedders import Embedder
 
 FAISS_FILE = "dense.faiss"
 FILTER_EXACT_UP_TO = 20_000  # a filtered search over this few vectors is done exactly
@@ -25,7 +25,7 @@ IDS_FILE = "dense_ids.json"
 
 
 def _faiss() -> Any:
-    from .ann import _faiss as faiss_quiet  # imported on first use, OpenMP threads not spinning
+    from .ivf import _faiss as faiss_quiet  # imported on first use, OpenMP threads not spinning
 
     return faiss_quiet()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from .errors import ModelError
+from ..errors import ModelError
 
 RERANK_DEPTH = 20  # how many of the fused passages the reranker reads
 

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .types import Chunk, Document, Span
+from ..types import Chunk, Document, Span
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 # pysbd is regex-heavy; feed it bounded pieces so a 1 MB line without breaks stays fast.

@@ -14,11 +14,11 @@ import logging
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from .documents import Skipped, article_document
+from ..types import Document
 from .feeds import NotAFeed, parse_feed
 from .fetch import FEED_TYPES, HTML_TYPES, Fetcher, FetchError
 from .html import NotAnArticle, extract_article
-from .types import Document
+from .readers import Skipped, article_document
 
 log = logging.getLogger(__name__)
 

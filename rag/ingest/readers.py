@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import CorpusError
+from ..types import Document
 from .cleaning import clean
-from .errors import CorpusError
 from .html import Article, NotAnArticle
 from .metadata import extract_metadata, shorten
-from .types import Document
 
 log = logging.getLogger(__name__)
 

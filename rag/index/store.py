@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import IndexBusyError, IndexCorruptError
+from ..errors import IndexBusyError, IndexCorruptError
 
 log = logging.getLogger(__name__)
 

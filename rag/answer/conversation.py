@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import QueryError
+from ..errors import QueryError
 from .question import entities
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those)\b", re.IGNORECASE)

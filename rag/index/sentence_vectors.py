@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import IndexCorruptError
+from ..errors import IndexCorruptError
 
 Key = tuple[str, int, int]
 VECTORS_FILE = "sentences.npy"

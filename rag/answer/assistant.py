@@ -19,16 +19,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .compose import SENTENCE_FEATURES, Candidate, answering, rank, redundant, select
+from ..errors import ModelError, QueryError
+from ..fitted import ANSWER_MODEL, LogisticModel, check_features, read_fitted
+from ..index.bm25 import tokenize
+from ..search.fusion import min_max
+from ..search.retriever import Retriever, check_query
+from ..types import Hit
+from .candidates import SENTENCE_FEATURES, Candidate, answering, rank, redundant, select
 from .conversation import resolve
-from .errors import ModelError, QueryError
-from .fitted import ANSWER_MODEL, LogisticModel, check_features, read_fitted
-from .fusion import min_max
-from .lexical import tokenize
 from .question import SPEECH, Question, analyse, attributes_speech, contains_kind, counts
-from .retriever import Retriever, check_query
 from .short_answer import short_answer
-from .types import Hit
 
 ABSTAIN_TEXT = "The articles don't say."
 MAX_SENTENCES = 3

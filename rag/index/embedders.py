@@ -18,8 +18,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from .config import DEFAULT_MODEL
-from .errors import ModelError
+from ..config import DEFAULT_MODEL
+from ..errors import ModelError
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .config import FORMAT_VERSION
-from .errors import IndexCorruptError, IndexMismatchError
-from .types import Chunk, Document
+from ..config import FORMAT_VERSION
+from ..errors import IndexCorruptError, IndexMismatchError
+from ..types import Chunk, Document
 
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IndexCorruptError
-from .types import Chunk, Scored
+from ..errors import IndexCorruptError
+from ..types import Chunk, Scored
 
 BM25_DIR = "bm25"
 TOKENS_FILE = "bm25_tokens.jsonl"

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .types import Span
+from ..types import Span
 
 MIN_WORDS = 40  # less than this is a teaser, a paywall prompt or a section front, not an article
 PAYWALLED = re.compile(r'"isAccessibleForFree"\s*:\s*"?false"?', re.IGNORECASE)

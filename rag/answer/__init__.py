@@ -1,0 +1,1 @@
+"""Answering: question analysis, evidence, answerers, citations, abstention, follow-ups."""

@@ -1,0 +1,1 @@
+"""Indexing: embedders, the vector-index interface and its backends, BM25, the atomic on-disk store."""

@@ -1,0 +1,1 @@
+"""Searching: the retriever over a corpus, fusion of the dense and lexical rankings, reranking."""
