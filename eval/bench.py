@@ -194,7 +194,7 @@ def build(corpus: Path, embedder: Embedder, index_dir: Path, *, serial: bool = F
     return {
         "documents": len(retriever.documents),
         "chunks": chunks,
-        "sentences": len(retriever.sentence_vectors),
+        "sentences": len(retriever.corpus.sentences),
         "seconds": seconds,
         "chunks_per_s": chunks / seconds,
         "texts_per_s": retriever.last_sync.texts_embedded / seconds,
@@ -240,7 +240,7 @@ def ask_at_scale(root: Path, passages: int, embedder: Embedder, questions: list[
         "chunks": len(retriever.chunks),
         "documents": len(retriever.documents),
         "build_s": build_s,
-        "dense_kind": retriever.dense.kind,
+        "dense_kind": getattr(retriever.corpus.vectors, "kind", retriever.corpus.vectors.backend),
         "warm_ms": timing,
         "new_article_searchable_s": new_s,
         "new_article_found": any(h.doc_id == "new-article.txt" for h in found),

@@ -10,7 +10,7 @@ held-out halves.
 1. The sentence model: a logistic regression over `rag.compose.SENTENCE_FEATURES` of every
    candidate sentence the assistant considers; a sentence is positive when it holds an acceptable
    answer inside the evidence.
-2. The abstention model: a logistic regression over `rag.assistant.ABSTAIN_FEATURES`, positive
+2. The abstention model: a logistic regression over `rag.answer.model.ABSTAIN_FEATURES`, positive
    when the question is unanswerable.
 3. The abstention threshold: on each set's training questions, the P(unanswerable) that abstains
    on at most `--answerable-loss` of the answerable ones; the larger of the two.
@@ -29,9 +29,11 @@ from typing import Any
 import numpy as np
 
 from rag import Retriever
-from rag.answer.assistant import ABSTAIN_FEATURES, AnswerModel, Assistant, Evidence
+from rag.answer.assistant import Assistant
 from rag.answer.candidates import SENTENCE_FEATURES, answering, feature_rows, rank, select
-from rag.fitted import ANSWER_MODEL, LogisticModel
+from rag.answer.evidence import Evidence, signals
+from rag.answer.model import ABSTAIN_FEATURES, ANSWER_MODEL, AnswerModel
+from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
@@ -117,8 +119,8 @@ def sentence_data(found: list[tuple[dict, Evidence]], documents: dict) -> tuple[
 
 def rerank(assistant: Assistant, ev: Evidence, model: LogisticModel) -> tuple[list, dict[str, float]]:
     ranked = rank(ev.ranked, model)
-    signals, _ = assistant.signals(ev.asked, ranked)
-    return ranked, signals
+    found, _ = signals(assistant.retriever.corpus, ev.asked, ranked)
+    return ranked, found
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ by whether a retrieved passage contains the evidence quote; answers by the metri
 from __future__ import annotations
 
 import json
-import re
 import resource
 import statistics
 import tempfile
@@ -19,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from rag import Assistant, Chunk, Config, RagError, Retriever
+from rag.answer.citations import grounded
 from rag.index.embedders import Embedder
-from rag.index.faiss_index import DenseIndex
+from rag.index.faiss_index import FaissIndex
 from rag.metrics import (
     abstention_scores,
     answer_contains,
@@ -29,7 +29,6 @@ from rag.metrics import (
     exact_match,
     mrr,
     ndcg_at,
-    normalise,
     overlaps,
     percentile,
     recall_at,
@@ -150,15 +149,15 @@ def retrieval_run(
     return run
 
 
-def naive_index(retriever: Retriever, embedder: Embedder) -> tuple[DenseIndex, dict[str, Chunk]]:
+def naive_index(retriever: Retriever, embedder: Embedder) -> tuple[FaissIndex, dict[str, Chunk]]:
     """The baseline: the raw files (no cleaning) cut into fixed 800-character windows."""
-    index = DenseIndex(embedder)
+    index = FaissIndex()
     windows = []
     for doc in retriever.documents.values():
         for n, start in enumerate(range(0, len(doc.text), NAIVE_WINDOW)):
             end = min(len(doc.text), start + NAIVE_WINDOW)
             windows.append(Chunk(f"{doc.doc_id}@{n}", doc.doc_id, start, end, doc.text[start:end], ()))
-    index.add(windows)
+    index.add([w.chunk_id for w in windows], [w.doc_id for w in windows], embedder.embed([w.text for w in windows]))
     return index, {w.chunk_id: w for w in windows}
 
 
@@ -192,9 +191,6 @@ def answer_run(name: str, assistant: Assistant, questions: list[dict], *, restri
             for c in answer.citations
         ]
         covered = [any(d == c.doc_id and overlaps((c.start, c.end), s) for c in answer.citations) for d, s in spans]
-        parts = [p.strip() for p in _split_markers(answer.text)]
-        quotes = [normalise(c.quote) for c in answer.citations]
-        grounded = answer.abstained or all(any(normalise(p) in quote for quote in quotes) for p in parts if p)
         short = answer.short.text if answer.short else ""
         run.answers.append(
             {
@@ -208,7 +204,7 @@ def answer_run(name: str, assistant: Assistant, questions: list[dict], *, restri
                 "confidence": answer.confidence,
                 "unanswerable": not q["evidence"],
                 "correct": bool(q["evidence"]) and not answer.abstained and answer_contains(answer.text, q["answers"]),
-                "f1": token_f1(_strip_markers(answer.text), q["answers"])
+                "f1": token_f1(" ".join(text for text, _ in answer.parts), q["answers"])
                 if q["answers"] and not answer.abstained
                 else 0.0,
                 "short": short,
@@ -216,30 +212,10 @@ def answer_run(name: str, assistant: Assistant, questions: list[dict], *, restri
                 "short_f1": squad_f1(short, q["answers"]) if q["answers"] else 0.0,
                 "cited": cited,
                 "covered": covered,
-                "grounded": grounded and short_inside(answer),
+                "grounded": grounded(answer, lambda doc_id: documents[doc_id].text),
             }
         )
     return run
-
-
-def _split_markers(text: str) -> list[str]:
-    return re.split(r"\s*\[\d+\]\s*", text)
-
-
-def _strip_markers(text: str) -> str:
-    return " ".join(p for p in _split_markers(text) if p)
-
-
-def short_inside(answer: Any) -> bool:
-    """The short answer, when there is one, is its citation's text at its own offsets."""
-    if answer.short is None:
-        return True
-    cited = {c.n: c for c in answer.citations}.get(answer.short.n)
-    return (
-        cited is not None
-        and cited.start <= answer.short.start < answer.short.end <= cited.end
-        and cited.quote[answer.short.start - cited.start : answer.short.end - cited.start] == answer.short.text
-    )
 
 
 def answer_metrics(rows: list[dict], side: str = "all") -> dict[str, float]:
@@ -316,7 +292,7 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
     def naive_search(q: str) -> list[tuple[str, int, int]]:
         return [
             (windows[s.chunk_id].doc_id, windows[s.chunk_id].start, windows[s.chunk_id].end)
-            for s in naive.search(q, DEPTH)
+            for s in naive.search(embedder.embed([q])[0], DEPTH)
         ]
 
     runs = [retrieval_run("naive 800-char windows, dense", naive_search, questions, docs, lambda: None)]

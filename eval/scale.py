@@ -112,7 +112,7 @@ def lexical_and_update(passages: list[str], queries: list[str], embed: Callable[
     ]
     bm25 = BM25Index()
     started = time.perf_counter()
-    bm25.add(chunks)
+    bm25.add([c.chunk_id for c in chunks], [c.doc_id for c in chunks], [c.text for c in chunks])
     build_s = time.perf_counter() - started
     times = []
     for query in queries:
@@ -124,7 +124,7 @@ def lexical_and_update(passages: list[str], queries: list[str], embed: Callable[
     embed([c.text for c in article])
     embed_s = time.perf_counter() - started
     started = time.perf_counter()
-    bm25.add(article)
+    bm25.add([c.chunk_id for c in article], [c.doc_id for c in article], [c.text for c in article])
     add_s = time.perf_counter() - started
     assert bm25.search(queries[0], 5)[0].chunk_id.startswith("new#")
     return {

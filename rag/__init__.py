@@ -3,7 +3,8 @@
 Public names only; see README for the API. Importing this package loads no model, FAISS or torch.
 """
 
-from .answer.assistant import Answer, Assistant, Citation, ShortAnswer
+from .answer.assistant import Assistant
+from .answer.citations import Answer, Citation, ShortAnswer
 from .config import Config
 from .errors import (
     CorpusError,
@@ -17,7 +18,8 @@ from .errors import (
 )
 from .index.embedders import Embedder, SentenceTransformerEmbedder
 from .ingest.readers import load_documents
-from .search.retriever import Retriever, SyncReport
+from .search.retriever import Retriever
+from .sync import SyncReport
 from .types import Chunk, Document, Hit
 
 __all__ = [

@@ -151,9 +151,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = Assistant(_open(args), k=args.k, mode=args.mode)
     answer = assistant.ask(args.question, doc_ids=args.doc)
     if args.json:
-        data = asdict(answer)
-        data.pop("candidates")
-        _print_json(data)
+        _print_json(answer.to_dict())
         return 0
     if answer.short is not None:
         bold = sys.stdout.isatty()
@@ -179,7 +177,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     retriever = Retriever.load(args.index_dir)
-    counts = retriever.chunk_counts()
+    counts = retriever.corpus.chunk_counts()
     rows = [
         {
             "doc_id": d.doc_id,

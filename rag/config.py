@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RagError
+from .index.vectors import scheme
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-FORMAT_VERSION = 3  # 3: chunks indexed with their article title
+FORMAT_VERSION = 4  # 3: chunks indexed with their article title; 4: vector indexes by role, store URI
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("learned", "convex")
+# The fields an index is built with: changing one means `rag index --rebuild`.
+INDEX_SETTINGS = ("model", "chunk_tokens", "overlap_sentences", "title_context", "store")
 INDEX_DIR_ENV = "RAG_INDEX_DIR"
 
 
@@ -39,8 +42,10 @@ class Config:
     dense_weight: float = 0.6
     # How many candidates each side contributes before fusion.
     candidates: int = 50
-    # An optional reranker by name (rerank.py), applied at query time; not part of the index.
+    # An optional reranker by name (search/rerank.py), applied at query time; not part of the index.
     reranker: str | None = None
+    # Where the vectors live: a store URI naming a registered backend (index/vectors.py).
+    store: str = "faiss"
 
     def __post_init__(self) -> None:
         if self.chunk_tokens < 16:
@@ -53,6 +58,13 @@ class Config:
             raise RagError(f"unknown fusion {self.fusion!r}: use one of {', '.join(FUSIONS)}")
         if self.candidates < 1:
             raise RagError("candidates must be at least 1")
+        scheme(self.store)
+
+    def differences(self, asked: dict[str, Any]) -> list[str]:
+        """The index settings in `asked` (field -> value) that differ from these, as "field a -> b"."""
+        return [
+            f"{k} {getattr(self, k)} -> {v}" for k, v in asked.items() if k in INDEX_SETTINGS and getattr(self, k) != v
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -17,8 +17,6 @@ from typing import Any
 
 from .errors import ModelError
 
-ANSWER_MODEL = Path(__file__).resolve().parent / "answer" / "answer_model.json"
-
 
 @dataclass(frozen=True)
 class LogisticModel:
@@ -76,7 +74,7 @@ def check_features(model: LogisticModel, known: Sequence[str], what: str) -> Non
 
 
 @lru_cache(maxsize=4)
-def read_fitted(path: Path = ANSWER_MODEL) -> dict[str, Any]:
+def read_fitted(path: Path) -> dict[str, Any]:
     """The fitted-parameters file, read once per process."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -7,9 +7,9 @@ import pytest
 from fakes import FakeEmbedder
 
 from rag import Assistant, ModelError, Retriever
-from rag.answer.assistant import ABSTAIN_FEATURES, AnswerModel
 from rag.answer.candidates import SENTENCE_FEATURES, Candidate, feature_rows
-from rag.fitted import ANSWER_MODEL, LogisticModel, read_fitted
+from rag.answer.model import ABSTAIN_FEATURES, ANSWER_MODEL, AnswerModel
+from rag.fitted import LogisticModel, read_fitted
 
 
 def test_the_shipped_model_loads_and_matches_the_code():

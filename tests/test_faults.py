@@ -119,7 +119,7 @@ def test_sigkill_during_index_never_leaves_a_broken_index(tmp_path):
 
 @pytest.mark.parametrize(
     ("victim", "damage"),
-    [("dense.faiss", "truncate"), ("chunks.jsonl", "garbage"), ("manifest.json", "delete"), ("CURRENT", "dangling")],
+    [("chunks.faiss", "truncate"), ("chunks.jsonl", "garbage"), ("manifest.json", "delete"), ("CURRENT", "dangling")],
 )
 def test_damaged_index_gives_one_line_and_rebuild_fixes_it(tmp_path, capsys, victim, damage):
     corpus = write_corpus(tmp_path / "corpus", 5)

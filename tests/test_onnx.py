@@ -36,16 +36,16 @@ def int8():
 def test_fp32_equals_pytorch_on_every_chunk_and_sentence_of_the_seeds(fp32, real_retriever):
     assert isinstance(fp32.backend, OnnxEmbedder) and fp32.backend.precision == "fp32"
     ids = sorted(real_retriever.chunks)
-    theirs = real_retriever.dense.vectors(ids)  # embedded by PyTorch, as indexed (title in front)
+    theirs = real_retriever.corpus.vectors.get(ids)  # embedded by PyTorch, as indexed (title in front)
     chunks = [real_retriever.chunks[i] for i in ids]
     title = real_retriever.config.title_context
     mine = fp32.embed([indexed_text(c, real_retriever.documents[c.doc_id], title) for c in chunks])
-    cosines = np.sum(mine * np.stack([theirs[i] for i in ids]), axis=1)
+    cosines = np.sum(mine * theirs, axis=1)
     assert len(ids) > 50 and float(cosines.min()) >= 0.9999
 
-    keys = [(d, s, e) for d in real_retriever.documents for s, e in real_retriever.doc_sentences(d)]
+    keys = [(d, s, e) for d in real_retriever.documents for s, e in real_retriever.corpus.doc_sentences(d)]
     texts = [real_retriever.documents[d].text[s:e] for d, s, e in keys]
-    cosines = np.sum(fp32.embed(texts) * np.stack(real_retriever.sentence_vectors.get(keys)), axis=1)
+    cosines = np.sum(fp32.embed(texts) * real_retriever.corpus.sentence_vectors(keys), axis=1)
     assert len(keys) > 250 and float(cosines.min()) >= 0.9999
 
 

@@ -57,7 +57,7 @@ def test_candidates_carry_one_feature_row_each(corpus, tmp_path, fake):
 def test_chunks_are_indexed_with_their_title_but_stay_exact(corpus, tmp_path, fake):
     retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
     doc = retriever.documents["alpha.txt"]
-    later = [c for c in retriever.doc_chunks("alpha.txt") if doc.title not in c.text]
+    later = [c for c in retriever.corpus.doc_chunks("alpha.txt") if doc.title not in c.text]
     assert later, "the small corpus should give chunks past the title"
     for chunk in later:
         assert chunk.text == doc.text[chunk.start : chunk.end]
@@ -101,7 +101,7 @@ def test_a_registered_reranker_reorders_the_top_passages(corpus, tmp_path, fake)
     register("shortest", Shortest)
     retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
     plain = retriever.search("ceasefire talks in Geneva", k=5)
-    retriever.config = Config(chunk_tokens=24, reranker="shortest:x")
+    retriever.use_reranker("shortest:x")
     reranked = retriever.search("ceasefire talks in Geneva", k=5)
     assert [len(h.text) for h in reranked] == sorted(len(h.text) for h in reranked)
     assert len(reranked) == len(plain)
@@ -125,12 +125,12 @@ def test_a_cross_encoder_that_cannot_load_says_what_to_do(monkeypatch):
 
 def test_document_bm25_and_stored_cosines_agree_with_search(corpus, tmp_path, fake):
     retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
-    scores = retriever.lexical.doc_scores("central bank interest rates", ["alpha.txt", "gamma.txt", "nope"])
+    scores = retriever.corpus.lexical.doc_scores("central bank interest rates", ["alpha.txt", "gamma.txt", "nope"])
     assert scores[1] > scores[0] == 0 and scores[2] == 0
     vector = retriever.query_vector("ceasefire talks in Geneva")
-    found = retriever.dense.search_vector(vector, 3)
-    assert np.allclose(retriever.dense.similarity(vector, [s.chunk_id for s in found]), [s.score for s in found])
+    found = retriever.corpus.vectors.search(vector, 3)
+    assert np.allclose(retriever.corpus.vectors.get([s.chunk_id for s in found]) @ vector, [s.score for s in found])
     retriever.remove_documents(["gamma.txt"])
     ids, _ = retriever.candidate_features("central bank interest rates", depth=50)
     assert ids and all(not i.startswith("gamma.txt") for i in ids)
-    assert retriever.lexical.doc_scores("central bank", ["gamma.txt"]).tolist() == [0.0]
+    assert retriever.corpus.lexical.doc_scores("central bank", ["gamma.txt"]).tolist() == [0.0]

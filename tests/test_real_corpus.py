@@ -28,7 +28,7 @@ def test_every_evidence_quote_occurs_in_its_article():
 def test_index_shape(real_retriever):
     assert len(real_retriever.documents) == 5
     assert len(real_retriever.chunks) > 40  # 240-token chunks since the learned fusion (57 on seeds)
-    assert real_retriever.dense.dim == 384
+    assert real_retriever.corpus.vectors.dim == 384
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "bm25"])

@@ -203,14 +203,14 @@ def test_other_format_version_is_refused(corpus, tmp_path, fake):
 @pytest.mark.parametrize(
     "victim",
     [
-        "dense.faiss",
+        "chunks.faiss",
         "chunks.jsonl",
         "bm25_tokens.jsonl",
         "manifest.json",
-        "dense_ids.json",
+        "chunks_ids.json",
         "documents.jsonl",
-        "sentences.npy",
-        "sentences.jsonl",
+        "sentences.faiss",
+        "sentences_ids.json",
     ],
 )
 @pytest.mark.parametrize("damage", ["truncate", "delete"])
@@ -296,7 +296,7 @@ class InterruptingEmbedder(FakeEmbedder):
 
 
 def test_an_interrupted_build_resumes_without_reembedding_finished_documents(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr("rag.search.retriever.BATCH_DOCS", 1)
+    monkeypatch.setattr("rag.sync.BATCH_DOCS", 1)
     monkeypatch.setattr("rag.search.retriever.CHECKPOINT_SECONDS", 0.0)
     with pytest.raises(KeyboardInterrupt):
         Retriever.build(corpus, tmp_path / "index", embedder=InterruptingEmbedder(limit=2))
@@ -325,4 +325,4 @@ def test_an_index_is_plain_files_loadable_without_pickle(corpus, tmp_path, fake)
             if path.suffix == ".json":
                 json.loads(path.read_text(encoding="utf-8"))
         else:
-            assert path.name == "dense.faiss" or path.is_dir(), path
+            assert path.suffix == ".faiss" or path.is_dir(), path

@@ -53,7 +53,7 @@ def answer(short: bool = True, question: str = "Who is Tom Graham?") -> Answer:
     c = citation()
     s = ShortAnswer(n=1, start=SHORT_START, end=SHORT_END, text=TEXT[SHORT_START:SHORT_END], score=1.0)
     return Answer(
-        question=question, text=f"{' '.join(c.quote.split())} [1]", citations=(c,), short=s if short else None
+        question=question, parts=((" ".join(c.quote.split()), 1),), citations=(c,), short=s if short else None
     )
 
 
@@ -113,7 +113,7 @@ def test_feedback_buttons_show_the_verdict_and_abstentions_get_two():
     assert answer_html(a, 3).count('class="fb verdict-') == 3
     chosen = answer_html(a, 3, verdict="wrong")
     assert 'class="fb verdict-wrong turn-3 chosen"' in chosen and "Feedback saved: wrong." in chosen
-    abstained = Answer(question="q", text="The articles don't say.", abstained=True)
+    abstained = Answer(question="q", abstained=True)
     assert "verdict-unsupported" not in answer_html(abstained, 1) and "verdict-wrong" in answer_html(abstained, 1)
 
 
@@ -121,7 +121,7 @@ def test_article_view_highlights_every_cited_span_and_anchors_the_clicked_one():
     other = Citation(
         n=1, doc_id="doc.txt", source="", title="t", start=TEXT.index("More"), end=TEXT.index("More") + 9, quote=""
     )
-    second = Answer(question="More?", text="More text [1]", citations=(other,))
+    second = Answer(question="More?", parts=(("More text", 1),), citations=(other,))
     turns = turns_of(answer(), second)
     view = article_html(document(), layers_for("doc.txt", turns, current=(2, 1)))
     assert view.count('class="cited') == 4  # span 1 split around its short answer (3 pieces) + span 2
@@ -154,7 +154,7 @@ def test_article_links_only_to_web_addresses():
 
 
 def test_markdown_export_has_numbered_footnotes_that_quote_and_name_the_source():
-    abstained = Answer(question="What is the GDP?", text="The articles don't say.", abstained=True)
+    abstained = Answer(question="What is the GDP?", abstained=True)
     text = conversation_markdown(turns_of(answer(), abstained, answer(question="Again?")))
     assert "**Q1. Who is Tom Graham?**" in text and "*The articles don't say.*" in text
     assert "Short answer: **a \\*fellow\\* at the \\<b\\>Council\\</b\\>**" in text

@@ -17,6 +17,7 @@ from typing import Any
 import gradio as gr
 
 from rag import Assistant, RagError, Retriever
+from rag.ingest.readers import READERS
 from rag.ingest.web import FEED_PREFIX
 
 from .article import CURRENT, EMPTY_ARTICLE, article_html, layers_for
@@ -159,22 +160,12 @@ class Page:
             answer = self.assistant.ask(question, mode=mode, k=int(k))
         except RagError as exc:
             return {"error": str(exc)}
-        return {
-            "text": answer.text,
-            "abstained": answer.abstained,
-            "reason": answer.reason,
-            "citations": [
-                {"n": c.n, "doc_id": c.doc_id, "title": c.title, "start": c.start, "end": c.end, "quote": c.quote}
-                for c in answer.citations
-            ],
-            "short": None if answer.short is None else {"n": answer.short.n, "text": answer.short.text},
-            "seconds": answer.seconds,
-        }
+        return answer.to_dict()
 
     # -- corpus -------------------------------------------------------------------------------
 
     def corpus_rows(self) -> list[list[Any]]:
-        counts = self.retriever.chunk_counts()
+        counts = self.retriever.corpus.chunk_counts()
         return [
             [f"{d.title}\n{d.doc_id}", " · ".join(x for x in (d.outlet, d.date) if x), counts.get(d.doc_id, 0)]
             for d in sorted(self.retriever.documents.values(), key=lambda d: d.doc_id)
@@ -356,9 +347,9 @@ def build(
                     )
                     only = gr.CheckboxGroup(page.choices(), label="Only answer from these articles (none = all)")
                     files = gr.File(
-                        label="Add articles (.txt, .md or saved web pages .html, up to 2 MB each)",
+                        label=f"Add articles ({', '.join(READERS)}: text or saved web pages, up to 2 MB each)",
                         file_count="multiple",
-                        file_types=[".txt", ".md", ".html", ".htm"],
+                        file_types=list(READERS),
                         elem_id="upload",
                         visible=not read_only,
                     )

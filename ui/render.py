@@ -108,9 +108,10 @@ def answer_html(answer: Answer, turn: int = 1, verdict: str | None = None) -> st
     (the short answer highlighted), then the feedback buttons."""
     if answer.abstained:
         return f'<p class="abstained">{esc(answer.text)}</p>' + feedback_html(turn, True, verdict)
+    cited = {c.n: c for c in answer.citations}
     parts = [
-        f'{quote_html(c, answer.short)} <sup class="cite turn-{turn}" title="Answer {turn}, source {c.n}">[{c.n}]</sup>'
-        for c in answer.citations
+        f'{quote_html(cited[n], answer.short)} <sup class="cite turn-{turn}" title="Answer {turn}, source {n}">[{n}]</sup>'
+        for _, n in answer.parts
     ]
     return "<p>" + " ".join(parts) + "</p>" + feedback_html(turn, False, verdict)
 

@@ -29,12 +29,12 @@ class Turn:
     def of(
         cls, turns: list[Turn], question: str, earlier: list[str], answer: Answer, message: int, mode: str, k: int
     ) -> Turn:
-        """The next turn after `turns`; the answer is kept without its scored candidates (not shown)."""
+        """The next turn after `turns`."""
         return cls(
             n=len(turns) + 1,
             question=question,
             earlier=tuple(earlier),
-            answer=replace(answer, candidates=()),
+            answer=answer,
             message=message,
             mode=mode,
             k=int(k),

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import IndexCorruptError
-from ..types import Chunk, Scored
+from ..types import Scored
 
 BM25_DIR = "bm25"
 TOKENS_FILE = "bm25_tokens.jsonl"
@@ -68,17 +68,18 @@ class BM25Index:
             self._bm25 = bm25s.BM25()
             self._bm25.index(self._tokens, show_progress=False)
 
-    def add(self, chunks: Sequence[Chunk], texts: Sequence[str] | None = None) -> None:
-        """Index `chunks` by their own text, or by `texts` (one per chunk) when given."""
-        if not chunks:
+    def add(self, ids: Sequence[str], groups: Sequence[str], texts: Sequence[str]) -> None:
+        """Index `texts` under `ids`; `groups[i]` is the document of `ids[i]` (the verbs of
+        `vectors.VectorIndex`, with text in place of vectors)."""
+        if not ids:
             return
-        self._chunk_ids += [c.chunk_id for c in chunks]
-        self._doc_ids += [c.doc_id for c in chunks]
-        self._tokens += tokenize(list(texts) if texts is not None else [c.text for c in chunks])
+        self._chunk_ids += list(ids)
+        self._doc_ids += list(groups)
+        self._tokens += tokenize(list(texts))
         self._rebuild()
 
-    def remove(self, doc_ids: Sequence[str]) -> None:
-        drop = set(doc_ids)
+    def remove(self, groups: Sequence[str]) -> None:
+        drop = set(groups)
         keep = [i for i, d in enumerate(self._doc_ids) if d not in drop]
         if len(keep) == len(self._doc_ids):
             return
@@ -147,17 +148,16 @@ class BM25Index:
                 out[n] = scores[row[doc_id]]
         return out
 
-    def search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[Scored]:
+    def search(self, query: str, k: int, groups: Sequence[str] | None = None) -> list[Scored]:
         """The `k` best-scoring chunks with a score above zero, best first."""
         if self._bm25 is None or k < 1:
             return []
-        vocab = self._bm25.vocab_dict
-        terms = [t for t in tokenize([query])[0] if t in vocab]
+        terms = self.query_terms(query)
         if not terms:
             return []
         scores = self._bm25.get_scores(terms)
-        if doc_ids is not None:
-            allowed = set(doc_ids)
+        if groups is not None:
+            allowed = set(groups)
             scores = np.where([d in allowed for d in self._doc_ids], scores, 0.0)
         k = min(k, len(scores))
         candidates = np.argpartition(-scores, k - 1)[:k].tolist()
@@ -165,33 +165,36 @@ class BM25Index:
         top = sorted(candidates, key=lambda i: (-scores[i], i))
         return [Scored(self._chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def save(self, directory: Path) -> None:
-        with open(directory / TOKENS_FILE, "w", encoding="utf-8") as out:
+    def save(self, folder: Path) -> None:
+        with open(folder / TOKENS_FILE, "w", encoding="utf-8") as out:
             for row in zip(self._chunk_ids, self._doc_ids, self._tokens, strict=True):
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         if self._bm25 is not None:
-            self._bm25.save(str(directory / BM25_DIR), show_progress=False)
+            self._bm25.save(str(folder / BM25_DIR), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path) -> BM25Index:
+    def open(cls, folder: Path | None = None) -> BM25Index:
+        """The index saved in `folder`, or a new empty one."""
         import bm25s
 
         index = cls()
+        if folder is None:
+            return index
         try:
-            with open(directory / TOKENS_FILE, encoding="utf-8") as rows:
+            with open(folder / TOKENS_FILE, encoding="utf-8") as rows:
                 for line in rows:
                     chunk_id, doc_id, tokens = json.loads(line)
                     index._chunk_ids.append(chunk_id)
                     index._doc_ids.append(doc_id)
                     index._tokens.append(tokens)
             if index._chunk_ids:
-                index._bm25 = bm25s.BM25.load(str(directory / BM25_DIR), show_progress=False, verbosity=0)
+                index._bm25 = bm25s.BM25.load(str(folder / BM25_DIR), show_progress=False, verbosity=0)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorruptError(
-                f"the BM25 index in {directory} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
+                f"the BM25 index in {folder} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
             ) from exc
         if index._bm25 is not None and index._bm25.scores["num_docs"] != len(index._chunk_ids):
             raise IndexCorruptError(
-                f"the BM25 index in {directory} does not match its chunk list; rebuild it with `rag index --rebuild`"
+                f"the BM25 index in {folder} does not match its chunk list; rebuild it with `rag index --rebuild`"
             )
         return index

@@ -24,7 +24,7 @@ QUERY_NOISE = 1.33  # noise of this norm leaves a unit vector at cosine ~0.6 to 
 RETRAIN_GROWTH = 4  # retrain the lists when the index has grown this much since training
 
 
-def _faiss() -> Any:
+def load_faiss() -> Any:
     """FAISS, with OpenMP's idle threads sleeping rather than spinning: after a one-query search
     spinning threads take the CPU from the query encoder that runs next (on two cores, warm hybrid
     search cost 1.85x the encoding with spinning and 1.14x without). Only takes effect if nothing
@@ -46,7 +46,7 @@ def recall_at_10(exact: np.ndarray, approx: np.ndarray) -> float:
 
 def build_ivf(vectors: np.ndarray, ids: np.ndarray, target: float = RECALL_TARGET) -> Any:
     """An IVF index over `vectors` (unit rows) with `ids`, nprobe tuned to reach `target`."""
-    faiss = _faiss()
+    faiss = load_faiss()
     n, dim = vectors.shape
     nlist = max(16, int(4 * math.sqrt(n)))
     index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
@@ -69,7 +69,7 @@ def tune_nprobe(
     The queries are stored vectors pushed away from themselves until their cosine to the original
     is about 0.6, which is how close a question's embedding typically is to its best passage.
     """
-    faiss = _faiss()
+    faiss = load_faiss()
     rng = np.random.default_rng(1)
     q = vectors[rng.choice(len(vectors), size=min(queries, len(vectors)), replace=False)]
     noise = rng.normal(scale=QUERY_NOISE / math.sqrt(q.shape[1]), size=q.shape).astype(np.float32)

@@ -69,6 +69,11 @@ READERS: dict[str, Callable[[bytes], str | Article]] = {
 WEB_PREFIXES = ("http://", "https://", "feed:")
 
 
+def describe_formats() -> str:
+    """The registered file suffixes, for messages: ".txt/.md/.html/.htm"."""
+    return "/".join(READERS)
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A file that was not indexed, and why."""
@@ -156,7 +161,7 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, P
                         yield path.relative_to(root).as_posix(), path
         else:
             raise CorpusError(
-                f"{root} does not exist: give a folder of .txt/.md/.html articles, article files, "
+                f"{root} does not exist: give a folder of {describe_formats()} articles, article files, "
                 "URLs (https://...) or feeds (--feed URL)"
             )
 

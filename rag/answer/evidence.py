@@ -1,0 +1,184 @@
+"""Gathering the evidence for one question: retrieve passages, score every sentence in them, and
+weigh whether they answer at all. Nothing here decides; the assistant does (assistant.py).
+
+Each sentence of the retrieved passages becomes a `Candidate` with its features (candidates.py);
+the fitted sentence model ranks them; the question-level `signals` feed the abstention model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..corpus import Corpus, SentenceKey
+from ..index.bm25 import tokenize
+from ..search.fusion import min_max
+from ..types import Hit
+from .candidates import Candidate, answering, rank
+from .model import AnswerModel
+from .question import Question, analyse, attributes_speech, contains_kind, counts
+from .short_answer import short_answer
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the assistant found for one question, before deciding: the passages, every candidate
+    sentence ranked by the sentence model, and the signals the abstention model reads."""
+
+    question: str
+    query: str
+    asked: Question
+    hits: tuple[Hit, ...]
+    ranked: tuple[Candidate, ...]
+    signals: dict[str, float]
+    unanswerable: float  # P(the articles do not answer), from the abstention model
+    reason: str  # why it would abstain, in words, for people checking the rule
+    missing: tuple[str, ...] = ()  # the question's name words that occur nowhere in the articles
+
+    def abstains(self, threshold: float, paraphrase: float) -> bool:
+        """Whether to abstain: nothing found, P(unanswerable) at the threshold, or a name the
+        articles never use with no sentence close enough to be a paraphrase of the question."""
+        unknown_name = bool(self.missing) and self.signals.get("cosine_top", 0.0) < paraphrase
+        return not self.ranked or self.unanswerable >= threshold or unknown_name
+
+
+def gather(
+    corpus: Corpus, model: AnswerModel, question: str, query: str, hits: Sequence[Hit], query_vector: np.ndarray
+) -> Evidence:
+    """The evidence in `hits` (retrieved for `query`, the question with any conversation context)."""
+    asked = analyse(question)
+    ranked = rank(candidates(corpus, query, analyse(query), asked, list(hits), query_vector), model.sentence)
+    found, missing = signals(corpus, asked, ranked)
+    unanswerable = model.abstain.probability(found) if ranked else 1.0
+    reason = _reason(asked, found, missing, unanswerable) if ranked else "nothing relevant was retrieved"
+    return Evidence(question, query, asked, tuple(hits), tuple(ranked), found, unanswerable, reason, missing)
+
+
+def candidates(
+    corpus: Corpus, query: str, context: Question, asked: Question, hits: list[Hit], query_vector: np.ndarray
+) -> list[Candidate]:
+    """Every sentence of the retrieved passages, once, with its features.
+
+    Names from the question count when they appear in the sentence or next to it (quotes are
+    often attributed in the neighbouring sentence); every other word must be in the sentence.
+    """
+    passage = min_max([(h.chunk_id, h.score) for h in hits])
+    best_passage: dict[SentenceKey, float] = {}
+    top = set(hits[0].sentences) if hits else set()
+    top_doc = hits[0].doc_id if hits else ""
+    for hit in hits:
+        for s, e in hit.sentences:
+            key = (hit.doc_id, s, e)
+            best_passage[key] = max(best_passage.get(key, 0.0), passage[hit.chunk_id])
+    if not best_passage:
+        return []
+    keys = list(best_passage)
+    texts = [corpus.text(*key) for key in keys]
+    # Each sentence with the one before and after it, reading each document's sentences once.
+    sentences = {doc: corpus.doc_sentences(doc) for doc in dict.fromkeys(k[0] for k in keys)}
+    position = {(doc, *span): i for doc, spans in sentences.items() for i, span in enumerate(spans)}
+
+    def around(key: SentenceKey) -> str:
+        spans, i = sentences[key[0]], position[key]
+        return " ".join(corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2])
+
+    windows = [around(key) for key in keys]
+    cosines = corpus.sentence_vectors(keys) @ query_vector
+    weights = {t: corpus.idf(t) for t in context.terms}
+    total = sum(weights.values()) or 1.0
+    name_stems = [tokenize([name])[0] for name in context.entities]
+    names = {t for stems in name_stems for t in stems}
+    definition = definition_pattern(asked.subject)
+    candidates = []
+    tokens_of = tokenize(texts)
+    for key, text, window, cosine, tokens, window_tokens in zip(
+        keys, texts, windows, cosines.tolist(), tokens_of, tokenize(windows), strict=True
+    ):
+        here, near = set(tokens), set(tokens) | set(window_tokens)
+        matched = sum(w for t, w in weights.items() if t in here or (t in names and t in near))
+        found_names = sum(bool(stems) and all(t in near for t in stems) for stems in name_stems)
+        candidates.append(
+            Candidate(
+                doc_id=key[0],
+                start=key[1],
+                end=key[2],
+                text=text,
+                cosine=float(cosine),
+                overlap=matched / total,
+                overlap_near=sum(w for t, w in weights.items() if t in near) / total,
+                names=found_names / len(name_stems) if name_stems else 1.0,
+                passage=best_passage[key],
+                passage_top=key[0] == top_doc and (key[1], key[2]) in top,
+                kind=has_kind(asked, text) and (not asked.entities or bool(names & near)),
+                expects=asked.expects,
+                strict=asked.strict,
+                definition=bool(definition and definition.search(text)),
+                speech=bool(asked.speaker) and attributes_speech(window, asked.speaker or ""),
+                focus=sum(t in here for t in asked.focus) / len(asked.focus) if asked.focus else 0.0,
+            )
+        )
+    return candidates
+
+
+def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[dict[str, float], tuple[str, ...]]:
+    """The question-level features the abstention model reads (see ABSTAIN_FEATURES), and the
+    question's name words that occur nowhere in the articles."""
+    words = [w for name in asked.entities for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
+    missing = [w for w, stems in zip(words, tokenize(words), strict=True) if not all(map(corpus.knows, stems))]
+    weights = {t: corpus.idf(t) for t in asked.terms}
+    unknown = sum(w for t, w in weights.items() if not corpus.knows(t))
+    best = ranked[0] if ranked else Candidate("", 0, 0, "")
+    pool = answering(ranked, asked.strict)
+    answer = pool[0] if pool else best
+    in_doc = {t for tokens in tokenize([c.text for c in ranked if c.doc_id == best.doc_id]) for t in tokens}
+    off_doc = sum(w for t, w in weights.items() if t not in in_doc)
+    numbers = set(re.findall(r"\d[\d,.]*\d|\d", asked.text))
+    around = " ".join(c.text for c in ranked[:3] if c.doc_id == best.doc_id)
+    return {
+        "p1": best.score,
+        "p2": ranked[1].score if len(ranked) > 1 else 0.0,
+        "cosine_top": max((c.cosine for c in ranked), default=0.0),
+        "overlap_top": best.overlap_near,
+        "missing_names": len(missing) / len(words) if words else 0.0,
+        "unknown_terms": unknown / (sum(weights.values()) or 1.0),
+        "strict_no_kind": float(asked.strict and not any(c.kind for c in ranked[:5])),
+        "speaker_no_speech": float(bool(asked.speaker) and not any(c.speech for c in ranked[:8])),
+        "names_off_top": 1.0 - best.names,
+        "terms_off_doc": off_doc / (sum(weights.values()) or 1.0),
+        "numbers_off_top": float(any(n not in around for n in numbers)),
+        "typed": float(bool(asked.expects)),
+        "p_answer": answer.score if pool else 0.0,
+        "short_top": (short_answer(asked.text, answer.text) or (0, 0, 0.0))[2] if ranked else 0.0,
+        "loose_no_kind": float(bool(asked.expects) and not asked.strict and not any(c.kind for c in ranked[:3])),
+    }, tuple(missing)
+
+
+def has_kind(asked: Question, text: str) -> bool:
+    if asked.counted:
+        return counts(text, asked.counted)
+    return bool(asked.expects) and contains_kind(asked.expects or "", text, asked.text)
+
+
+def definition_pattern(subject: str | None) -> re.Pattern[str] | None:
+    """For "Who is X?": X followed by an appositive or "is a" ("Eric Ciaramella, former adviser")."""
+    if not subject:
+        return None
+    last = re.escape(subject.split()[-1])
+    return re.compile(
+        rf"\b{last}\s*(?:,|\(|—|–)\s*(?:a|an|the|former|now|currently|senior|chief|ex-|who (?:is|was))\b"
+        rf"|\b{last}\s+(?:is|was)\s+(?:a|an|the)\b"
+    )
+
+
+def _reason(asked: Question, signals: dict[str, float], missing: tuple[str, ...], unanswerable: float) -> str:
+    """Why the evidence would not answer the question, in words (the model decides; this explains)."""
+    if missing:
+        return f"the articles never mention {' '.join(missing)}"
+    if signals["strict_no_kind"]:
+        return f"no passage gives the {asked.expects} the question asks for"
+    if signals["speaker_no_speech"]:
+        return f"no passage reports what {asked.speaker} said about this"
+    return f"the evidence is weak: P(answerable) {1 - unanswerable:.2f}"

@@ -1,0 +1,196 @@
+"""The corpus: the documents, their chunks and sentences, and the indexes over them, kept in step.
+
+    corpus.documents / corpus.chunks     the nouns (types.py), by id
+    corpus.vectors                       chunk vectors, searched (a `VectorIndex`, index/vectors.py)
+    corpus.sentences                     sentence vectors, read back by sentence when answering
+    corpus.lexical                       BM25 over the chunks, and the corpus's term statistics
+
+Answerers read it through `text`, `doc_sentences`, `sentence_vectors`, `idf` and `knows`; the sync
+module (sync.py) changes it through `add` and `remove`; `write` and `read` persist one generation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import Config
+from .errors import IndexCorruptError, IndexMismatchError
+from .index.bm25 import BM25Index
+from .index.files import read_corpus, read_manifest, write_corpus, write_manifest
+from .index.locks import ReadWriteLock
+from .index.vectors import VectorIndex, open_vector_index
+from .types import Chunk, Document, Hit, Span
+
+SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
+
+
+def sentence_id(key: SentenceKey) -> str:
+    """The id a sentence's vector is stored under: "{doc_id}@{start}:{end}"."""
+    return f"{key[0]}@{key[1]}:{key[2]}"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Documents ready to go in: their chunks, the text each chunk is indexed by, their sentences,
+    and one vector per chunk then per sentence (see sync.prepare)."""
+
+    documents: tuple[Document, ...]
+    chunks: tuple[Chunk, ...]
+    indexed: tuple[str, ...]
+    sentences: tuple[SentenceKey, ...]
+    vectors: np.ndarray
+    embedded: int = 0  # how many texts had to be embedded (the rest were reused)
+
+
+class Corpus:
+    """Documents, chunks, sentence spans and vectors, and term statistics; see the module docstring.
+
+    `lock` is shared by readers (a search, an answer) and taken alone by a change."""
+
+    def __init__(self, config: Config, folder: Path | None = None) -> None:
+        """An empty corpus, or (with `folder`) the parts saved there; `read` checks they agree."""
+        self.config = config
+        self.documents: dict[str, Document] = {}
+        self.chunks: dict[str, Chunk] = {}
+        if folder is not None:
+            self.documents, self.chunks = read_corpus(folder)
+        self.vectors: VectorIndex = open_vector_index(config.store, "chunks", folder)
+        self.sentences: VectorIndex = open_vector_index(config.store, "sentences", folder)
+        self.lexical = BM25Index.open(folder)
+        self.sources: tuple[str, ...] = ()  # what the index mirrors: folders, files, URLs, feeds
+        self.lock = ReadWriteLock()
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def text(self, doc_id: str, start: int, end: int) -> str:
+        return self.documents[doc_id].text[start:end]
+
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks in order, found by their ids ("{doc_id}#0", "#1", ...)."""
+        found: list[Chunk] = []
+        while (chunk := self.chunks.get(f"{doc_id}#{len(found)}")) is not None:
+            found.append(chunk)
+        return found
+
+    def doc_sentences(self, doc_id: str) -> list[Span]:
+        """Every sentence span of a document, in reading order."""
+        return sorted({span for chunk in self.doc_chunks(doc_id) for span in chunk.sentences})
+
+    def sentence_vectors(self, keys: Sequence[SentenceKey]) -> np.ndarray:
+        """The stored vectors of these sentences, one row each."""
+        return self.sentences.get([sentence_id(k) for k in keys])
+
+    def idf(self, term: str) -> float:
+        """How rare a stemmed term is across the chunks (bm25.tokenize makes terms)."""
+        return self.lexical.idf(term)
+
+    def knows(self, term: str) -> bool:
+        """Whether a stemmed term occurs anywhere in the articles."""
+        return self.lexical.knows(term)
+
+    def chunk_counts(self) -> dict[str, int]:
+        """How many chunks each document has."""
+        with self.lock.read():
+            return dict(Counter(c.doc_id for c in self.chunks.values()))
+
+    def hit(self, chunk_id: str, score: float) -> Hit:
+        chunk = self.chunks[chunk_id]
+        doc = self.documents[chunk.doc_id]
+        return Hit(
+            chunk_id=chunk.chunk_id,
+            doc_id=doc.doc_id,
+            source=doc.source,
+            title=doc.title,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            score=score,
+            sentences=chunk.sentences,
+            authors=doc.authors,
+            outlet=doc.outlet,
+            date=doc.date,
+        )
+
+    def check_width(self, width: int) -> None:
+        """IndexMismatchError unless vectors `width` wide fit the stored ones."""
+        if self.vectors.dim is not None and width != self.vectors.dim:
+            model = self.config.model
+            raise IndexMismatchError(
+                f"the index holds {self.vectors.dim}-dimensional vectors but the model {model} gives {width}; "
+                f"rebuild with `rag index --rebuild --model {model}`"
+            )
+
+    # -- changing (call with the write lock held) ---------------------------------------------
+
+    def add(self, batch: Batch) -> None:
+        """Put `batch` in, replacing any earlier version of its documents."""
+        self.remove([d.doc_id for d in batch.documents if d.doc_id in self.documents])
+        n = len(batch.chunks)
+        if n:
+            self.check_width(batch.vectors.shape[1])
+        ids = [c.chunk_id for c in batch.chunks]
+        groups = [c.doc_id for c in batch.chunks]
+        self.vectors.add(ids, groups, batch.vectors[:n])
+        self.lexical.add(ids, groups, batch.indexed)
+        self.sentences.add(
+            [sentence_id(k) for k in batch.sentences], [k[0] for k in batch.sentences], batch.vectors[n:]
+        )
+        self.documents.update((d.doc_id, d) for d in batch.documents)
+        self.chunks.update(zip(ids, batch.chunks, strict=True))
+
+    def remove(self, doc_ids: Sequence[str]) -> None:
+        if not doc_ids:
+            return
+        drop = set(doc_ids)
+        self.vectors.remove(doc_ids)
+        self.lexical.remove(doc_ids)
+        self.sentences.remove(doc_ids)
+        self.chunks = {cid: c for cid, c in self.chunks.items() if c.doc_id not in drop}
+        for doc_id in doc_ids:
+            del self.documents[doc_id]
+
+    def moved(self, doc: Document) -> None:
+        """Record a new `source` for an unchanged document (a file moved or renamed)."""
+        self.documents[doc.doc_id] = dataclasses.replace(self.documents[doc.doc_id], source=doc.source)
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def write(self, folder: Path) -> None:
+        """Every part into `folder`, a fresh index generation; the manifest last."""
+        write_corpus(folder, self.documents.values(), self.chunks.values())
+        self.vectors.save(folder)
+        self.sentences.save(folder)
+        self.lexical.save(folder)
+        write_manifest(
+            folder,
+            {
+                "backend": self.vectors.backend,
+                "dim": self.vectors.dim,
+                "config": {**self.config.to_dict(), "reranker": None},  # a query-time choice
+                "sources": list(self.sources),
+                "documents": len(self.documents),
+                "chunks": len(self.chunks),
+            },
+        )
+
+    @classmethod
+    def read(cls, folder: Path) -> Corpus:
+        """The corpus saved in `folder` by `write`."""
+        manifest = read_manifest(folder)
+        corpus = cls(Config.from_dict(manifest["config"]), folder)
+        corpus.sources = tuple(manifest.get("sources", ()))
+        if not (len(corpus.vectors) == len(corpus.lexical) == len(corpus.chunks) == manifest["chunks"]):
+            raise IndexCorruptError(
+                f"the parts of the index at {folder.parent} disagree on the number of chunks; "
+                "rebuild it with `rag index --rebuild`"
+            )
+        return corpus
