@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from .config import DEFAULT_MODEL, INDEX_DIR_ENV, MODES, default_index_dir
+from .config import DEFAULT_MODEL, INDEX_DIR_ENV, MODES, Config, default_index_dir
 from .errors import CorpusError, IndexNotFoundError, RagError
 from .index.files import read_corpus, read_manifest
 from .index.store import IndexStore
-from .ingest.readers import is_web
+from .ingest.readers import describe_formats, is_web
 from .ingest.web import FEED_PREFIX
-from .search.retriever import Retriever, SyncReport
+from .search.retriever import Retriever
+from .sync import SyncReport
 
 
 def _progress_wanted(args: argparse.Namespace) -> bool:
@@ -42,8 +43,11 @@ def cmd_index(args: argparse.Namespace) -> int:
         paths = list(dict.fromkeys([*recorded_sources(args.index_dir, required=False), *paths]))
     before = set(recorded_sources(args.index_dir, required=False))
     started = time.perf_counter()
+    settings = {
+        k: v for k, v in (("chunk_tokens", args.chunk_tokens), ("overlap_sentences", args.overlap)) if v is not None
+    }
     retriever = Retriever.build(
-        paths, args.index_dir, model=args.model, rebuild=args.rebuild, progress=_progress_wanted(args)
+        paths, args.index_dir, model=args.model, rebuild=args.rebuild, progress=_progress_wanted(args), **settings
     )
     report = retriever.last_sync
     # A URL or feed that fails the first time it is given is not followed (a later one that
@@ -148,7 +152,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from .answer.assistant import Assistant
 
-    assistant = Assistant(_open(args), k=args.k, mode=args.mode)
+    assistant = Assistant(_open(args), k=args.k, mode=args.mode, answerer=args.answerer)
     answer = assistant.ask(args.question, doc_ids=args.doc)
     if args.json:
         _print_json(answer.to_dict())
@@ -229,14 +233,22 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, not {value}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, 1)
+
+
+def _non_negative_int(text: str) -> int:
+    return _whole_number(text, 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -273,12 +285,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "paths",
         nargs="*",
-        help="folders (searched recursively), .txt/.md/.html files, or article URLs (https://...); "
+        help=f"folders (searched recursively), {describe_formats()} files, or article URLs (https://...); "
         "default: what the index was built from",
     )
     p.add_argument("--urls", action="append", metavar="FILE", help="a text file of article URLs, one a line")
     p.add_argument("--feed", action="append", metavar="URL", help="an RSS or Atom feed to follow (repeat for several)")
-    p.add_argument("--rebuild", action="store_true", help="start from scratch (needed to change the model)")
+    p.add_argument("--rebuild", action="store_true", help="start from scratch (needed to change the model or chunking)")
+    p.add_argument(
+        "--chunk-tokens",
+        type=_positive_int,
+        metavar="N",
+        help=f"word pieces per chunk (default {Config.chunk_tokens} for a new index; changing it needs --rebuild)",
+    )
+    p.add_argument(
+        "--overlap",
+        type=_non_negative_int,
+        metavar="N",
+        help=f"sentences neighbouring chunks share (default {Config.overlap_sentences}; changing it needs --rebuild)",
+    )
     common(p)
     p.set_defaults(func=cmd_index)
 
@@ -303,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with quotes from the articles, or say they don't say")
     p.add_argument("question", help="the question")
     retrieval_options(p, 8, "passages to draw sentences from")
+    p.add_argument(
+        "--answerer", default="extractive", metavar="NAME", help="what chooses the quotes (default extractive)"
+    )
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("docs", help="list the indexed articles")

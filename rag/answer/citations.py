@@ -161,7 +161,7 @@ def grounded(answer: Answer, text_of: Callable[[str], str | None]) -> bool:
     by_n = {c.n: c for c in answer.citations}
     for c in answer.citations:
         source = text_of(c.doc_id)
-        if source is not None and source[c.start : c.end] != c.quote:
+        if source is not None and not (0 <= c.start < c.end <= len(source) and source[c.start : c.end] == c.quote):
             return False
     if any(n not in by_n or _normalise(text) not in _normalise(by_n[n].quote) for text, n in answer.parts):
         return False
