@@ -27,7 +27,8 @@ from typing import Any
 
 from rag import Assistant, Retriever, SentenceTransformerEmbedder
 from rag.index.embedders import Embedder, make_embedder
-from rag.metrics import percentile
+from rag.metrics import spread
+from ui.cli import wait_for_page
 
 from .harness import CORPUS, QUESTIONS, load_questions
 from .scale import run_scale
@@ -58,10 +59,6 @@ print(json.dumps({"import_rag_s": t1 - t0, "heavy_modules_after_import": heavy, 
                   "torch_modules_after_answer": after,
                   "resident_mb": peak_mb(), "cpu_s": sum(os.times()[:2])}))
 """
-
-
-def spread(values: list[float]) -> dict[str, float]:
-    return {"p50": statistics.median(values), "p95": percentile(values, 95), "n": len(values)}
 
 
 def cold_start(index_dir: Path, question: str, backend: str = "default") -> dict[str, Any]:
@@ -106,7 +103,6 @@ def serve_first_answer(corpus: Path, index_dir: Path, question: str) -> dict[str
     """`rag serve` on an existing index: seconds until the page loads, then until the first answer
     comes back through the page's API (what the page calls when a question is sent)."""
     import socket
-    import urllib.request
 
     try:
         from gradio_client import Client
@@ -121,17 +117,8 @@ def serve_first_answer(corpus: Path, index_dir: Path, question: str) -> dict[str
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                return {"skipped": "the server did not start"}
-            time.sleep(0.1)
+        if not wait_for_page(url, proc, 120):
+            return {"skipped": "the server did not start"}
         ready = time.perf_counter() - started
         client = Client(url, verbose=False)
         asked = time.perf_counter()

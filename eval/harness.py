@@ -19,6 +19,7 @@ from typing import Any
 
 from rag import Assistant, Chunk, Config, RagError, Retriever
 from rag.answer.citations import grounded
+from rag.config import MODES as CONFIG_MODES
 from rag.index.embedders import Embedder
 from rag.index.faiss_index import FaissIndex
 from rag.metrics import (
@@ -30,8 +31,8 @@ from rag.metrics import (
     mrr,
     ndcg_at,
     overlaps,
-    percentile,
     recall_at,
+    spread,
     squad_f1,
     token_f1,
 )
@@ -42,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "questions.jsonl"
 MORE_QUESTIONS = HERE / "questions_more.jsonl"  # written later, in the manner of outsiders
 CORPUS = HERE.parent / "seeds"
-MODES = ("bm25", "dense", "hybrid")
+MODES = CONFIG_MODES[::-1]  # the default last, below the single modes it fuses
 SIDES = ("train", "test")
 NAIVE_WINDOW = 800
 DEPTH = 10
@@ -327,9 +328,9 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
             for r in composers
         },
         "latency_ms": {
-            "encode query": _spread(encode),
-            **{f"search {r.name}": _spread(r.latencies_ms) for r in runs[1:]},
-            **{f"ask ({r.name})": _spread(r.latencies_ms) for r in composers},
+            "encode query": spread(encode),
+            **{f"search {r.name}": spread(r.latencies_ms) for r in runs[1:]},
+            **{f"ask ({r.name})": spread(r.latencies_ms) for r in composers},
         },
         "latency_samples_ms": {
             "search hybrid": runs[-1].latencies_ms,
@@ -345,7 +346,3 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
         "threshold_sweep": {s: threshold_sweep(sweep_rows, s) for s in SIDES} if sweep_rows else {},
         "threshold": Assistant(retriever).threshold,
     }
-
-
-def _spread(values: list[float]) -> dict[str, float]:
-    return {"p50": statistics.median(values), "p95": percentile(values, 95)} if values else {"p50": 0.0, "p95": 0.0}

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from .config import DEFAULT_MODEL, INDEX_DIR_ENV, MODES, Config, default_index_dir
 from .errors import CorpusError, IndexNotFoundError, RagError
@@ -251,28 +252,26 @@ def _non_negative_int(text: str) -> int:
     return _whole_number(text, 0)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rag", description="Grounded answers from a folder of news articles.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def common(p: argparse.ArgumentParser, model: bool = True, json: bool = True) -> None:
+def common(p: argparse.ArgumentParser, model: bool = True, json: bool = True) -> None:
+    """The options every command shares: where the index is, which model, JSON output."""
+    p.add_argument(
+        "--index-dir",
+        type=Path,
+        default=None,
+        help=f"index folder (default: ${INDEX_DIR_ENV} or {default_index_dir()})",
+    )
+    if model:
         p.add_argument(
-            "--index-dir",
-            type=Path,
+            "--model",
             default=None,
-            help=f"index folder (default: ${INDEX_DIR_ENV} or {default_index_dir()})",
+            help=f"sentence-transformers model name or path (default: the index's own, "
+            f"or {DEFAULT_MODEL} for a new index)",
         )
-        if model:
-            p.add_argument(
-                "--model",
-                default=None,
-                help=f"sentence-transformers model name or path (default: the index's own, "
-                f"or {DEFAULT_MODEL} for a new index)",
-            )
-        if json:
-            p.add_argument("--json", action="store_true", help="print JSON for machines")
+    if json:
+        p.add_argument("--json", action="store_true", help="print JSON for machines")
 
+
+def add_index_command(sub: Any) -> None:
     p = sub.add_parser(
         "index",
         help="build or update the index from folders, files, article URLs and feeds",
@@ -306,19 +305,22 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_index)
 
-    def retrieval_options(p: argparse.ArgumentParser, k: int, k_help: str) -> None:
-        p.add_argument("-k", type=_positive_int, default=k, help=f"{k_help} (default {k})")
-        p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
-        p.add_argument(
-            "--doc", action="append", default=None, metavar="DOC_ID", help="only use this document (repeat for several)"
-        )
-        p.add_argument(
-            "--reranker",
-            metavar="NAME",
-            help="rerank hybrid results with a sentence-transformers cross-encoder (cross-encoder:MODEL); default off",
-        )
-        common(p)
 
+def retrieval_options(p: argparse.ArgumentParser, k: int, k_help: str) -> None:
+    p.add_argument("-k", type=_positive_int, default=k, help=f"{k_help} (default {k})")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument(
+        "--doc", action="append", default=None, metavar="DOC_ID", help="only use this document (repeat for several)"
+    )
+    p.add_argument(
+        "--reranker",
+        metavar="NAME",
+        help="rerank hybrid results with a sentence-transformers cross-encoder (cross-encoder:MODEL); default off",
+    )
+    common(p)
+
+
+def add_query_commands(sub: Any) -> None:
     p = sub.add_parser("search", help="find the passages that best match a question")
     p.add_argument("query", help="the question or keywords")
     retrieval_options(p, 5, "number of passages")
@@ -340,6 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
     common(p, model=False)
     p.set_defaults(func=cmd_feeds)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Grounded answers from a folder of news articles.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_index_command(sub)
+    add_query_commands(sub)
     # Commands from other packages (the chat page, the eval harness) plug in through entry points,
     # in the manner of simonw/llm's plugins, so the library itself never imports them.
     from importlib.metadata import entry_points

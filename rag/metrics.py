@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from statistics import median
 
 
 def contains(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
@@ -150,6 +151,17 @@ def percentile(values: Sequence[float], p: float) -> float:
     """
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def spread(values: Sequence[float]) -> dict[str, float]:
+    """Median, 95th percentile and count of timings (zeros for none).
+
+    >>> spread([1.0, 2.0, 9.0])
+    {'p50': 2.0, 'p95': 9.0, 'n': 3}
+    """
+    if not values:
+        return {"p50": 0.0, "p95": 0.0, "n": 0}
+    return {"p50": float(median(values)), "p95": float(percentile(values, 95)), "n": len(values)}
 
 
 # -- short answers (SQuAD's official normalisation) ---------------------------------------------

@@ -13,13 +13,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from ui.cli import wait_for_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-output" / "ui"
@@ -57,18 +58,9 @@ def start_server(tmp: Path, *options: str) -> tuple[str, subprocess.Popen, Path]
             env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
         )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("server did not start:\n" + log.read_text())
-        time.sleep(0.5)
+    if not wait_for_page(url, proc, 300, poll=0.5):
+        proc.kill()
+        raise RuntimeError("server did not start:\n" + log.read_text())
     return url, proc, log
 
 

@@ -226,7 +226,7 @@ def chat(page, questions):
     history, turns, panel = [], [], ""
     for q in questions:
         history = [*history, {"role": "user", "content": q}]
-        history, panel, _status, turns, export = page.ask(history, "hybrid", 8, None, turns)
+        history, panel, _status, turns, export = page.ask(q, history, "hybrid", 8, None, turns)
     return history, turns, panel, export
 
 

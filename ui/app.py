@@ -6,7 +6,6 @@ Built only on the public `rag` API; Gradio is imported here and nowhere in `rag/
 
 from __future__ import annotations
 
-import html
 import logging
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from rag import Assistant, RagError, Retriever
+from rag.config import MODES
 from rag.ingest.readers import READERS
 from rag.ingest.web import FEED_PREFIX
 
@@ -64,18 +64,19 @@ class Page:
     # -- chat ---------------------------------------------------------------------------------
 
     def ask(
-        self, history: list[dict], mode: str, k: int, only: list[str] | None, turns: list[Turn] | None = None
+        self,
+        question: str,
+        history: list[dict],
+        mode: str,
+        k: int,
+        only: list[str] | None,
+        turns: list[Turn] | None = None,
     ) -> Reply:
-        """Answer the last user message of `history`; returns history, sources panel (every answer's
-        sources), status, the turns, and the conversation exported as Markdown (a file path)."""
+        """Answer `question` (as typed; `history` shows it escaped) after the earlier `turns`;
+        returns history, sources panel (every answer's sources), status, the turns, and the
+        conversation exported as Markdown (a file path)."""
         turns = list(turns or [])
-        # User messages are stored escaped for display; the assistant reads them as typed.
-        question = html.unescape(_text(history[-1]["content"])) if history else ""
-        earlier = [
-            {"role": m["role"], "content": html.unescape(_text(m["content"]))}
-            for m in history[:-1]
-            if m["role"] == "user"
-        ]
+        earlier = [{"role": "user", "content": t.question} for t in turns]
         try:
             answer = self.assistant.ask(question, earlier, mode=mode, k=int(k), doc_ids=only or None)
         except RagError as exc:
@@ -275,14 +276,6 @@ class Page:
         return f"Removed {esc(doc_id)} from the index{note}."
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(c.get("text", "") for c in content if isinstance(c, dict) and c.get("type") == "text")
-    return ""
-
-
 def _field(event: gr.EventData, name: str) -> Any:
     """A field of the data a page script sent with an event, or None (the data comes from the
     browser, so it may be anything)."""
@@ -367,22 +360,26 @@ def build(
                     remove = gr.Button("Remove from index", visible=not read_only)
                     corpus_status = gr.HTML("", elem_id="corpus-status")
                 with gr.Tab("Settings"):
-                    mode = gr.Radio(["hybrid", "dense", "bm25"], value="hybrid", label="Retrieval mode")
+                    mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval mode")
                     k = gr.Slider(1, 20, value=8, step=1, label="Passages to read per question")
 
-        def add_question(text: str, history: list[dict]) -> tuple[str, list[dict], str]:
+        typed = gr.State("")  # the question as typed; the chat shows it escaped
+
+        def add_question(text: str, history: list[dict]) -> tuple[str, list[dict], str, str]:
             text = (text or "").strip()
             message = {"role": "user", "content": esc(text)}  # shown as typed, never as markup
-            return "", ([*history, message] if text else history), "Reading the articles…"
+            return "", ([*history, message] if text else history), "Reading the articles…", text
 
-        def answer(history: list[dict], mode: str, k: int, only: list[str], done: list[Turn]) -> tuple[Any, ...]:
-            if not history or history[-1]["role"] != "user":
+        def answer(
+            text: str, history: list[dict], mode: str, k: int, only: list[str], done: list[Turn]
+        ) -> tuple[Any, ...]:
+            if not text:
                 return history, gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            return page.ask(history, mode, k, only, done)
+            return page.ask(text, history, mode, k, only, done)
 
         for trigger in (question.submit, send.click):
-            trigger(add_question, [question, chat], [question, chat, status], queue=False).then(
-                answer, [chat, mode, k, only, turns], [chat, sources, status, turns, export], concurrency_limit=8
+            trigger(add_question, [question, chat], [question, chat, status, typed], queue=False).then(
+                answer, [typed, chat, mode, k, only, turns], [chat, sources, status, turns, export], concurrency_limit=8
             )
         clear.click(
             lambda: ([], EMPTY_SOURCES, "", [], None, EMPTY_ARTICLE, None),

@@ -4,7 +4,10 @@ library never imports the UI."""
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from rag import RagError, Retriever
@@ -15,6 +18,22 @@ from rag.ingest.readers import is_web
 from .auth import AUTH_ENV, check_exposure, credentials
 
 DEFAULT_CORPUS = "seeds"
+
+
+def wait_for_page(url: str, proc: subprocess.Popen, seconds: float, poll: float = 0.1) -> bool:
+    """Whether the page at `url` answered 200 before `proc` exited or `seconds` passed (for
+    scripts and tests that start `rag serve`)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(poll)
 
 
 def upload_dir_for(index_dir: Path) -> Path:

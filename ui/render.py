@@ -109,10 +109,8 @@ def answer_html(answer: Answer, turn: int = 1, verdict: str | None = None) -> st
     if answer.abstained:
         return f'<p class="abstained">{esc(answer.text)}</p>' + feedback_html(turn, True, verdict)
     cited = {c.n: c for c in answer.citations}
-    parts = [
-        f'{quote_html(cited[n], answer.short)} <sup class="cite turn-{turn}" title="Answer {turn}, source {n}">[{n}]</sup>'
-        for _, n in answer.parts
-    ]
+    marker = '<sup class="cite turn-{turn}" title="Answer {turn}, source {n}">[{n}]</sup>'
+    parts = [f"{quote_html(cited[n], answer.short)} {marker.format(turn=turn, n=n)}" for _, n in answer.parts]
     return "<p>" + " ".join(parts) + "</p>" + feedback_html(turn, False, verdict)
 
 

@@ -11,7 +11,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from rag.ingest.readers import READERS, UnreadableFile, to_document
+from rag.ingest.readers import READERS, UnreadableFile, read_file
 
 MAX_UPLOAD_BYTES = 2_000_000
 
@@ -40,17 +40,11 @@ def check_upload(path: Path, original_name: str) -> tuple[str, bytes]:
     suffix = Path(name).suffix.lower()
     if suffix not in READERS:
         raise UploadError(f"{original_name}: only {', '.join(sorted(READERS))} files can be added")
-    size = path.stat().st_size
-    if size > MAX_UPLOAD_BYTES:
-        raise UploadError(f"{original_name}: {size:,} bytes is over the {MAX_UPLOAD_BYTES:,}-byte limit")
-    data = path.read_bytes()
     try:
-        read = READERS[suffix](data)
+        read_file(name, path, MAX_UPLOAD_BYTES)
     except UnreadableFile as exc:
         raise UploadError(f"{original_name}: {exc}") from None
-    if not to_document(name, name, read).segments:
-        raise UploadError(f"{original_name}: no article text in it (empty or only boilerplate)")
-    return name, data
+    return name, path.read_bytes()
 
 
 def store(folder: Path, name: str, data: bytes) -> Path:

@@ -65,16 +65,11 @@ def candidates(
     Names from the question count when they appear in the sentence or next to it (quotes are
     often attributed in the neighbouring sentence); every other word must be in the sentence.
     """
-    passage = min_max([(h.chunk_id, h.score) for h in hits])
-    best_passage: dict[SentenceKey, float] = {}
-    top = set(hits[0].sentences) if hits else set()
-    top_doc = hits[0].doc_id if hits else ""
-    for hit in hits:
-        for s, e in hit.sentences:
-            key = (hit.doc_id, s, e)
-            best_passage[key] = max(best_passage.get(key, 0.0), passage[hit.chunk_id])
+    best_passage = _passage_scores(hits)
     if not best_passage:
         return []
+    top = set(hits[0].sentences)
+    top_doc = hits[0].doc_id
     keys = list(best_passage)
     texts = [corpus.text(*key) for key in keys]
     # Each sentence with the one before and after it, reading each document's sentences once.
@@ -121,6 +116,17 @@ def candidates(
             )
         )
     return candidates
+
+
+def _passage_scores(hits: list[Hit]) -> dict[SentenceKey, float]:
+    """Each sentence of the passages, with the best min-max score of a passage that holds it."""
+    passage = min_max([(h.chunk_id, h.score) for h in hits])
+    best: dict[SentenceKey, float] = {}
+    for hit in hits:
+        for s, e in hit.sentences:
+            key = (hit.doc_id, s, e)
+            best[key] = max(best.get(key, 0.0), passage[hit.chunk_id])
+    return best
 
 
 def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[dict[str, float], tuple[str, ...]]:

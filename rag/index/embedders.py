@@ -111,10 +111,6 @@ class DefaultEmbedder:
     def dim(self) -> int:
         return self.backend.dim
 
-    @property
-    def max_tokens(self) -> int:
-        return int(self.backend.max_tokens)  # type: ignore[attr-defined]
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.backend.embed(texts)
 
@@ -157,10 +153,6 @@ class SentenceTransformerEmbedder:
     @property
     def dim(self) -> int:
         return int(self.model.get_sentence_embedding_dimension())
-
-    @property
-    def max_tokens(self) -> int:
-        return int(self.model.max_seq_length)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -94,10 +94,6 @@ class OnnxEmbedder:
     def dim(self) -> int:
         return self._ready()[2].dim
 
-    @property
-    def max_tokens(self) -> int:
-        return self._ready()[2].max_length
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 rows, one per text, in order."""
         session, tokenizer, settings = self._ready()

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 
 from ..types import Span
 
-MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# A month's name or abbreviation, capitalised: questions and sentences match it as written ("may"
+# is a verb), date lines match it ignoring case.
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 )
-# "Aug 27, 2025", "26 August 2025", "2025-08-27", "20-08-2025"
-DATE = (
-    rf"(?:{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+\d{{4}}"
+# A whole date: "Aug 27, 2025", "26 August 2025", "2025-08-27", "20-08-2025"
+FULL_DATE = (
+    rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
 )
 
@@ -65,7 +67,7 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
-    ("date line", _line(rf"^[\W_]*{DATE}[\W_]*$")),
+    ("date line", _line(rf"^[\W_]*{FULL_DATE}[\W_]*$")),
     ("navigation", re.compile(r"^[a-z]+$")),  # a lone lower-case word: "back", "topic"
     ("navigation", _line(r"^[|•·>»]")),
     ("no words", _line(r"^[^A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u06FF\u4E00-\u9FFF]*$")),

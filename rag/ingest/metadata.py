@@ -10,18 +10,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .cleaning import DATE, Cleaned, split_lines
+from .cleaning import FULL_DATE, Cleaned, split_lines
 
 PROSE_WORDS = 25  # the first line this long ends the header
 HEADER_LINES = 15
 TITLE_CHARS = 120
 
 NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|de|van|von|bin|al-\w+)){1,3}"
-BYLINE = re.compile(rf"^(?:by\s+)?({NAME}(?:\s*(?:,|and|&)\s*{NAME})*)$", re.IGNORECASE)
 BYLINE_STRICT = re.compile(rf"^(?:By\s+)?{NAME}(?:\s*(?:,|and|&)\s*{NAME})*$")
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(\d{4})?\s*[,.]?\s*(.*?)\W*$", re.IGNORECASE)
 MASTHEAD = re.compile(r"^[A-Z][A-Z&’' ]{3,60}$")
-DATE_RE = re.compile(DATE, re.IGNORECASE)
+DATE_RE = re.compile(FULL_DATE, re.IGNORECASE)
 DATE_FORMATS = ("%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d-%m-%Y", "%m/%d/%Y", "%d.%m.%Y")
 
 

@@ -128,6 +128,23 @@ def to_document(doc_id: str, source: str, read: str | Article) -> Document:
     return parse_document(doc_id, source, read)
 
 
+def read_file(doc_id: str, path: Path, max_bytes: int = 0) -> Document:
+    """One article file (`doc_id` ends in a registered suffix) as a Document, or UnreadableFile saying why not:
+    too large, unreadable, or no article text in it. `max_bytes` defaults to `MAX_FILE_BYTES`."""
+    limit = max_bytes or MAX_FILE_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise UnreadableFile(f"larger than {limit / 1e6:g} MB ({size:,} bytes)")
+        reader = READERS[Path(doc_id).suffix.lower()]  # an upload's temporary file may lack the suffix
+        doc = to_document(doc_id, str(path.resolve()), reader(path.read_bytes()))
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or str(exc)) from None
+    if not doc.segments:
+        raise UnreadableFile("empty file" if not doc.text.strip() else "no article text (only boilerplate)")
+    return doc
+
+
 def is_web(source: str | os.PathLike[str]) -> bool:
     """Is `source` a URL or a feed rather than a path?
 
@@ -179,27 +196,18 @@ def load_documents(
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for doc_id, path in find_files(local):
-        reader = READERS.get(path.suffix.lower())
-        if reader is None:
+        if path.suffix.lower() not in READERS:
             continue
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise UnreadableFile(f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
-            read = reader(path.read_bytes())
-        except (OSError, UnreadableFile) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            skipped.append(Skipped(str(path), reason))
+            doc = read_file(doc_id, path)
+        except UnreadableFile as exc:
+            skipped.append(Skipped(str(path), str(exc)))
             continue
         if doc_id in documents:
             raise CorpusError(
                 f"two files would both be called {doc_id!r} ({documents[doc_id].source} and {path}); "
                 "index their common parent folder instead"
             )
-        doc = to_document(doc_id, str(path.resolve()), read)
-        if not doc.segments:
-            empty = not doc.text.strip()
-            skipped.append(Skipped(str(path), "empty file" if empty else "no article text (only boilerplate)"))
-            continue
         documents[doc_id] = doc
     web = [str(p) for p in paths if is_web(p)]
     if web:
