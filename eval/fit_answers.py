@@ -7,7 +7,7 @@ Two development sets (see `eval/splits.py`): the project's own questions on `see
 `shared/data/squad2-dev-part`. Only their training halves are read here; `rag eval` reports the
 held-out halves.
 
-1. The sentence model: a logistic regression over `rag.compose.SENTENCE_FEATURES` of every
+1. The sentence model: a logistic regression over `rag.answer.candidates.SENTENCE_FEATURES` of every
    candidate sentence the assistant considers; a sentence is positive when it holds an acceptable
    answer inside the evidence.
 2. The abstention model: a logistic regression over `rag.answer.model.ABSTAIN_FEATURES`, positive

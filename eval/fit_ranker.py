@@ -3,7 +3,7 @@
     python -m eval.fit_ranker [--sizes 96 160 192 224 240] [--sets seeds squad squad-long] [--write]
 
 For each chunk size, builds an index of each development set (`eval/devsets.py`), describes every
-candidate passage of every training question by `rag.ranking.FEATURES`, labels it by whether it
+candidate passage of every training question by `rag.search.ranking.FEATURES`, labels it by whether it
 contains an evidence quote, and fits a logistic regression (each set weighs the same in total,
 each of its questions the same). The chunk size with the best mean training R@1 + MRR is chosen.
 `--write` saves the coefficients, the chosen size and the training figures to `rag/search/ranker.json`;

@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         params = {
             "about": "Conditional logistic regression (softmax over a sentence's candidates), decoded by expected F1; "
-            "see rag/short_answer.py",
+            "see rag/answer/short_answer.py",
             "command": "python -m eval.fit_short",
             "fitted_on": "train splits (eval/splits.py) of shared/data/squad2-dev-part answerable questions "
             "and eval/questions.jsonl, given the gold sentence",

@@ -34,10 +34,10 @@ class Config:
     # the end of the longest chunks is not embedded, but BM25 and the sentence vectors see it.
     chunk_tokens: int = 240
     overlap_sentences: int = 1
-    # Index each chunk with its article's title in front (context.py); the chunk text stays exact.
+    # Index each chunk with its article's title in front (ingest/context.py); the chunk text stays exact.
     title_context: bool = True
     # Hybrid fusion: "learned" scores every candidate with the logistic regression in ranker.json
-    # (ranking.py); "convex" blends min-max normalised scores with `dense_weight` on dense.
+    # (search/ranking.py); "convex" blends min-max normalised scores with `dense_weight` on dense.
     fusion: str = "learned"
     dense_weight: float = 0.6
     # How many candidates each side contributes before fusion.

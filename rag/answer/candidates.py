@@ -1,7 +1,7 @@
 """Scoring and choosing answer sentences: pure functions over candidate sentences.
 
 Each candidate is one sentence from a retrieved passage with its features already computed
-(see `assistant.py`). A fitted logistic regression (`rag/answer/answer_model.json`, fitted by
+(see `evidence.py`). A fitted logistic regression (`rag/answer/answer_model.json`, fitted by
 `python -m eval.fit_answers` on the training split) turns the features into the probability that
 the sentence holds the answer; `select` keeps the best one and any others nearly as likely that
 are not near-duplicates, and orders them to read as an answer.

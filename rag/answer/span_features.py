@@ -134,7 +134,7 @@ COLUMN = {name: n for n, name in enumerate(FEATURES)}
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    import Stemmer  # PyStemmer: the Snowball stemmer `rag.lexical.tokenize` uses
+    import Stemmer  # PyStemmer: the Snowball stemmer `rag.index.bm25.tokenize` uses
 
     return Stemmer.Stemmer("english")
 
