@@ -175,7 +175,7 @@ def test_hostile_corpus_is_indexed_with_reasons_for_what_was_skipped(tmp_path, m
         "empty.txt": "empty file",
         "binary.txt": "binary file (contains NUL bytes)",
         "latin1.txt": "not UTF-8 text (bad byte at offset 3)",
-        "huge.txt": "larger than 20 MB",
+        "huge.txt": "larger than 20 MB (50,001,259 bytes)",
         "locked.txt": "Permission denied",
     }
     assert len(retriever.documents) == 5000 + 4  # many/, utf16, crlf, rtl, one-line

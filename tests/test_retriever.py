@@ -2,6 +2,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fakes import ARTICLES, FakeEmbedder
 
@@ -326,3 +327,34 @@ def test_an_index_is_plain_files_loadable_without_pickle(corpus, tmp_path, fake)
                 json.loads(path.read_text(encoding="utf-8"))
         else:
             assert path.suffix == ".faiss" or path.is_dir(), path
+
+
+def test_incremental_bm25_scores_as_bm25s_does_after_adds_and_removes():
+    import bm25s
+
+    from rag.index.bm25 import BM25Index, tokenize
+
+    texts = [
+        "The central bank kept interest rates unchanged at 4.5 percent.",
+        "Economists had expected a cut in interest rates.",
+        "Negotiators in Geneva failed to agree on a ceasefire.",
+        "The mediator called the outcome disappointing but not final.",
+        "Farmers brought pumpkins to the harvest festival.",
+        "The mayor said attendance reached 40,000 visitors, a record.",
+        "Rates and rates again: the bank's governor spoke of rates.",
+    ]
+    index = BM25Index()
+    index.add(["a#0", "a#1"], ["a", "a"], texts[:2])
+    index.add(["b#0", "b#1", "c#0"], ["b", "b", "c"], texts[2:5])
+    index.add(["d#0", "e#0"], ["d", "e"], texts[5:])
+    index.remove(["b"])
+    kept = [t for i, t in enumerate(texts) if i not in (2, 3)]
+    reference = bm25s.BM25()
+    reference.index(tokenize(kept), show_progress=False)
+    ids = ["a#0", "a#1", "c#0", "d#0", "e#0"]
+    for query in ("interest rates", "rates bank governor", "harvest festival visitors", "ceasefire in Geneva"):
+        terms = index.query_terms(query)
+        expected = reference.get_scores(terms) if terms else np.zeros(len(ids))
+        assert np.allclose(index.scores_of(query, ids), expected, atol=1e-5)
+    assert index.search("ceasefire in Geneva", 5) == [] and not index.knows("ceasefir")
+    assert index.doc_scores("interest rates", ["a", "b"]).tolist()[1] == 0.0
