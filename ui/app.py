@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -290,146 +291,220 @@ def _number(event: gr.EventData, name: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+@dataclass(frozen=True)
+class Widgets:
+    """The page's components, made by `_layout` and wired by `_wire_chat` and `_wire_corpus`."""
+
+    turns: Any
+    chat: Any
+    question: Any
+    send: Any
+    clear: Any
+    export: Any
+    status: Any
+    tabs: Any
+    sources: Any
+    article: Any
+    original: Any
+    table: Any
+    only: Any
+    files: Any
+    web: Any
+    add_url: Any
+    add_feed: Any
+    gone: Any
+    remove: Any
+    corpus_status: Any
+    mode: Any
+    k: Any
+
+
 def build(
     retriever: Retriever, upload_dir: Path, read_only: bool = False, feedback_path: Path | None = None
 ) -> gr.Blocks:
     """The page, ready to `launch()`. `read_only` turns adding and removing articles off."""
     page = Page(retriever, Path(upload_dir), read_only=read_only, feedback_path=feedback_path)
     with gr.Blocks(title="Ask the articles") as demo:
-        gr.Markdown(
-            "## Ask the articles\nEvery answer is quoted from the articles, with numbered sources. "
-            "When the articles don't say, it tells you so."
-        )
-        turns = gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(
-                    label="Conversation",
-                    height=480,
-                    sanitize_html=True,
-                    buttons=["copy", "copy_all"],
-                    elem_id="chat",
-                    feedback_options=None,  # each answer carries its own verdict buttons (render.feedback_html)
-                )
-                question = gr.Textbox(
-                    placeholder="Ask a question about the articles and press Enter",
-                    show_label=False,
-                    elem_id="question",
-                    max_lines=4,
-                )
-                with gr.Row():
-                    send = gr.Button("Ask", variant="primary", elem_id="send", min_width=90)
-                    clear = gr.Button("Clear conversation", elem_id="clear", min_width=90)
-                    export = gr.DownloadButton("Download as Markdown", value=None, elem_id="export", min_width=90)
-                status = gr.Markdown("", elem_id="status")
-                gr.Examples(EXAMPLES, inputs=[question], label="Try")
-            with gr.Column(scale=2), gr.Tabs(elem_id="side") as tabs:
-                with gr.Tab("Sources", id="sources"):
-                    sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", js_on_load=BRIDGE_JS)
-                with gr.Tab("Reading", id="reading"):
-                    article = gr.HTML(EMPTY_ARTICLE, elem_id="article")
-                    original = gr.DownloadButton("Download the original file", value=None, elem_id="original")
-                with gr.Tab("Articles", elem_id="articles-tab"):
-                    table = gr.Dataframe(
-                        page.corpus_rows(),
-                        headers=["Article", "Outlet · date", "Chunks"],
-                        interactive=False,
-                        wrap=True,
-                        elem_id="corpus",
-                        column_widths=["62%", "26%", "12%"],
-                    )
-                    only = gr.CheckboxGroup(page.choices(), label="Only answer from these articles (none = all)")
-                    files = gr.File(
-                        label=f"Add articles ({', '.join(READERS)}: text or saved web pages, up to 2 MB each)",
-                        file_count="multiple",
-                        file_types=list(READERS),
-                        elem_id="upload",
-                        visible=not read_only,
-                    )
-                    web = gr.Textbox(
-                        label="Or paste article or feed addresses (https://...)",
-                        lines=1,
-                        max_lines=4,
-                        elem_id="web",
-                        visible=not read_only,
-                    )
-                    with gr.Row():
-                        add_url = gr.Button("Add article", elem_id="add-url", visible=not read_only)
-                        add_feed = gr.Button("Follow feed", elem_id="add-feed", visible=not read_only)
-                    gone = gr.Dropdown(page.choices(), label="Remove an article", value=None, visible=not read_only)
-                    remove = gr.Button("Remove from index", visible=not read_only)
-                    corpus_status = gr.HTML("", elem_id="corpus-status")
-                with gr.Tab("Settings"):
-                    mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval mode")
-                    k = gr.Slider(1, 20, value=8, step=1, label="Passages to read per question")
-
-        typed = gr.State("")  # the question as typed; the chat shows it escaped
-
-        def add_question(text: str, history: list[dict]) -> tuple[str, list[dict], str, str]:
-            text = (text or "").strip()
-            message = {"role": "user", "content": esc(text)}  # shown as typed, never as markup
-            return "", ([*history, message] if text else history), "Reading the articles…", text
-
-        def answer(
-            text: str, history: list[dict], mode: str, k: int, only: list[str], done: list[Turn]
-        ) -> tuple[Any, ...]:
-            if not text:
-                return history, gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            return page.ask(text, history, mode, k, only, done)
-
-        for trigger in (question.submit, send.click):
-            trigger(add_question, [question, chat], [question, chat, status, typed], queue=False).then(
-                answer, [typed, chat, mode, k, only, turns], [chat, sources, status, turns, export], concurrency_limit=8
-            )
-        clear.click(
-            lambda: ([], EMPTY_SOURCES, "", [], None, EMPTY_ARTICLE, None),
-            None,
-            [chat, sources, status, turns, export, article, original],
-            queue=False,
-        )
-
-        def panel_click(history: list[dict], done: list[Turn], event: gr.EventData) -> tuple[Any, ...]:
-            """A click sent by the page's script: a verdict on an answer, or "read the whole article"."""
-            n = _number(event, "turn")
-            if n is None:
-                return (gr.skip(),) * 6
-            if _field(event, "action") == "feedback":
-                history, done, message = page.feedback(history, done, n, str(_field(event, "verdict")))
-                return history, done, message, gr.skip(), gr.skip(), gr.skip()
-            view, file = page.read(done, n, _number(event, "n"), _number(event, "hit"))
-            return gr.skip(), gr.skip(), gr.skip(), view, gr.Tabs(selected="reading"), file
-
-        sources.click(
-            panel_click, [chat, turns], [chat, turns, status, article, tabs, original], concurrency_limit=8
-        ).then(None, js=SCROLL_TO_SPAN_JS)
-
-        def refreshed(message: str) -> tuple[Any, ...]:
-            choices = page.choices()
-            return (
-                message,
-                page.corpus_rows(),
-                gr.update(choices=choices, value=[]),
-                gr.update(choices=choices, value=None),
-                None,
-            )
-
-        files.upload(
-            lambda f: refreshed(page.upload(f)), [files], [corpus_status, table, only, gone, files], concurrency_limit=1
-        )
-        remove.click(
-            lambda d: refreshed(page.remove(d)), [gone], [corpus_status, table, only, gone, files], concurrency_limit=1
-        )
-        for button, is_feed in ((add_url, False), (add_feed, True)):
-            button.click(
-                lambda text, is_feed=is_feed: (*refreshed(page.add_web(text, is_feed)), ""),
-                [web],
-                [corpus_status, table, only, gone, files, web],
-                concurrency_limit=1,
-            )
+        w = _layout(page, read_only)
+        _wire_chat(page, w)
+        _wire_corpus(page, w)
         gr.api(page.api_ask, api_name="ask")
         gr.api(page.api_add_article, api_name="add_article")
         gr.api(page.api_add_url, api_name="add_url")
     return demo
+
+
+def _layout(page: Page, read_only: bool) -> Widgets:
+    """The chat on the left; sources, the article being read, the corpus and settings on the right."""
+    gr.Markdown(
+        "## Ask the articles\nEvery answer is quoted from the articles, with numbered sources. "
+        "When the articles don't say, it tells you so."
+    )
+    turns = gr.State([])
+    with gr.Row():
+        with gr.Column(scale=3):
+            chat = gr.Chatbot(
+                label="Conversation",
+                height=480,
+                sanitize_html=True,
+                buttons=["copy", "copy_all"],
+                elem_id="chat",
+                feedback_options=None,  # each answer carries its own verdict buttons (render.feedback_html)
+            )
+            question = gr.Textbox(
+                placeholder="Ask a question about the articles and press Enter",
+                show_label=False,
+                elem_id="question",
+                max_lines=4,
+            )
+            with gr.Row():
+                send = gr.Button("Ask", variant="primary", elem_id="send", min_width=90)
+                clear = gr.Button("Clear conversation", elem_id="clear", min_width=90)
+                export = gr.DownloadButton("Download as Markdown", value=None, elem_id="export", min_width=90)
+            status = gr.Markdown("", elem_id="status")
+            gr.Examples(EXAMPLES, inputs=[question], label="Try")
+        with gr.Column(scale=2), gr.Tabs(elem_id="side") as tabs:
+            with gr.Tab("Sources", id="sources"):
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", js_on_load=BRIDGE_JS)
+            with gr.Tab("Reading", id="reading"):
+                article = gr.HTML(EMPTY_ARTICLE, elem_id="article")
+                original = gr.DownloadButton("Download the original file", value=None, elem_id="original")
+            with gr.Tab("Articles", elem_id="articles-tab"):
+                table = gr.Dataframe(
+                    page.corpus_rows(),
+                    headers=["Article", "Outlet · date", "Chunks"],
+                    interactive=False,
+                    wrap=True,
+                    elem_id="corpus",
+                    column_widths=["62%", "26%", "12%"],
+                )
+                only = gr.CheckboxGroup(page.choices(), label="Only answer from these articles (none = all)")
+                files = gr.File(
+                    label=f"Add articles ({', '.join(READERS)}: text or saved web pages, up to 2 MB each)",
+                    file_count="multiple",
+                    file_types=list(READERS),
+                    elem_id="upload",
+                    visible=not read_only,
+                )
+                web = gr.Textbox(
+                    label="Or paste article or feed addresses (https://...)",
+                    lines=1,
+                    max_lines=4,
+                    elem_id="web",
+                    visible=not read_only,
+                )
+                with gr.Row():
+                    add_url = gr.Button("Add article", elem_id="add-url", visible=not read_only)
+                    add_feed = gr.Button("Follow feed", elem_id="add-feed", visible=not read_only)
+                gone = gr.Dropdown(page.choices(), label="Remove an article", value=None, visible=not read_only)
+                remove = gr.Button("Remove from index", visible=not read_only)
+                corpus_status = gr.HTML("", elem_id="corpus-status")
+            with gr.Tab("Settings"):
+                mode = gr.Radio(list(MODES), value="hybrid", label="Retrieval mode")
+                k = gr.Slider(1, 20, value=8, step=1, label="Passages to read per question")
+
+    return Widgets(
+        turns=turns,
+        chat=chat,
+        question=question,
+        send=send,
+        clear=clear,
+        export=export,
+        status=status,
+        tabs=tabs,
+        sources=sources,
+        article=article,
+        original=original,
+        table=table,
+        only=only,
+        files=files,
+        web=web,
+        add_url=add_url,
+        add_feed=add_feed,
+        gone=gone,
+        remove=remove,
+        corpus_status=corpus_status,
+        mode=mode,
+        k=k,
+    )
+
+
+def _wire_chat(page: Page, w: Widgets) -> None:
+    """Asking, clearing, and the clicks the sources panel's script sends (verdicts, "read")."""
+    typed = gr.State("")  # the question as typed; the chat shows it escaped
+
+    def add_question(text: str, history: list[dict]) -> tuple[str, list[dict], str, str]:
+        text = (text or "").strip()
+        message = {"role": "user", "content": esc(text)}  # shown as typed, never as markup
+        return "", ([*history, message] if text else history), "Reading the articles…", text
+
+    def answer(text: str, history: list[dict], mode: str, k: int, only: list[str], done: list[Turn]) -> tuple[Any, ...]:
+        if not text:
+            return history, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return page.ask(text, history, mode, k, only, done)
+
+    for trigger in (w.question.submit, w.send.click):
+        trigger(add_question, [w.question, w.chat], [w.question, w.chat, w.status, typed], queue=False).then(
+            answer,
+            [typed, w.chat, w.mode, w.k, w.only, w.turns],
+            [w.chat, w.sources, w.status, w.turns, w.export],
+            concurrency_limit=8,
+        )
+    w.clear.click(
+        lambda: ([], EMPTY_SOURCES, "", [], None, EMPTY_ARTICLE, None),
+        None,
+        [w.chat, w.sources, w.status, w.turns, w.export, w.article, w.original],
+        queue=False,
+    )
+
+    def panel_click(history: list[dict], done: list[Turn], event: gr.EventData) -> tuple[Any, ...]:
+        """A click sent by the page's script: a verdict on an answer, or "read the whole article"."""
+        n = _number(event, "turn")
+        if n is None:
+            return (gr.skip(),) * 6
+        if _field(event, "action") == "feedback":
+            history, done, message = page.feedback(history, done, n, str(_field(event, "verdict")))
+            return history, done, message, gr.skip(), gr.skip(), gr.skip()
+        view, file = page.read(done, n, _number(event, "n"), _number(event, "hit"))
+        return gr.skip(), gr.skip(), gr.skip(), view, gr.Tabs(selected="reading"), file
+
+    w.sources.click(
+        panel_click, [w.chat, w.turns], [w.chat, w.turns, w.status, w.article, w.tabs, w.original], concurrency_limit=8
+    ).then(None, js=SCROLL_TO_SPAN_JS)
+
+
+def _wire_corpus(page: Page, w: Widgets) -> None:
+    """Uploading, adding pages and feeds, removing; each refreshes the corpus widgets."""
+
+    def refreshed(message: str) -> tuple[Any, ...]:
+        choices = page.choices()
+        return (
+            message,
+            page.corpus_rows(),
+            gr.update(choices=choices, value=[]),
+            gr.update(choices=choices, value=None),
+            None,
+        )
+
+    w.files.upload(
+        lambda f: refreshed(page.upload(f)),
+        [w.files],
+        [w.corpus_status, w.table, w.only, w.gone, w.files],
+        concurrency_limit=1,
+    )
+    w.remove.click(
+        lambda d: refreshed(page.remove(d)),
+        [w.gone],
+        [w.corpus_status, w.table, w.only, w.gone, w.files],
+        concurrency_limit=1,
+    )
+    for button, is_feed in ((w.add_url, False), (w.add_feed, True)):
+        button.click(
+            lambda text, is_feed=is_feed: (*refreshed(page.add_web(text, is_feed)), ""),
+            [w.web],
+            [w.corpus_status, w.table, w.only, w.gone, w.files, w.web],
+            concurrency_limit=1,
+        )
 
 
 def launch(
