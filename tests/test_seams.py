@@ -184,4 +184,5 @@ def test_changing_chunk_settings_needs_rebuild(corpus, tmp_path, capsys, monkeyp
     err = capsys.readouterr().err
     assert "overlap_sentences 1 -> 0" in err and "--rebuild" in err and len(err.strip().splitlines()) == 1
     assert main(["index", str(corpus), "--index-dir", index, "--overlap", "0", "--rebuild"]) == 0
-    assert Retriever.load(index, embedder=FakeEmbedder("all-MiniLM-L6-v2")).config.overlap_sentences == 0
+    rebuilt = Retriever.load(index, embedder=FakeEmbedder("fake")).config  # what it was not told to change, it kept
+    assert (rebuilt.overlap_sentences, rebuilt.chunk_tokens, rebuilt.model) == (0, 40, "fake")

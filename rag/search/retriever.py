@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from ..config import MODES, Config, default_index_dir
+from ..config import INDEX_SETTINGS, MODES, Config, default_index_dir
 from ..corpus import Corpus
-from ..errors import IndexMismatchError, IndexNotFoundError, QueryError
+from ..errors import IndexMismatchError, IndexNotFoundError, QueryError, RagError
 from ..index.embedders import Embedder, make_embedder
 from ..index.files import read_manifest
 from ..index.store import IndexStore
@@ -62,6 +62,16 @@ def check_query(query: str) -> str:
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"the question is {len(query):,} characters long; shorten it to at most {MAX_QUERY_CHARS:,}")
     return query
+
+
+def _recorded_settings(store: IndexStore) -> dict[str, Any]:
+    """The index settings in the current generation's manifest, or none when it cannot be read."""
+    try:
+        folder = store.current()
+        config = read_manifest(folder)["config"] if folder else {}
+    except (RagError, KeyError, TypeError):
+        return {}
+    return {k: config[k] for k in INDEX_SETTINGS if isinstance(config, dict) and k in config}
 
 
 class Retriever:
@@ -151,7 +161,10 @@ class Retriever:
                         "add --rebuild to rebuild it with the new ones"
                     )
             else:
-                retriever = cls(Config.from_dict(asked), embedder=embedder, index_dir=store.root, prepare=prepare)
+                # A rebuild keeps the settings it is not told to change (when the old manifest reads).
+                kept = _recorded_settings(store) if rebuild else {}
+                config = Config.from_dict({**kept, **asked})
+                retriever = cls(config, embedder=embedder, index_dir=store.root, prepare=prepare)
             last_save = time.monotonic()
 
             def checkpoint() -> None:  # long runs are saved as they go, so a killed run resumes
