@@ -1,6 +1,7 @@
 """The development sets the retrieval study and the ranker fit run on, each as (questions, corpus).
 
-- "seeds": the project's questions on the five seed articles;
+- "seeds": the project's questions on the five seed articles (`eval/questions.jsonl` and
+  `eval/questions_more.jsonl`);
 - "squad": the shared SQuAD 2.0 part, one Wikipedia paragraph per file;
 - "squad-long": the same questions against each Wikipedia article's paragraphs joined into one file
   under its title (8 long documents), a stand-in for long multi-paragraph news articles.
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .harness import CORPUS, QUESTIONS, answerable, load_questions
+from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, answerable, load_questions
 from .splits import split_of, squad_dir
 
 SETS = ("seeds", "squad", "squad-long")
@@ -62,7 +63,8 @@ def _to_long(question: dict[str, Any]) -> dict[str, Any]:
 def load(name: str) -> DevSet:
     """One development set by name (see `SETS`)."""
     if name == "seeds":
-        return DevSet(name, answerable(load_questions(QUESTIONS)), CORPUS)
+        more = load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else []
+        return DevSet(name, answerable(load_questions(QUESTIONS) + more), CORPUS)
     squad = squad_dir()
     questions = answerable(load_questions(squad / "questions.jsonl"))
     if name == "squad":

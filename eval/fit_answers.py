@@ -126,7 +126,7 @@ def rerank(assistant: Assistant, ev: Evidence, model: LogisticModel) -> tuple[li
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ANSWER_MODEL)
-    parser.add_argument("--answerable-loss", type=float, default=0.02)
+    parser.add_argument("--answerable-loss", type=float, default=0.03)
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     parser.add_argument(
         "--threshold-sets", default="seeds,squad", help="sets whose answerable loss bounds the threshold"

@@ -53,3 +53,34 @@ def test_the_threshold_can_be_overridden(corpus, tmp_path):
     always = Assistant(retriever, threshold=0.0).ask("How many visitors attended the harvest festival?")
     assert not never.abstained and always.abstained
     assert 0.0 <= never.confidence <= 1.0
+
+
+def test_every_abstention_feature_is_computed(corpus, tmp_path):
+    assistant = Assistant(Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder()))
+    found = assistant.evidence("Did negotiators in Geneva agree on a ceasefire on Tuesday?")
+    assert set(found.signals) == set(ABSTAIN_FEATURES)
+    assert all(isinstance(v, float) for v in found.signals.values())
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Did negotiators in Geneva succeed in agreeing on a ceasefire?", 1.0),  # "failed": WordNet's opposite
+        ("Which day did negotiators in Geneva fail to agree, Wednesday?", 1.0),  # another weekday
+        ("When did negotiators in Geneva fail to agree on a ceasefire?", 0.0),  # the sentence's own words
+    ],
+)
+def test_a_best_sentence_that_says_otherwise_is_a_contrast(corpus, tmp_path, question, expected):
+    assistant = Assistant(Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder()))
+    found = assistant.evidence(question)
+    assert "Geneva failed" in found.ranked[0].text
+    assert found.signals["contrast"] == expected
+
+
+def test_what_x_said_about_something_x_never_discussed_is_off_topic(corpus, tmp_path):
+    assistant = Assistant(Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder()))
+    on_topic = assistant.evidence("What did Mr. Smith say about the talks?").signals
+    off_topic = assistant.evidence("What did Mr. Smith say about pumpkins?").signals
+    assert on_topic["speaker_off_topic"] == 0.0
+    assert off_topic["speaker_off_topic"] == 1.0
+    assert assistant.evidence("How many visitors came?").signals["speaker_off_topic"] == 0.0

@@ -134,3 +134,15 @@ def test_document_bm25_and_stored_cosines_agree_with_search(corpus, tmp_path, fa
     ids, _ = retriever.candidate_features("central bank interest rates", depth=50)
     assert ids and all(not i.startswith("gamma.txt") for i in ids)
     assert retriever.corpus.lexical.doc_scores("central bank", ["gamma.txt"]).tolist() == [0.0]
+
+
+def test_coverage_features_count_the_question_words_a_passage_holds(corpus, tmp_path, fake):
+    retriever = Retriever.build(corpus, tmp_path / "index", embedder=fake)
+    with retriever.reading():
+        ids, x = retriever.candidate_features("pumpkins harvest festival", 10)
+    row = {i: dict(zip(FEATURES, r.tolist(), strict=True)) for i, r in zip(ids, x, strict=True)}
+    festival = next(i for i in ids if i.startswith("beta.md"))
+    assert row[festival]["coverage"] == pytest.approx(1.0)
+    assert row[festival]["sentence_coverage"] == pytest.approx(1.0)  # "pumpkins ... to the harvest festival."
+    assert 0.0 < row[festival]["title_coverage"] < 1.0  # "Harvest festival draws record crowds"
+    assert all(row[i]["coverage"] == 0.0 for i in ids if i.startswith("gamma.txt"))

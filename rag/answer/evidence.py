@@ -19,8 +19,8 @@ from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, rank
 from .model import AnswerModel
-from .question import Question, analyse, attributes_speech, contains_kind, counts
-from .short_answer import short_answer
+from .question import Question, analyse, attributes_speech, contains_kind, contrast, counts
+from .short_answer import certainty, short_answer
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,16 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
     off_doc = sum(w for t, w in weights.items() if t not in in_doc)
     numbers = set(re.findall(r"\d[\d,.]*\d|\d", asked.text))
     around = " ".join(c.text for c in ranked[:3] if c.doc_id == best.doc_id)
+    in_top = set(tokenize([best.text])[0])
+    absent = [w for t, w in weights.items() if t not in in_top]
+    margin, spread = certainty(asked.text, best.text) if ranked else (0.0, 1.0)
+    off_topic = 0.0
+    if asked.speaker:
+        speaker = set(tokenize([asked.speaker])[0])
+        topic = {t: w for t, w in weights.items() if t not in speaker}
+        reported = tokenize([c.text for c in ranked if c.speech])
+        covered = max((sum(w for t, w in topic.items() if t in set(tokens)) for tokens in reported), default=0.0)
+        off_topic = 1.0 - covered / sum(topic.values()) if topic else 0.0
     return {
         "p1": best.score,
         "p2": ranked[1].score if len(ranked) > 1 else 0.0,
@@ -159,6 +169,12 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
         "p_answer": answer.score if pool else 0.0,
         "short_top": (short_answer(asked.text, answer.text) or (0, 0, 0.0))[2] if ranked else 0.0,
         "loose_no_kind": float(bool(asked.expects) and not asked.strict and not any(c.kind for c in ranked[:3])),
+        "contrast": contrast(asked.text, best.text) if ranked else 0.0,
+        "missing_top": sum(absent) / (sum(weights.values()) or 1.0),
+        "missing_rarest": max(absent, default=0.0) / (max(weights.values(), default=0.0) or 1.0),
+        "short_margin": margin,
+        "short_spread": spread,
+        "speaker_off_topic": off_topic,
     }, tuple(missing)
 
 

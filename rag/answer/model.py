@@ -31,6 +31,12 @@ ABSTAIN_FEATURES = (
     "p_answer",  # the same for the sentence that would answer (for a number/date question: one holding one)
     "short_top",  # how likely that sentence's best short answer is (0 when it has none)
     "loose_no_kind",  # a place/person/name/duration question and none of the top three sentences has one
+    "contrast",  # the best sentence swaps a word of the question for its opposite or another of its kind
+    "missing_top",  # IDF-weighted share of the question's words absent from the best sentence itself
+    "missing_rarest",  # IDF of the rarest such word over the IDF of the question's rarest word (0: none absent)
+    "short_margin",  # in the best sentence, P(likeliest short answer) - P(likeliest one apart from it)
+    "short_spread",  # ... and how evenly the short-answer model spreads over its spans (1.0: no clear answer)
+    "speaker_off_topic",  # "What did X say about Y?": share of Y's words (IDF) missing from every sentence reporting X
 )
 
 

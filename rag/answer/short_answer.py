@@ -27,6 +27,7 @@ __all__ = [
     "PARAMS",
     "Span",
     "candidates",
+    "certainty",
     "expected_f1",
     "features",
     "params",
@@ -97,6 +98,30 @@ def candidates(question: str, sentence: str, weights: np.ndarray | None = None) 
     coef = np.asarray(params()["coef"], dtype=float) if weights is None else weights
     order, gain = expected_f1(spans, matrix @ coef)
     return [Span(*trim(sentence, *spans[i]), float(g)) for i, g in zip(order.tolist(), gain.tolist(), strict=True)]
+
+
+def certainty(question: str, sentence: str) -> tuple[float, float]:
+    """How sure the model is of any one answer in `sentence`: (margin, spread). `margin` is the
+    probability of the likeliest span minus that of the likeliest span not overlapping it; `spread`
+    is the entropy of the probabilities over all spans divided by its largest possible value (1.0:
+    every span as likely as every other, the sentence holds no clear answer). (0.0, 1.0) when the
+    sentence has no candidate.
+
+    >>> margin, spread = certainty("How many drones hit Ukraine?", "Russia launched 574 drones overnight.")
+    >>> margin > 0.5, spread < 0.5
+    (True, True)
+    """
+    spans, matrix = features(question, sentence)
+    if not spans:
+        return 0.0, 1.0
+    logits = matrix @ np.asarray(params()["coef"], dtype=float)
+    p = np.exp(logits - logits.max())
+    p /= p.sum()
+    best = int(np.argmax(p))
+    start, end = spans[best]
+    apart = [float(p[i]) for i, (s, e) in enumerate(spans) if e <= start or s >= end]
+    spread = float(-(p * np.log(p + 1e-12)).sum() / np.log(len(p) + 1))
+    return float(p[best]) - max(apart, default=0.0), spread
 
 
 def trim(sentence: str, start: int, end: int) -> tuple[int, int]:

@@ -4,15 +4,16 @@ regression fitted offline (`eval/fit_ranker.py`), whose coefficients live in `ra
 A candidate is any chunk in the top `Config.candidates` of either index. Its features: its cosine
 with the question and its BM25 score (raw, relative to the best candidate, min-max, and as reciprocal
 ranks), the cosine of its best sentence, how well its document does (the best candidate of the same
-article), its length, and BM25 and cosine weighted by how rare the question's words are (a rare name
-favours BM25). Applying the model is a dot product in numpy; scikit-learn is needed only to fit it.
+article), its length, BM25 and cosine weighted by how rare the question's words are (a rare name
+favours BM25), and how much of the question the passage, its best sentence and its title hold.
+Applying the model is a dot product in numpy; scikit-learn is needed only to fit it.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import RagError
+from ..index.bm25 import tokenize
 
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 
@@ -39,6 +41,9 @@ FEATURES = (
     "length",  # log of the passage length in hundreds of characters
     "bm25_rare",  # bm25_rel times the rarity of the question's rarest word (0..1)
     "dense_rare",  # dense_mm times that rarity
+    "coverage",  # IDF-weighted share of the question's words in the passage
+    "sentence_coverage",  # the same share in the passage's best-covering sentence
+    "title_coverage",  # the same share in its article's title
 )
 
 
@@ -60,6 +65,27 @@ def _per_doc_max(values: np.ndarray, docs: Sequence[str]) -> np.ndarray:
     return np.array([best[d] for d in docs], dtype=np.float32)
 
 
+@lru_cache(maxsize=65536)
+def terms_of(text: str) -> frozenset[str]:
+    """The stemmed content words of `text`, remembered: a passage's sentences and titles recur
+    across questions, so each is tokenised once per process.
+
+    >>> sorted(terms_of("The negotiators met in Anchorage"))
+    ['anchorag', 'met', 'negoti']
+    """
+    return frozenset(tokenize([text])[0])
+
+
+def coverage(weights: Mapping[str, float], terms: frozenset[str]) -> float:
+    """The weighted share of the question's words (`weights`: word -> IDF) found in `terms`.
+
+    >>> round(coverage({"putin": 3.0, "said": 1.0}, frozenset({"putin", "met"})), 2)
+    0.75
+    """
+    total = sum(weights.values())
+    return sum(weights[t] for t in weights.keys() & terms) / total if total > 0 else 0.0
+
+
 def features(
     dense: np.ndarray,
     bm25: np.ndarray,
@@ -68,10 +94,12 @@ def features(
     lengths: np.ndarray,
     rarity: float,
     doc_bm25: np.ndarray | None = None,
+    coverages: np.ndarray | None = None,
 ) -> np.ndarray:
     """One row of `FEATURES` per candidate, from its cosine, BM25 score, best-sentence cosine,
-    document id and length in characters, the question's rarity (0..1) and the BM25 score of the
-    candidate's whole document (zeros when not given).
+    document id and length in characters, the question's rarity (0..1), the BM25 score of the
+    candidate's whole document, and its `coverage` of the question's words (n x 3: the passage,
+    its best sentence, its article's title); zeros when not given.
 
     >>> dense, bm25, best_sentence = np.array([0.8, 0.4]), np.array([2.0, 6.0]), np.array([0.7, 0.5])
     >>> x = features(dense, bm25, best_sentence, ["a", "a"], np.array([500, 900]), 0.5)
@@ -103,6 +131,7 @@ def features(
         np.log1p(np.asarray(lengths, dtype=np.float32) / 100.0),
         bm25_rel * rarity,
         dense_mm * rarity,
+        *(np.zeros((3, len(dense)), dtype=np.float32) if coverages is None else np.asarray(coverages).T),
     ]
     return np.stack(columns, axis=1).astype(np.float32)
 
@@ -121,7 +150,7 @@ class Ranker:
 
         >>> n = len(FEATURES)
         >>> Ranker((0.0,) * n, (1.0,) * n, (1.0,) * n, -1.0).log_odds(np.ones((1, n))).tolist()
-        [14.0]
+        [17.0]
         """
         return ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ np.asarray(self.coef) + self.intercept
 

@@ -31,7 +31,7 @@ from ..index.store import IndexStore
 from ..sync import PathsArg, Prepare, Syncer, SyncReport
 from ..types import Chunk, Document, Hit, Scored
 from .fusion import Ranked, convex
-from .ranking import FEATURES, features, load_ranker
+from .ranking import FEATURES, coverage, features, load_ranker, terms_of
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
 
 MAX_QUERY_CHARS = 4_000
@@ -267,14 +267,24 @@ class Retriever:
         bounds = np.cumsum([0] + [len(c.sentences) for c in chunks])
         spans = zip(bounds[:-1], bounds[1:], dense_scores, strict=True)
         sentence = np.array([similarity[a:b].max() if b > a else s for a, b, s in spans], dtype=np.float32)
-        idfs = [corpus.idf(t) for t in corpus.lexical.query_terms(query)]
-        rarity = min(1.0, max(idfs) / np.log(max(len(corpus), 1) + 2)) if idfs else 0.0
+        weights = {t: corpus.idf(t) for t in corpus.lexical.query_terms(query)}
+        rarity = min(1.0, max(weights.values()) / np.log(max(len(corpus), 1) + 2)) if weights else 0.0
         lengths = np.array([len(c.text) for c in chunks], dtype=np.float32)
         docs = [c.doc_id for c in chunks]
         distinct = list(dict.fromkeys(docs))
         by_doc = dict(zip(distinct, corpus.lexical.doc_scores(query, distinct).tolist(), strict=True))
         doc_bm25 = np.array([by_doc[d] for d in docs], dtype=np.float32)
-        return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25)
+        texts = [corpus.documents[c.doc_id].text for c in chunks]
+        covered = [
+            (
+                coverage(weights, terms_of(c.text)),
+                max((coverage(weights, terms_of(text[s:e])) for s, e in c.sentences), default=0.0),
+                coverage(weights, terms_of(corpus.documents[c.doc_id].title or "")),
+            )
+            for c, text in zip(chunks, texts, strict=True)
+        ]
+        coverages = np.array(covered, dtype=np.float32).reshape(len(chunks), 3)
+        return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25, coverages)
 
     def use_reranker(self, name: str | None) -> None:
         """Rerank hybrid results with the reranker called `name` (see rerank.py); None turns it off."""
