@@ -85,6 +85,13 @@ def expected_f1(spans: list[tuple[int, int]], logits: np.ndarray, top: int = TOP
     return best[order], gain[order]
 
 
+@lru_cache(maxsize=256)
+def _features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """`span_features.features`, remembered: answering one question reads the same sentence's
+    spans for its abstention signals and again for the short answer. Callers only read them."""
+    return features(question, sentence)
+
+
 def candidates(question: str, sentence: str, weights: np.ndarray | None = None) -> list[Span]:
     """The `TOP` candidate answers in `sentence`, best first, each scored by its expected F1.
 
@@ -92,7 +99,7 @@ def candidates(question: str, sentence: str, weights: np.ndarray | None = None) 
     >>> [s[c.start : c.end] for c in candidates("Which treaty ended the war?", s)[:2]]
     ['Treaty of Portsmouth', 'the Treaty of Portsmouth']
     """
-    spans, matrix = features(question, sentence)
+    spans, matrix = _features(question, sentence)
     if not spans:
         return []
     coef = np.asarray(params()["coef"], dtype=float) if weights is None else weights
@@ -111,7 +118,7 @@ def certainty(question: str, sentence: str) -> tuple[float, float]:
     >>> margin > 0.5, spread < 0.5
     (True, True)
     """
-    spans, matrix = features(question, sentence)
+    spans, matrix = _features(question, sentence)
     if not spans:
         return 0.0, 1.0
     logits = matrix @ np.asarray(params()["coef"], dtype=float)
