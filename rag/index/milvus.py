@@ -43,155 +43,28 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 
 from ..errors import IndexCorruptError, IndexNotFoundError, RagError
 from ..types import Scored
+from .milvus_store import TIMEOUT, Store, StoreError, client, in_list, parse_uri, pymilvus_module
 
 log = logging.getLogger(__name__)
 
 BACKEND = "milvus"
 ROLES = ("chunks", "sentences")
-LITE_SCHEME = "milvus-lite:"
 MANIFEST = "milvus-{role}.json"
 MAX_ID_CHARS = 65_535  # the longest VARCHAR Milvus stores
 MAX_TOPK = 16_384  # Milvus refuses a larger limit
 WRITE_ROWS = 1_000  # rows per insert request
 IDS_PER_QUERY = 1_000  # ids per `id in [...]` expression
 PAGE_ROWS = 1_000  # rows per page when copying a collection
-TIMEOUT = 30.0  # seconds for one request
-
-
-class StoreError(RagError):
-    """The vector store named by `--store` cannot be used (client missing, server unreachable)."""
-
-
-def quote(value: str) -> str:
-    """`value` as a string literal of a Milvus filter expression.
-
-    >>> print(quote('he said "hi"\\\\'))
-    "he said \\"hi\\"\\\\"
-    >>> print('doc in [' + ', '.join(quote(d) for d in ["a.txt", 'b"c.txt']) + ']')
-    doc in ["a.txt", "b\\"c.txt"]
-    """
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return f'"{escaped}"'
-
-
-def in_list(field: str, values: Sequence[str]) -> str:
-    """A filter expression keeping rows whose `field` is one of `values`.
-
-    >>> in_list("doc", ["x", "y"])
-    'doc in ["x", "y"]'
-    """
-    return f"{field} in [{', '.join(quote(v) for v in values)}]"
-
-
-@dataclass(frozen=True)
-class Store:
-    """Where the collections live: the URI as given, what pymilvus connects to, the index name."""
-
-    uri: str
-    address: str  # a Milvus Lite file path, or an http(s) URL
-    name: str
-    lite: bool
-
-
-def parse_uri(uri: str) -> Store:
-    """Read a store URI.
-
-    >>> parse_uri("milvus://db.internal:19530?name=news")
-    Store(uri='milvus://db.internal:19530?name=news', address='http://db.internal:19530', name='news', lite=False)
-    >>> parse_uri("milvus-lite:/tmp/x/index.db").address
-    '/tmp/x/index.db'
-    """
-    base, _, query = uri.partition("?")
-    names = parse_qs(query).get("name", ["rag"])
-    name = names[-1]
-    if not name.isidentifier() or not name.isascii():
-        raise StoreError(f"the index name {name!r} in {uri} must be letters, digits and underscores")
-    if base.startswith(LITE_SCHEME):
-        path = base[len(LITE_SCHEME) :].removeprefix("//")
-        if not path.endswith(".db"):
-            raise StoreError(f"a Milvus Lite store is a file ending in .db, not {path!r}: use milvus-lite:PATH.db")
-        return Store(uri, str(Path(path).expanduser().absolute()), name, True)
-    parts = urlsplit(base)
-    if parts.scheme in ("milvus", "http", "https") and parts.netloc:
-        scheme = "https" if parts.scheme == "https" else "http"
-        return Store(uri, f"{scheme}://{parts.netloc}", name, False)
-    raise StoreError(
-        f"unknown vector store {uri!r}: use milvus-lite:PATH.db, milvus://HOST:PORT or http(s)://HOST:PORT"
-    )
-
-
-_clients: dict[str, Any] = {}
-_clients_lock = threading.Lock()
-
-
-def _pymilvus() -> Any:
-    try:
-        import pymilvus
-    except ImportError:
-        raise StoreError("the Milvus client is not installed: install it with pip install 'rag[milvus]'") from None
-    return pymilvus
-
-
-def _check_lite_free(path: str) -> None:
-    """Fail in one line when another process has the Milvus Lite file open (Milvus Lite would log
-    a traceback and pymilvus raise a bare ConnectionConfigException)."""
-    import fcntl
-
-    lock = Path(path) / "LOCK"
-    if not lock.exists():
-        return
-    fd = os.open(lock, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    except OSError:
-        raise StoreError(
-            f"the Milvus Lite file {path} is open in another process (`rag serve`?); stop it and try again, "
-            "or run a Milvus server and use --store milvus://HOST:PORT"
-        ) from None
-    finally:
-        os.close(fd)
-
-
-def client(store: Store) -> Any:
-    """One pymilvus client per address in this process, shared by the chunk and sentence indexes."""
-    with _clients_lock:
-        if store.address in _clients:
-            return _clients[store.address]
-        pymilvus = _pymilvus()
-        if store.lite:
-            try:
-                import milvus_lite  # noqa: F401  (pymilvus starts it for a .db path)
-            except ImportError:
-                raise StoreError("Milvus Lite is not installed: install it with pip install 'rag[milvus]'") from None
-            Path(store.address).parent.mkdir(parents=True, exist_ok=True)
-            _check_lite_free(store.address)
-        token = os.environ.get("MILVUS_TOKEN", "")
-        try:
-            made = pymilvus.MilvusClient(store.address, token=token, timeout=TIMEOUT)
-        except pymilvus.MilvusException as exc:
-            where = f"the Milvus Lite file {store.address}" if store.lite else f"the Milvus server at {store.address}"
-            raise StoreError(
-                f"cannot reach {where} ({exc.message or type(exc).__name__}); "
-                "start it or check --store (and $MILVUS_TOKEN if it needs one)"
-            ) from None
-        _clients[store.address] = made
-        return made
 
 
 def _new_collection_name(prefix: str) -> str:
@@ -291,7 +164,8 @@ class MilvusIndex:
         collection = self._writable()
         groups = list(dict.fromkeys(groups))
         for start in range(0, len(groups), IDS_PER_QUERY):
-            self._call("delete", collection_name=collection, filter=in_list("doc", groups[start : start + IDS_PER_QUERY]))
+            batch = groups[start : start + IDS_PER_QUERY]
+            self._call("delete", collection_name=collection, filter=in_list("doc", batch))
         self._count = None
 
     def search(self, vector: np.ndarray, k: int, groups: Sequence[str] | None = None) -> list[Scored]:
@@ -361,7 +235,7 @@ class MilvusIndex:
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         """`client.method(**kwargs)` with the client's errors turned into one-line StoreErrors."""
-        pymilvus = _pymilvus()
+        pymilvus = pymilvus_module()
         try:
             return getattr(self._client, method)(timeout=TIMEOUT, **kwargs)
         except pymilvus.MilvusException as exc:
@@ -384,7 +258,7 @@ class MilvusIndex:
             return True
 
     def _schema(self, dim: int) -> tuple[Any, Any]:
-        pymilvus = _pymilvus()
+        pymilvus = pymilvus_module()
         schema = self._client.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("id", pymilvus.DataType.VARCHAR, is_primary=True, max_length=MAX_ID_CHARS)
         schema.add_field("doc", pymilvus.DataType.VARCHAR, max_length=MAX_ID_CHARS)
@@ -406,7 +280,8 @@ class MilvusIndex:
             dim = 1  # an empty index saved before any vector: any width, nothing stored
         name = _new_collection_name(self.alias)
         schema, index_params = self._schema(dim)
-        self._call("create_collection", collection_name=name, schema=schema, consistency_level="Strong")  # reads see every acknowledged write
+        # Strong consistency: a read sees every write acknowledged before it.
+        self._call("create_collection", collection_name=name, schema=schema, consistency_level="Strong")
         # sync=False: the index of an empty collection is ready at once, and waiting for it calls
         # AllocTimestamp, which Milvus Lite does not serve (it logs an error, then pymilvus sleeps).
         self._call("create_index", collection_name=name, index_params=index_params, sync=False)
