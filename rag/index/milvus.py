@@ -155,6 +155,10 @@ class MilvusIndex:
         ]
         for start in range(0, len(rows), WRITE_ROWS):
             self._call("upsert", collection_name=collection, data=rows[start : start + WRITE_ROWS])
+        if self.store.lite:
+            # Milvus Lite scans unsealed rows in Python (25x slower: 185 against 7 ms a search over
+            # 6,000 rows); a server indexes growing segments itself and limits how often to flush.
+            self._call("flush", collection_name=collection)
         self._count = None
 
     def remove(self, groups: Sequence[str]) -> None:
