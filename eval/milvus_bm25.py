@@ -3,7 +3,7 @@
     python -m eval.milvus_bm25 [--questions eval/questions.jsonl] [--repeat 5] [--json]
 
 Chunks the seed articles as `rag index` does (the default `Config`, each chunk indexed with its
-title), indexes the same texts in bm25s (`rag/lexical.py`) and in a Milvus Lite collection whose
+title), indexes the same texts in bm25s (`rag/index/bm25.py`) and in a Milvus Lite collection whose
 VARCHAR field feeds a BM25 Function (k1=1.5, b=0.75, as bm25s), and searches each question's top
 10 both ways. Milvus is tried with its text as it is (the "standard" analyzer: lower-cased words,
 with and without English stop words; a Milvus cluster also has an "english" analyzer with a
@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from rag.config import Config
-from rag.context import indexed_text
-from rag.documents import load_documents
-from rag.lexical import BM25Index, tokenize
+from rag.index.bm25 import BM25Index, tokenize
+from rag.ingest.context import indexed_text
+from rag.ingest.parallel import chunk_documents
+from rag.ingest.readers import load_documents
 from rag.metrics import mrr, recall_at
-from rag.parallel import chunk_documents
 from rag.types import Chunk, Document
 
 from .harness import evidence_spans, judge
@@ -129,7 +129,7 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
             )[0]
             return [hit["id"] for hit in found]
 
-        engines: dict[str, Callable[[str], list[str]]] = {"bm25s (rag/lexical.py)": search_bm25s}
+        engines: dict[str, Callable[[str], list[str]]] = {"bm25s (rag/index/bm25.py)": search_bm25s}
         for label, v in variants.items():
             engines[label] = partial(search_milvus, v["collection"])
         results: dict[str, Any] = {}

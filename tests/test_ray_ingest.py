@@ -10,7 +10,7 @@ import pytest
 from conftest import SEEDS
 
 from rag import Config, Retriever
-from rag.documents import content_hash, load_documents
+from rag.ingest.readers import content_hash, load_documents
 
 pytest.importorskip("ray", reason="ray is not installed (pip install 'rag[ray]')")
 
@@ -68,7 +68,7 @@ def test_known_text_is_not_embedded_again(local_ray, seeds_docs) -> None:
 def test_documents_and_chunks_cross_as_json(seeds_docs) -> None:
     doc = seeds_docs[0]
     assert document_from_json(document_json(doc)) == doc
-    from rag.chunking import chunk_document
+    from rag.ingest.chunking import chunk_document
 
     for chunk in chunk_document(doc):
         assert chunk_from_json(chunk_json(chunk)) == chunk

@@ -32,12 +32,12 @@ from typing import Any
 
 import numpy as np
 
-from ..chunking import chunk_document
 from ..config import Config
-from ..context import indexed_text
-from ..documents import content_hash
 from ..errors import RagError
 from ..types import Chunk, Document
+from .chunking import chunk_document
+from .context import indexed_text
+from .readers import content_hash
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class EmbedActor:
     """A Ray Data actor holding one embedder: texts in, unit vectors out, keyed by content hash."""
 
     def __init__(self, model: str) -> None:
-        from ..embedding import make_embedder
+        from ..index.embedders import make_embedder
 
         self.embedder = make_embedder(model)
 
