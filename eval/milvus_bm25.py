@@ -10,7 +10,9 @@ with and without English stop words; a Milvus cluster also has an "english" anal
 stemmer, Milvus Lite does not) and with the text pre-tokenised by the project's own tokenizer
 (stemmed, stop words out), so both engines score the same terms. Prints R@1/R@5/MRR against the
 evidence quotes (as `rag eval` judges them), how far each Milvus top 10 agrees with bm25s's, and
-the query latency. The decision it supports is in the README, "Beyond one machine".
+the largest difference between a Milvus score, divided by k1 + 1, and bm25s's score of the same chunk, and the query
+latency (Milvus Lite runs in this process, behind a gRPC round trip). The decision it supports is in
+the README, "Beyond one machine".
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from .harness import evidence_spans, judge
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPTH = 10
+K1, B = 1.5, 0.75  # bm25s's defaults, used by rag/index/bm25.py
 
 
 def seed_chunks(corpus: Path, config: Config) -> tuple[dict[str, Document], list[Chunk], list[str]]:
@@ -72,7 +75,7 @@ def milvus_collection(client: Any, name: str, chunks: list[Chunk], texts: list[s
         field_name="sparse",
         index_type="SPARSE_INVERTED_INDEX",
         metric_type="BM25",
-        params={"bm25_k1": 1.5, "bm25_b": 0.75},
+        params={"bm25_k1": K1, "bm25_b": B},
     )
     client.create_index(name, params, sync=False)
     client.load_collection(name)
@@ -116,10 +119,10 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
             _, ms = timed(lambda n=name, c=column, a=analyzer: milvus_collection(client, n, chunks, c, a))
             variants[label] = {"collection": name, "index_ms": ms}
 
-        def search_bm25s(q: str) -> list[str]:
-            return [s.chunk_id for s in bm25.search(q, DEPTH)]
+        def search_bm25s(q: str) -> list[tuple[str, float]]:
+            return [(s.chunk_id, s.score) for s in bm25.search(q, DEPTH)]
 
-        def search_milvus(collection: str, q: str) -> list[str]:
+        def search_milvus(collection: str, q: str) -> list[tuple[str, float]]:
             if collection == "stemmed":
                 q = " ".join(tokenize([q])[0])
                 if not q:
@@ -127,17 +130,22 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
             found = client.search(
                 collection, data=[q], anns_field="sparse", limit=DEPTH, search_params={"metric_type": "BM25"}
             )[0]
-            return [hit["id"] for hit in found]
+            # Milvus keeps BM25's (k1 + 1) factor, which bm25s's Lucene variant drops (the ranking is
+            # the same), and Milvus Lite reports the score negated, as a distance.
+            return [(hit["id"], abs(float(hit["distance"])) / (K1 + 1)) for hit in found]
 
-        engines: dict[str, Callable[[str], list[str]]] = {"bm25s (rag/index/bm25.py)": search_bm25s}
+        engines: dict[str, Callable[[str], list[tuple[str, float]]]] = {"bm25s (rag/index/bm25.py)": search_bm25s}
         for label, v in variants.items():
             engines[label] = partial(search_milvus, v["collection"])
         results: dict[str, Any] = {}
         reference: list[list[str]] = []
         for label, search in engines.items():
-            judged, lists, times = [], [], []
+            judged, lists, times, gaps = [], [], [], []
             for q in questions:
-                ranked = search(q["question"])  # warm-up, and the list judged
+                scored = search(q["question"])  # warm-up, and the list judged
+                ranked = [cid for cid, _ in scored]
+                bm25s_scores = bm25.scores_of(q["question"], ranked)
+                gaps += [abs(score - float(ref)) for (_, score), ref in zip(scored, bm25s_scores, strict=True)]
                 for _ in range(repeat):
                     _, ms = timed(lambda s=search, text=q["question"]: s(text))
                     times.append(ms)
@@ -157,6 +165,7 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
                 "same_top1_as_bm25s": statistics.mean(
                     [bool(a) and bool(b) and a[0] == b[0] for a, b in zip(lists, reference, strict=True)]
                 ),
+                "max_score_gap_to_bm25s": max(gaps, default=0.0),
                 "p50_ms": statistics.median(times),
                 "p95_ms": times[int(0.95 * (len(times) - 1))],
                 "index_ms": variants.get(label, {}).get("index_ms"),
@@ -170,12 +179,13 @@ def show(report: dict[str, Any]) -> str:
         f"{report['questions']} questions with evidence, {report['chunks']} chunks of the seeds, top {DEPTH}",
         "",
         f"{'engine':50} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6} {'top10 ∩':>8} {'top1 =':>7} "
-        f"{'p50 ms':>7} {'p95 ms':>7}",
+        f"{'score gap':>9} {'p50 ms':>7} {'p95 ms':>7}",
     ]
     for label, r in report["results"].items():
         lines.append(
             f"{label:50} {r['recall@1']:6.3f} {r['recall@5']:6.3f} {r['recall@10']:6.3f} {r['mrr']:6.3f} "
-            f"{r['top10_overlap_with_bm25s']:8.2f} {r['same_top1_as_bm25s']:7.2f} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f}"
+            f"{r['top10_overlap_with_bm25s']:8.2f} {r['same_top1_as_bm25s']:7.2f} {r['max_score_gap_to_bm25s']:9.2g} "
+            f"{r['p50_ms']:7.2f} {r['p95_ms']:7.2f}"
         )
     return "\n".join(lines)
 
