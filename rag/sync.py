@@ -6,8 +6,8 @@
 
 Work goes `BATCH_DOCS` documents at a time. The slow part (`prepare`: chunking and embedding) runs
 while searches go on; only putting a batch into the corpus holds them off. `prepare` is the seam a
-parallel engine replaces (it takes documents and the vectors of text already embedded, and returns
-a `corpus.Batch`).
+parallel engine replaces with a function of the same signature (documents, the config, the
+embedder, and the vectors of text already embedded in; a `corpus.Batch` out): `ingest/ray.py`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ EMBED_BATCH = 4096
 BATCH_DOCS = 200  # documents embedded and swapped in together
 
 PathsArg = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
-Prepare = Callable[[list[Document], dict[str, np.ndarray]], Batch]
+Prepare = Callable[[list[Document], Config, Embedder, dict[str, np.ndarray]], Batch]  # as `prepare`
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ class Syncer:
 
     def __init__(self, corpus: Corpus, embedder: Embedder, prepare_batch: Prepare | None = None) -> None:
         self.corpus = corpus
-        self.prepare: Prepare = prepare_batch or (lambda docs, reuse: prepare(docs, corpus.config, embedder, reuse))
+        self.embedder = embedder
+        self.prepare: Prepare = prepare_batch or prepare
         self._change_lock = threading.Lock()
 
     def sync(
@@ -177,7 +178,7 @@ class Syncer:
                 ids = todo[start : start + BATCH_DOCS]
                 with corpus.lock.read():
                     reuse = stored_vectors(corpus, [i for i in ids if i in corpus.documents])
-                batch = self.prepare([incoming[i] for i in ids], reuse)
+                batch = self.prepare([incoming[i] for i in ids], corpus.config, self.embedder, reuse)
                 with corpus.lock.write():
                     corpus.add(batch)
                 embedded += batch.embedded

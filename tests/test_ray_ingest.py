@@ -1,4 +1,4 @@
-"""Ray Data ingestion gives exactly what the single-process preparation gives, on the seeds."""
+"""Ray Data ingestion gives exactly what the single-process `sync.prepare` gives, on the seeds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from conftest import SEEDS
 
-from rag import Config, Retriever
+from rag import Config
+from rag.index.embedders import make_embedder
 from rag.ingest.readers import content_hash, load_documents
+from rag.sync import prepare
 
 pytest.importorskip("ray", reason="ray is not installed (pip install 'rag[ray]')")
 
@@ -21,6 +23,7 @@ from rag.ingest.ray import (
     document_from_json,
     document_json,
     prepare_with_ray,
+    ray_prepare,
     shutdown,
 )
 
@@ -38,31 +41,34 @@ def seeds_docs():
 
 
 def assert_same(got, want) -> None:
-    chunks, indexed, keys, vectors, embedded = got
-    assert [c.chunk_id for c in chunks] == [c.chunk_id for c in want[0]]
-    assert chunks == want[0] and indexed == want[1] and keys == want[2] and embedded == want[4]
-    assert vectors.shape == want[3].shape
-    np.testing.assert_allclose(vectors, want[3], atol=1e-5)
+    assert [c.chunk_id for c in got.chunks] == [c.chunk_id for c in want.chunks]
+    assert got.documents == want.documents and got.chunks == want.chunks
+    assert got.indexed == want.indexed and got.sentences == want.sentences and got.embedded == want.embedded
+    assert got.vectors.shape == want.vectors.shape
+    np.testing.assert_allclose(got.vectors, want.vectors, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return make_embedder(Config().model)
 
 
 @pytest.mark.model
 @pytest.mark.parametrize("workers", [1, 2])
-def test_prepare_with_ray_equals_prepare(local_ray, seeds_docs, workers) -> None:
-    retriever = Retriever(Config())
-    want = retriever._prepare(seeds_docs, {})
-    assert_same(prepare_with_ray(seeds_docs, retriever.config, {}, workers=workers), want)
+def test_prepare_with_ray_equals_prepare(local_ray, seeds_docs, embedder, workers) -> None:
+    want = prepare(seeds_docs, Config(), embedder, {})
+    assert_same(prepare_with_ray(seeds_docs, Config(), embedder, {}, workers=workers), want)
 
 
 @pytest.mark.model
-def test_known_text_is_not_embedded_again(local_ray, seeds_docs) -> None:
-    retriever = Retriever(Config())
-    first = retriever._prepare(seeds_docs[:2], {})
-    texts = first[1] + [seeds_docs[0].text[s:e] for d, s, e in first[2] if d == seeds_docs[0].doc_id]
-    reuse = {content_hash(t): v for t, v in zip(texts, np.vstack([first[3]]), strict=False)}
-    want = retriever._prepare(seeds_docs, reuse)
-    got = prepare_with_ray(seeds_docs, retriever.config, reuse)
+def test_known_text_is_not_embedded_again(local_ray, seeds_docs, embedder) -> None:
+    first = prepare(seeds_docs[:2], Config(), embedder, {})
+    texts = list(first.indexed) + [seeds_docs[0].text[s:e] for d, s, e in first.sentences if d == seeds_docs[0].doc_id]
+    reuse = {content_hash(t): v for t, v in zip(texts, first.vectors, strict=False)}
+    want = prepare(seeds_docs, Config(), embedder, reuse)
+    got = ray_prepare(workers=2)(seeds_docs, Config(), embedder, reuse)
     assert_same(got, want)
-    assert got[4] < first[4] + retriever._prepare(seeds_docs[2:], {})[4]
+    assert 0 < got.embedded < prepare(seeds_docs, Config(), embedder, {}).embedded
 
 
 def test_documents_and_chunks_cross_as_json(seeds_docs) -> None:
@@ -75,10 +81,16 @@ def test_documents_and_chunks_cross_as_json(seeds_docs) -> None:
 
 
 def test_nothing_to_prepare(local_ray) -> None:
-    chunks, indexed, keys, vectors, embedded = prepare_with_ray([], Config(), {})
-    assert (chunks, indexed, keys, embedded, vectors.shape) == ([], [], [], 0, (0, 0))
+    batch = prepare_with_ray([], Config(), None, {})
+    assert (batch.chunks, batch.indexed, batch.sentences, batch.embedded, batch.vectors.shape) == (
+        (),
+        (),
+        (),
+        0,
+        (0, 0),
+    )
     with pytest.raises(RayError, match="at least 1"):
-        prepare_with_ray([], Config(), {}, workers=0)
+        prepare_with_ray([], Config(), None, {}, workers=0)
 
 
 def test_importing_rag_does_not_import_ray() -> None:

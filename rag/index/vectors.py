@@ -8,6 +8,8 @@ embedder's job (`embedders.py`). The corpus keeps two, one per role: "chunks" (s
 Which backend an index uses is named by a store URI, recorded in the index manifest:
 
     faiss                       FAISS in the index folder (flat, IVF past `ivf.EXACT_UP_TO` rows)
+    milvus-lite:PATH.db         Milvus Lite, embedded in this process, in that file (milvus.py)
+    milvus://HOST:PORT          a Milvus Standalone or Distributed server (also http(s)://HOST:PORT)
 
 A new backend is one module with a class that satisfies `VectorIndex`, plus one line in `BACKENDS`.
 """
@@ -67,9 +69,18 @@ def _open_faiss(uri: str, role: str, folder: Path | None) -> VectorIndex:
     return FaissIndex.open(uri, role, folder)
 
 
+def _open_milvus(uri: str, role: str, folder: Path | None) -> VectorIndex:
+    from .milvus import MilvusIndex
+
+    return MilvusIndex.open(uri, role, folder)
+
+
 # scheme -> opener(uri, role, folder): `folder` is a generation folder its `save` wrote, or None for
 # a new empty index. The scheme is the URI up to the first ":" ("faiss", "milvus-lite:PATH").
-BACKENDS: dict[str, Opener] = {"faiss": _open_faiss}
+BACKENDS: dict[str, Opener] = {
+    "faiss": _open_faiss,
+    **dict.fromkeys(("milvus-lite", "milvus", "http", "https"), _open_milvus),
+}
 
 
 def scheme(uri: str) -> str:

