@@ -101,7 +101,7 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
     questions = [q for q in questions if evidence_spans(q, documents)]
 
     bm25 = BM25Index()
-    bm25.add(chunks, texts)
+    bm25.add([c.chunk_id for c in chunks], [c.doc_id for c in chunks], texts)
     stemmed = [" ".join(tokens) for tokens in tokenize(texts)]
     variants: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:

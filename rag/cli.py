@@ -35,6 +35,9 @@ def _print_json(data: object) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+LOCAL_RAY = "local"  # `--ray` without an address
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     paths = given_sources(args)
     if not paths:
@@ -44,12 +47,28 @@ def cmd_index(args: argparse.Namespace) -> int:
         paths = list(dict.fromkeys([*recorded_sources(args.index_dir, required=False), *paths]))
     before = set(recorded_sources(args.index_dir, required=False))
     started = time.perf_counter()
-    settings = {
-        k: v for k, v in (("chunk_tokens", args.chunk_tokens), ("overlap_sentences", args.overlap)) if v is not None
-    }
-    retriever = Retriever.build(
-        paths, args.index_dir, model=args.model, rebuild=args.rebuild, progress=_progress_wanted(args), **settings
-    )
+    given = (("chunk_tokens", args.chunk_tokens), ("overlap_sentences", args.overlap), ("store", args.store))
+    settings = {k: v for k, v in given if v is not None}
+    prepare = None
+    if args.ray:
+        from .ingest.ray import ray_prepare
+
+        prepare = ray_prepare(None if args.ray == LOCAL_RAY else args.ray, args.ray_workers)
+    try:
+        retriever = Retriever.build(
+            paths,
+            args.index_dir,
+            model=args.model,
+            rebuild=args.rebuild,
+            progress=_progress_wanted(args),
+            prepare=prepare,
+            **settings,
+        )
+    finally:
+        if args.ray:
+            from .ingest.ray import shutdown
+
+            shutdown()
     report = retriever.last_sync
     # A URL or feed that fails the first time it is given is not followed (a later one that
     # fails once is: it keeps what it brought in and is tried again next time).
@@ -124,7 +143,7 @@ def _summary(report: SyncReport) -> str:
 
 
 def _open(args: argparse.Namespace) -> Retriever:
-    retriever = Retriever.load(args.index_dir, model=args.model)
+    retriever = Retriever.load(args.index_dir, model=args.model, store=args.store)
     if args.reranker:
         retriever.use_reranker(args.reranker)
     return retriever
@@ -253,7 +272,7 @@ def _non_negative_int(text: str) -> int:
 
 
 def common(p: argparse.ArgumentParser, model: bool = True, json: bool = True) -> None:
-    """The options every command shares: where the index is, which model, JSON output."""
+    """The options every command shares: where the index is, which model and store, JSON output."""
     p.add_argument(
         "--index-dir",
         type=Path,
@@ -266,6 +285,13 @@ def common(p: argparse.ArgumentParser, model: bool = True, json: bool = True) ->
             default=None,
             help=f"sentence-transformers model name or path (default: the index's own, "
             f"or {DEFAULT_MODEL} for a new index)",
+        )
+        p.add_argument(
+            "--store",
+            default=None,
+            metavar="URI",
+            help="where the vectors live: faiss (in the index folder), milvus-lite:PATH.db (Milvus Lite, "
+            "embedded) or milvus://HOST:PORT (a Milvus server); default: the index's own, or faiss",
         )
     if json:
         p.add_argument("--json", action="store_true", help="print JSON for machines")
@@ -301,6 +327,21 @@ def add_index_command(sub: Any) -> None:
         type=_non_negative_int,
         metavar="N",
         help=f"sentences neighbouring chunks share (default {Config.overlap_sentences}; changing it needs --rebuild)",
+    )
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const=LOCAL_RAY,
+        metavar="ADDRESS",
+        help="chunk and embed with Ray Data: on a local Ray (at most 2 CPUs), or on the cluster at ADDRESS "
+        "(ray://HOST:10001, or auto on a cluster node)",
+    )
+    p.add_argument(
+        "--ray-workers",
+        type=_positive_int,
+        default=2,
+        metavar="N",
+        help="with --ray: chunking tasks and embedding actors at a time (default 2)",
     )
     common(p)
     p.set_defaults(func=cmd_index)

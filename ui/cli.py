@@ -52,9 +52,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             paths.append(str(uploads))  # keep uploaded articles when re-syncing the folders
         paths += [s for s in recorded_sources(args.index_dir, required=False) if is_web(s) and s not in paths]
         print(f"Indexing {', '.join(paths)} ...", file=sys.stderr)
-        retriever = Retriever.build(paths, args.index_dir, model=args.model, progress=sys.stderr.isatty())
+        settings = {"store": args.store} if args.store else {}
+        retriever = Retriever.build(paths, args.index_dir, model=args.model, progress=sys.stderr.isatty(), **settings)
     else:
-        retriever = Retriever.load(args.index_dir, model=args.model)
+        retriever = Retriever.load(args.index_dir, model=args.model, store=args.store)
     retriever.query_vector("warm up")  # load the model now, not on the first question
     print(
         f"{len(retriever.documents)} articles, {len(retriever.chunks)} passages. "

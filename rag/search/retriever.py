@@ -330,21 +330,28 @@ class Retriever:
         model: str | None = None,
         embedder: Embedder | None = None,
         prepare: Prepare | None = None,
+        store: str | None = None,
     ) -> Retriever:
         """Open the index at `index_dir` (default: `$RAG_INDEX_DIR` or the user data folder).
 
-        `model` or `embedder`, when given, must match the model the index was built with.
+        `model` or `embedder`, and `store`, when given, must match what the index was built with.
         """
-        store = IndexStore(index_dir or default_index_dir())
-        folder = store.current()
+        index = IndexStore(index_dir or default_index_dir())
+        folder = index.current()
         if folder is None:
-            raise IndexNotFoundError(f"no index at {store.root}: build one with `rag index PATH`")
-        built_with = Config.from_dict(read_manifest(folder)["config"]).model
+            raise IndexNotFoundError(f"no index at {index.root}: build one with `rag index PATH`")
+        built = Config.from_dict(read_manifest(folder)["config"])
+        built_with = built.model
+        if store and store != built.store:
+            raise IndexMismatchError(
+                f"the index at {index.root} keeps its vectors in {built.store}, not {store}; leave --store "
+                f"out to use the index's own, or rebuild with `rag index --rebuild --store {store}`"
+            )
         for asked in (model, embedder.name if embedder else None):
             if asked and asked != built_with:
                 raise IndexMismatchError(
-                    f"the index at {store.root} was built with model {built_with} "
+                    f"the index at {index.root} was built with model {built_with} "
                     f"but {asked} was asked for; rebuild with `rag index --rebuild --model {asked}` "
                     "or leave the model out to use the index's own"
                 )
-        return cls(embedder=embedder, index_dir=store.root, corpus=Corpus.read(folder), prepare=prepare)
+        return cls(embedder=embedder, index_dir=index.root, corpus=Corpus.read(folder), prepare=prepare)
