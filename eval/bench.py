@@ -238,7 +238,12 @@ def ask_at_scale(root: Path, passages: int, embedder: Embedder, questions: list[
 
 
 def run(
-    copies: int, sizes: list[int], questions_path: Path, ask_passages: int = 0, serve: bool = True
+    copies: int,
+    sizes: list[int],
+    questions_path: Path,
+    ask_passages: int = 0,
+    serve: bool = True,
+    scale_out: bool = False,
 ) -> dict[str, Any]:
     questions = [q["question"] for q in load_questions(questions_path)]
     embedder = make_embedder()  # the default: ONNX fp32, or PyTorch when ONNX cannot be had
@@ -274,6 +279,11 @@ def run(
             results["build"][f"seeds x {copies}, before: PyTorch, serial splitting, batches of 64"] = build(
                 corpus, pytorch, root / "larger-index-torch", before=True
             )
+        if scale_out:
+            from .scale_out import run_scale_out
+
+            larger = larger_corpus(root / "larger", copies or 2)
+            results["scale_out"] = run_scale_out(root, CORPUS, larger, embedder, questions)
         results["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if ask_passages:
             results["ask_at_scale"] = ask_at_scale(root, ask_passages, embedder, questions)
@@ -407,6 +417,10 @@ def show(results: dict[str, Any]) -> str:
             f"  one new article searchable in {big['new_article_searchable_s']:.2f} s "
             f"(found: {big['new_article_found']})",
         ]
+    if results.get("scale_out"):
+        from .scale_out import show_scale_out
+
+        lines += show_scale_out(results["scale_out"])
     scale = results.get("scale")
     if scale:
         lines += [
@@ -441,7 +455,9 @@ def cmd_bench(args: Any) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes else []
     if args.million:
         sizes.append(1_000_000)
-    results = run(args.copies, sizes, args.questions, args.ask_passages, serve=not args.no_serve)
+    results = run(
+        args.copies, sizes, args.questions, args.ask_passages, serve=not args.no_serve, scale_out=args.scale_out
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     results["targets"] = targets(results, args.copies)
@@ -464,6 +480,12 @@ def register(sub: Any, common: Any) -> None:
         "--ask-passages", type=int, default=20000, help="size of the manual-page index `ask` is timed on (0 to skip)"
     )
     p.add_argument("--no-serve", action="store_true", help="skip timing the page's first answer")
+    p.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="also ingestion on Ray (1 and 2 workers) against the plain build, and search through Milvus Lite "
+        "against FAISS (needs rag[ray,milvus]; a few minutes)",
+    )
     p.add_argument("--questions", type=Path, default=QUESTIONS, help="questions to time (default: the eval set)")
     p.add_argument("--out", type=Path, default=here / "report" / "bench.json", help="where to write the JSON")
     p.add_argument("--json", action="store_true", help="print JSON for machines")
