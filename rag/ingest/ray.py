@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,12 @@ def start(address: str | None = None) -> Any:
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     context.verbose_stats_logs = False
+    # Ray Data installs a console handler of its own at INFO, and chats per batch even at WARNING
+    # ("Dataset ... finished in 5 s", "Progress bars disabled"); its failures raise. Its log file
+    # in the Ray session folder keeps everything.
+    for handler in logging.getLogger("ray.data").handlers:
+        if isinstance(handler, logging.StreamHandler):  # the console, not the session file
+            handler.setLevel(logging.ERROR)
     return ray
 
 
@@ -153,16 +160,25 @@ def chunk_batch(batch: dict[str, np.ndarray], config: Config) -> dict[str, np.nd
 
 
 class EmbedActor:
-    """A Ray Data actor holding one embedder: texts in, unit vectors out, keyed by content hash."""
+    """A Ray Data actor holding one embedder: texts in, unit vectors out, keyed by content hash.
+    The model is a class attribute (see `embed_actor`), not a constructor argument: Ray would keep
+    constructor arguments in its object store and log an error about restarts for each actor."""
 
-    def __init__(self, model: str) -> None:
+    model = ""
+
+    def __init__(self) -> None:
         from ..index.embedders import make_embedder
 
-        self.embedder = make_embedder(model)
+        self.embedder = make_embedder(self.model)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         vectors = self.embedder.embed([str(t) for t in batch["text"]])
         return {"hash": batch["hash"], "vector": np.asarray(vectors, dtype=np.float32)}
+
+
+def embed_actor(model: str) -> type[EmbedActor]:
+    """An `EmbedActor` class for `model`."""
+    return type("EmbedActor", (EmbedActor,), {"model": model})
 
 
 def chunk_with_ray(ray: Any, docs: Sequence[Document], config: Config, workers: int) -> tuple[list[Chunk], list[str]]:
@@ -170,7 +186,12 @@ def chunk_with_ray(ray: Any, docs: Sequence[Document], config: Config, workers: 
     items = [{"pos": n, "doc": document_json(d)} for n, d in enumerate(docs)]
     rows = (
         ray.data.from_items(items)
-        .map_batches(chunk_batch, fn_kwargs={"config": config}, batch_size=DOCS_PER_TASK, concurrency=workers)
+        .map_batches(
+            chunk_batch,
+            fn_kwargs={"config": config},
+            batch_size=DOCS_PER_TASK,
+            compute=ray.data.TaskPoolStrategy(size=workers),
+        )
         .take_all()
     )
     chunks: list[Chunk] = []
@@ -187,11 +208,22 @@ def embed_with_ray(ray: Any, texts: dict[str, str], model: str, workers: int) ->
     if not texts:
         return {}
     items = [{"hash": h, "text": t} for h, t in texts.items()]
-    rows = (
-        ray.data.from_items(items)
-        .map_batches(EmbedActor, fn_constructor_args=(model,), batch_size=EMBED_BATCH, concurrency=workers, num_cpus=1)
-        .take_all()
-    )
+    with warnings.catch_warnings():
+        # max_restarts has no named parameter in Ray 2.60 (pinned), only the deprecated remote args.
+        warnings.filterwarnings("ignore", message=".*ray_remote_args.*is deprecated")
+        rows = (
+            ray.data.from_items(items)
+            .map_batches(
+                embed_actor(model),
+                batch_size=EMBED_BATCH,
+                compute=ray.data.ActorPoolStrategy(size=workers),
+                num_cpus=1,
+                # Ray logs an error for each actor that may restart (its constructor lives in the
+                # object store); with none, a failed batch fails the build, which resumes.
+                max_restarts=0,
+            )
+            .take_all()
+        )
     return {str(row["hash"]): np.asarray(row["vector"], dtype=np.float32) for row in rows}
 
 
