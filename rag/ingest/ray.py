@@ -14,8 +14,9 @@ same model, batched differently) and the same count of texts embedded. What runs
 - **De-duplication**, on the driver: every distinct text is embedded once, and a text whose
   content hash is in `reuse` (text that survived an edit) not at all, as in `sync.prepare`.
 - **Embedding**: `map_batches` over a fixed pool of `workers` actors, each holding the embedder
-  `make_embedder(config.model)`, loaded once per actor, 64 texts per call. The `embedder` passed
-  in is not shipped (a loaded ONNX session does not pickle); the actors make their own by name.
+  `make_embedder(config.model)`, loaded once per actor, about two calls each (`embed_batch_size`).
+  The `embedder` passed in is not shipped (a loaded ONNX session does not pickle); the actors make
+  their own by name.
 
 Writing the batch into the index (FAISS, or Milvus with `--store`) stays with the driver, after
 each batch, so checkpoints and a killed run's resume work as in a plain build.
@@ -44,7 +45,7 @@ from ..config import Config
 from ..corpus import Batch
 from ..errors import RagError
 from ..index.embedders import Embedder
-from ..sync import Prepare
+from ..sync import EMBED_BATCH, Prepare
 from ..types import Chunk, Document
 from .chunking import chunk_document
 from .context import indexed_text
@@ -53,7 +54,7 @@ from .readers import content_hash
 log = logging.getLogger(__name__)
 
 LOCAL_CPUS = 2  # a local Ray never takes more, whatever `workers` asks
-EMBED_BATCH = 64  # texts per embedder call, as in the single-process build
+MIN_EMBED_BATCH = 64  # texts per actor call at least; at most sync.EMBED_BATCH
 DOCS_PER_TASK = 8
 OBJECT_STORE_BYTES = 256 * 1024**2  # a local Ray's shared memory; batches of 200 articles need little
 QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DEDUP_LOGS": "0"}
@@ -203,6 +204,16 @@ def chunk_with_ray(ray: Any, docs: Sequence[Document], config: Config, workers: 
     return chunks, indexed
 
 
+def embed_batch_size(texts: int, workers: int) -> int:
+    """Texts per actor call: about two calls per actor, so every actor has work, but at least
+    `MIN_EMBED_BATCH` and at most `sync.EMBED_BATCH` (the embedder sorts a call's texts by length).
+
+    >>> embed_batch_size(1269, 2), embed_batch_size(50, 2), embed_batch_size(100_000, 2)
+    (318, 64, 4096)
+    """
+    return min(EMBED_BATCH, max(MIN_EMBED_BATCH, -(-texts // (2 * workers))))
+
+
 def embed_with_ray(ray: Any, texts: dict[str, str], model: str, workers: int) -> dict[str, np.ndarray]:
     """The vector of each text of `texts` (content hash -> text), keyed by its hash."""
     if not texts:
@@ -215,7 +226,7 @@ def embed_with_ray(ray: Any, texts: dict[str, str], model: str, workers: int) ->
             ray.data.from_items(items)
             .map_batches(
                 embed_actor(model),
-                batch_size=EMBED_BATCH,
+                batch_size=embed_batch_size(len(items), workers),
                 compute=ray.data.ActorPoolStrategy(size=workers),
                 num_cpus=1,
                 # Ray logs an error for each actor that may restart (its constructor lives in the
