@@ -89,6 +89,9 @@ _clients_lock = threading.Lock()
 
 
 def pymilvus_module() -> Any:
+    # gRPC logs a line whenever this process forks (parallel chunking) while it holds connections;
+    # errors only, unless the user asks for more.
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     try:
         import pymilvus
     except ImportError:

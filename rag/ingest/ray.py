@@ -54,10 +54,12 @@ from .readers import content_hash
 log = logging.getLogger(__name__)
 
 LOCAL_CPUS = 2  # a local Ray never takes more, whatever `workers` asks
+LOCAL_TRIES = 3
 MIN_EMBED_BATCH = 64  # texts per actor call at least; at most sync.EMBED_BATCH
 DOCS_PER_TASK = 8
 OBJECT_STORE_BYTES = 256 * 1024**2  # a local Ray's shared memory; batches of 200 articles need little
-QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DEDUP_LOGS": "0"}
+# No usage statistics; gRPC (inside Ray) logs errors only, not a line per fork of a worker process.
+QUIET_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DEDUP_LOGS": "0", "GRPC_VERBOSITY": "ERROR"}
 PASSED_ENV = ("OMP_NUM_THREADS", "RAG_CACHE_DIR", "HF_HUB_OFFLINE")
 
 
@@ -89,20 +91,28 @@ def start(address: str | None = None) -> Any:
         "logging_level": logging.ERROR,
         "runtime_env": {"env_vars": env_vars},
     }
-    try:
-        if address is None:
-            ray.init(
-                num_cpus=LOCAL_CPUS,
-                object_store_memory=OBJECT_STORE_BYTES,
-                _node_ip_address="127.0.0.1",
-                **options,
-            )
-        else:
-            options["runtime_env"]["py_modules"] = [str(Path(__file__).resolve().parent.parent)]
+    if address is None:
+        # Ray gives its raylet 30 s to come up, which a loaded two-core machine can miss; try again.
+        for attempt in range(1, LOCAL_TRIES + 1):
+            try:
+                ray.init(
+                    num_cpus=LOCAL_CPUS,
+                    object_store_memory=OBJECT_STORE_BYTES,
+                    _node_ip_address="127.0.0.1",
+                    **options,
+                )
+                break
+            except Exception as exc:  # Ray raises a bare Exception for a raylet that timed out
+                ray.shutdown()
+                if attempt == LOCAL_TRIES:
+                    raise RayError(f"cannot start a local Ray ({exc}); is the machine busy? try again") from None
+                log.warning("a local Ray did not start (%s); trying again", exc)
+    else:
+        options["runtime_env"]["py_modules"] = [str(Path(__file__).resolve().parent.parent)]
+        try:
             ray.init(address=address, **options)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        where = f"the Ray cluster at {address}" if address else "a local Ray"
-        raise RayError(f"cannot start or join {where} ({exc}); check the address, or leave it out") from None
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise RayError(f"cannot join the Ray cluster at {address} ({exc}); check the address") from None
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False
