@@ -14,12 +14,13 @@ Layout on the server, for an index named "rag" and the role "chunks" (sentences 
                                 vector (unit float32, FLAT index, inner product)
 
 Writing. An index opened on a saved generation never changes that generation's collection: the
-first `add` or `remove` after `open` or `save` copies it into a fresh collection (server side,
-in pages of rows) and changes the copy. `save(folder)` flushes the working collection, writes
-`milvus-<role>.json` into the generation folder (the collection's name, its size, the dimension),
-points the alias at it, and then collects garbage. A copy costs one pass over the stored rows per
-generation; `rag index` saves a generation every two minutes on a long build, so a very large
-archive is better built in one run than trickled in.
+first `add` or `remove` after `open` or `save` copies it into a fresh collection (pages of rows
+read and written back through this client) and changes the copy. `save(folder)` flushes the
+working collection, writes `milvus-<role>.json` into the generation folder (the collection's name,
+its size, the dimension, the next `seq`), points the alias at it, and then collects garbage. A
+copy costs one pass over the stored rows for each generation that changes anything; a long
+`rag index` saves every two minutes, so on a large archive those passes add up. (Copy-free
+generations would stamp rows with the generations that added and removed them and filter on it.)
 
 Why readers never see a half-written index. `rag` readers never go through the alias: they open
 the generation that the index folder's `CURRENT` names, and that generation's collection is never
