@@ -1,18 +1,19 @@
-"""BM25 inside Milvus (its full-text search) against the project's bm25s index, on the seeds.
+"""BM25 inside Milvus (its full-text search) against the project's own BM25 index, on the seeds.
 
     python -m eval.milvus_bm25 [--questions eval/questions.jsonl] [--repeat 5] [--json]
 
 Chunks the seed articles as `rag index` does (the default `Config`, each chunk indexed with its
-title), indexes the same texts in bm25s (`rag/index/bm25.py`) and in a Milvus Lite collection whose
-VARCHAR field feeds a BM25 Function (k1=1.5, b=0.75, as bm25s), and searches each question's top
-10 both ways. Milvus is tried with its text as it is (the "standard" analyzer: lower-cased words,
-with and without English stop words; a Milvus cluster also has an "english" analyzer with a
-stemmer, Milvus Lite does not) and with the text pre-tokenised by the project's own tokenizer
-(stemmed, stop words out), so both engines score the same terms. Prints R@1/R@5/MRR against the
-evidence quotes (as `rag eval` judges them), how far each Milvus top 10 agrees with bm25s's, and
-the largest difference between a Milvus score, divided by k1 + 1, and bm25s's score of the same chunk, and the query
-latency (Milvus Lite runs in this process, behind a gRPC round trip). The decision it supports is in
-the README, "Beyond one machine".
+title), indexes the same texts in `rag/index/bm25.py` (bm25s's tokens and Lucene formula, kept up
+to date incrementally) and in a Milvus Lite collection whose VARCHAR field feeds a BM25 Function
+(k1=1.5, b=0.75, as rag's), and searches each question's top 10 both ways. Milvus is tried with its
+text as it is (the "standard" analyzer: lower-cased words, with and without English stop words; a
+Milvus cluster also has an "english" analyzer with a stemmer, Milvus Lite does not) and with the
+text pre-tokenised by the project's own tokenizer (stemmed, stop words out), so both engines score
+the same terms. Prints R@1/R@5/MRR against the evidence quotes (as `rag eval` judges them), how
+far each Milvus top 10 agrees with rag's, the largest difference between a Milvus score (divided
+by k1 + 1) and rag's score of the same chunk, and the query latency (Milvus Lite runs in this
+process, behind a gRPC round trip). The decision it supports is in the README, "Beyond one
+machine".
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .harness import evidence_spans, judge
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPTH = 10
-K1, B = 1.5, 0.75  # bm25s's defaults, used by rag/index/bm25.py
+K1, B = 1.5, 0.75  # bm25s's defaults, which rag/index/bm25.py uses
 
 
 def seed_chunks(corpus: Path, config: Config) -> tuple[dict[str, Document], list[Chunk], list[str]]:
@@ -119,7 +120,7 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
             _, ms = timed(lambda n=name, c=column, a=analyzer: milvus_collection(client, n, chunks, c, a))
             variants[label] = {"collection": name, "index_ms": ms}
 
-        def search_bm25s(q: str) -> list[tuple[str, float]]:
+        def search_rag(q: str) -> list[tuple[str, float]]:
             return [(s.chunk_id, s.score) for s in bm25.search(q, DEPTH)]
 
         def search_milvus(collection: str, q: str) -> list[tuple[str, float]]:
@@ -130,11 +131,11 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
             found = client.search(
                 collection, data=[q], anns_field="sparse", limit=DEPTH, search_params={"metric_type": "BM25"}
             )[0]
-            # Milvus keeps BM25's (k1 + 1) factor, which bm25s's Lucene variant drops (the ranking is
+            # Milvus keeps BM25's (k1 + 1) factor, which the Lucene variant drops (the ranking is
             # the same), and Milvus Lite reports the score negated, as a distance.
             return [(hit["id"], abs(float(hit["distance"])) / (K1 + 1)) for hit in found]
 
-        engines: dict[str, Callable[[str], list[tuple[str, float]]]] = {"bm25s (rag/index/bm25.py)": search_bm25s}
+        engines: dict[str, Callable[[str], list[tuple[str, float]]]] = {"rag (rag/index/bm25.py)": search_rag}
         for label, v in variants.items():
             engines[label] = partial(search_milvus, v["collection"])
         results: dict[str, Any] = {}
@@ -144,8 +145,8 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
             for q in questions:
                 scored = search(q["question"])  # warm-up, and the list judged
                 ranked = [cid for cid, _ in scored]
-                bm25s_scores = bm25.scores_of(q["question"], ranked)
-                gaps += [abs(score - float(ref)) for (_, score), ref in zip(scored, bm25s_scores, strict=True)]
+                rag_scores = bm25.scores_of(q["question"], ranked)
+                gaps += [abs(score - float(ref)) for (_, score), ref in zip(scored, rag_scores, strict=True)]
                 for _ in range(repeat):
                     _, ms = timed(lambda s=search, text=q["question"]: s(text))
                     times.append(ms)
@@ -161,11 +162,11 @@ def study(questions_file: Path, repeat: int) -> dict[str, Any]:
                 "recall@5": recall_at(judged, 5),
                 "recall@10": recall_at(judged, 10),
                 "mrr": mrr(judged),
-                "top10_overlap_with_bm25s": statistics.mean(overlap) if overlap else 0.0,
-                "same_top1_as_bm25s": statistics.mean(
+                "top10_overlap_with_rag": statistics.mean(overlap) if overlap else 0.0,
+                "same_top1_as_rag": statistics.mean(
                     [bool(a) and bool(b) and a[0] == b[0] for a, b in zip(lists, reference, strict=True)]
                 ),
-                "max_score_gap_to_bm25s": max(gaps, default=0.0),
+                "max_score_gap_to_rag": max(gaps, default=0.0),
                 "p50_ms": statistics.median(times),
                 "p95_ms": times[int(0.95 * (len(times) - 1))],
                 "index_ms": variants.get(label, {}).get("index_ms"),
@@ -184,7 +185,7 @@ def show(report: dict[str, Any]) -> str:
     for label, r in report["results"].items():
         lines.append(
             f"{label:50} {r['recall@1']:6.3f} {r['recall@5']:6.3f} {r['recall@10']:6.3f} {r['mrr']:6.3f} "
-            f"{r['top10_overlap_with_bm25s']:8.2f} {r['same_top1_as_bm25s']:7.2f} {r['max_score_gap_to_bm25s']:9.2g} "
+            f"{r['top10_overlap_with_rag']:8.2f} {r['same_top1_as_rag']:7.2f} {r['max_score_gap_to_rag']:9.2g} "
             f"{r['p50_ms']:7.2f} {r['p95_ms']:7.2f}"
         )
     return "\n".join(lines)
