@@ -88,7 +88,9 @@ def start(address: str | None = None) -> Any:
     options: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,
-        "logging_level": logging.ERROR,
+        # CRITICAL: a loaded machine makes Ray log an ERROR about its dashboard process (off here)
+        # starting slowly, and carries on; failures that matter raise.
+        "logging_level": logging.CRITICAL,
         "runtime_env": {"env_vars": env_vars},
     }
     if address is None:
