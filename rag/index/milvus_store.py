@@ -19,6 +19,7 @@ from ..errors import RagError
 
 LITE_SCHEME = "milvus-lite:"
 TIMEOUT = 30.0  # seconds for one request
+LITE_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 2**31 - 1, "grpc.keepalive_permit_without_calls": 0}  # no pings
 
 
 class StoreError(RagError):
@@ -134,8 +135,11 @@ def client(store: Store) -> Any:
             Path(store.address).parent.mkdir(parents=True, exist_ok=True)
             _check_lite_free(store.address)
         token = os.environ.get("MILVUS_TOKEN", "")
+        # pymilvus pings every 10 s; Milvus Lite's in-process server allows far fewer and answers
+        # "too_many_pings" (logged by gRPC) after a long embedding pause. It needs no keepalive.
+        options = {"grpc_options": LITE_GRPC_OPTIONS} if store.lite else {}
         try:
-            made = pymilvus.MilvusClient(store.address, token=token, timeout=TIMEOUT)
+            made = pymilvus.MilvusClient(store.address, token=token, timeout=TIMEOUT, **options)
         except pymilvus.MilvusException as exc:
             where = f"the Milvus Lite file {store.address}" if store.lite else f"the Milvus server at {store.address}"
             raise StoreError(
