@@ -100,6 +100,16 @@ def test_adding_an_id_again_replaces_its_row(filled) -> None:
     np.testing.assert_allclose(index.get([ids[3]])[0], vectors[4], atol=1e-6)
 
 
+def test_get_after_a_save_sees_later_changes(filled, tmp_path: Path) -> None:
+    index, ids, groups, vectors = filled
+    index.save(tmp_path)
+    np.testing.assert_allclose(index.get(ids[:4]), vectors[:4], atol=1e-6)  # read (and kept) from the saved one
+    index.add([ids[3]], [groups[3]], vectors[9:10])
+    np.testing.assert_allclose(index.get([ids[3]])[0], vectors[9], atol=1e-6)
+    index.remove([groups[0]])
+    assert not index.get([ids[0]]).any()
+
+
 def test_ties_keep_the_order_rows_were_added(uri: str) -> None:
     index = MilvusIndex.open(uri, "chunks")
     row = unit_rows(1)[0]

@@ -45,7 +45,9 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,7 @@ MAX_TOPK = 16_384  # Milvus refuses a larger limit
 WRITE_ROWS = 1_000  # rows per insert request
 IDS_PER_QUERY = 1_000  # ids per `id in [...]` expression
 PAGE_ROWS = 1_000  # rows per page when copying a collection
+CACHE_ROWS = 20_000  # rows of a saved generation kept by `get` (30 MB at 384 dimensions)
 
 
 def _new_collection_name(prefix: str) -> str:
@@ -91,6 +94,9 @@ class MilvusIndex:
         self._opened_from: str | None = None
         self._count: int | None = 0
         self._next_seq = 0
+        # Rows read from a saved generation (readers ask for the same passages' sentences again).
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -191,23 +197,35 @@ class MilvusIndex:
         return [Scored(hit["id"], float(hit["distance"])) for hit in ranked]
 
     def get(self, ids: Sequence[str]) -> np.ndarray:
-        """Stored rows of `ids`, in order; a zero row for an id not stored."""
+        """Stored rows of `ids`, in order; a zero row for an id not stored. Rows of a saved
+        generation are kept in a small cache: its collection never changes."""
         out = np.zeros((len(ids), self._dim or 0), dtype=np.float32)
         if self._collection is None or not len(ids):
             return out
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, list[float]] = {}
-        for start in range(0, len(wanted), IDS_PER_QUERY):
+        with self._cache_lock:
+            found = {key: self._cache[key] for key in wanted if self._frozen and key in self._cache}
+            for key in found:
+                self._cache.move_to_end(key)
+        missing = [key for key in wanted if key not in found]
+        fetched: dict[str, np.ndarray] = {}
+        for start in range(0, len(missing), IDS_PER_QUERY):
             rows = self._call(
                 "query",
                 collection_name=self._collection,
-                filter=in_list("id", wanted[start : start + IDS_PER_QUERY]),
+                filter=in_list("id", missing[start : start + IDS_PER_QUERY]),
                 output_fields=["id", "vector"],
             )
-            found.update((row["id"], row["vector"]) for row in rows)
-        for i, key in enumerate(ids):
+            fetched.update((row["id"], np.asarray(row["vector"], dtype=np.float32)) for row in rows)
+        if fetched and self._frozen:
+            with self._cache_lock:
+                self._cache.update(fetched)
+                while len(self._cache) > CACHE_ROWS:
+                    self._cache.popitem(last=False)
+        found.update(fetched)
+        for row, key in enumerate(ids):
             if key in found:
-                out[i] = found[key]
+                out[row] = found[key]
         return out
 
     def save(self, folder: Path) -> None:
@@ -302,6 +320,8 @@ class MilvusIndex:
                     "rebuild the index with `rag index --rebuild`"
                 )
         self._collection, self._frozen = name, False
+        with self._cache_lock:
+            self._cache.clear()
         return name
 
     def _pages(self, collection: str) -> Iterator[list[dict[str, Any]]]:
