@@ -83,7 +83,7 @@ def coverage(weights: Mapping[str, float], terms: frozenset[str]) -> float:
     0.75
     """
     total = sum(weights.values())
-    return sum(weights[t] for t in weights.keys() & terms) / total if total > 0 else 0.0
+    return sum(w for t, w in weights.items() if t in terms) / total if total > 0 else 0.0
 
 
 def features(

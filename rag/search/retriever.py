@@ -274,14 +274,15 @@ class Retriever:
         distinct = list(dict.fromkeys(docs))
         by_doc = dict(zip(distinct, corpus.lexical.doc_scores(query, distinct).tolist(), strict=True))
         doc_bm25 = np.array([by_doc[d] for d in docs], dtype=np.float32)
-        texts = [corpus.documents[c.doc_id].text for c in chunks]
+        # Overlapping chunks share sentences: each sentence's coverage is computed once.
+        by_sentence = {key: coverage(weights, terms_of(corpus.text(*key))) for key in dict.fromkeys(keys)}
         covered = [
             (
                 coverage(weights, terms_of(c.text)),
-                max((coverage(weights, terms_of(text[s:e])) for s, e in c.sentences), default=0.0),
+                max((by_sentence[(c.doc_id, s, e)] for s, e in c.sentences), default=0.0),
                 coverage(weights, terms_of(corpus.documents[c.doc_id].title or "")),
             )
-            for c, text in zip(chunks, texts, strict=True)
+            for c in chunks
         ]
         coverages = np.array(covered, dtype=np.float32).reshape(len(chunks), 3)
         return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25, coverages)
