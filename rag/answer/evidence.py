@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..corpus import Corpus, SentenceKey
-from ..index.bm25 import tokenize
+from ..index.bm25 import terms_of, tokenize
 from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, rank
@@ -76,9 +76,9 @@ def candidates(
     sentences = {doc: corpus.doc_sentences(doc) for doc in dict.fromkeys(k[0] for k in keys)}
     position = {(doc, *span): i for doc, spans in sentences.items() for i, span in enumerate(spans)}
 
-    def around(key: SentenceKey) -> str:
+    def around(key: SentenceKey) -> list[str]:
         spans, i = sentences[key[0]], position[key]
-        return " ".join(corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2])
+        return [corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2]]
 
     windows = [around(key) for key in keys]
     cosines = corpus.sentence_vectors(keys) @ query_vector
@@ -88,11 +88,9 @@ def candidates(
     names = {t for stems in name_stems for t in stems}
     definition = definition_pattern(asked.subject)
     candidates = []
-    tokens_of = tokenize(texts)
-    for key, text, window, cosine, tokens, window_tokens in zip(
-        keys, texts, windows, cosines.tolist(), tokens_of, tokenize(windows), strict=True
-    ):
-        here, near = set(tokens), set(tokens) | set(window_tokens)
+    for key, text, window, cosine in zip(keys, texts, windows, cosines.tolist(), strict=True):
+        # Each sentence's terms are tokenised once per process (terms_of remembers them).
+        here, near = terms_of(text), frozenset().union(*map(terms_of, window))
         matched = sum(w for t, w in weights.items() if t in here or (t in names and t in near))
         found_names = sum(bool(stems) and all(t in near for t in stems) for stems in name_stems)
         candidates.append(
@@ -111,7 +109,7 @@ def candidates(
                 expects=asked.expects,
                 strict=asked.strict,
                 definition=bool(definition and definition.search(text)),
-                speech=bool(asked.speaker) and attributes_speech(window, asked.speaker or ""),
+                speech=bool(asked.speaker) and attributes_speech(" ".join(window), asked.speaker or ""),
                 focus=sum(t in here for t in asked.focus) / len(asked.focus) if asked.focus else 0.0,
             )
         )
@@ -139,19 +137,19 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
     best = ranked[0] if ranked else Candidate("", 0, 0, "")
     pool = answering(ranked, asked.strict)
     answer = pool[0] if pool else best
-    in_doc = {t for tokens in tokenize([c.text for c in ranked if c.doc_id == best.doc_id]) for t in tokens}
+    in_doc = frozenset().union(*(terms_of(c.text) for c in ranked if c.doc_id == best.doc_id))
     off_doc = sum(w for t, w in weights.items() if t not in in_doc)
     numbers = set(re.findall(r"\d[\d,.]*\d|\d", asked.text))
     around = " ".join(c.text for c in ranked[:3] if c.doc_id == best.doc_id)
-    in_top = set(tokenize([best.text])[0])
+    in_top = terms_of(best.text)
     absent = [w for t, w in weights.items() if t not in in_top]
     margin, spread = certainty(asked.text, best.text) if ranked else (0.0, 1.0)
     off_topic = 0.0
     if asked.speaker:
         speaker = set(tokenize([asked.speaker])[0])
         topic = {t: w for t, w in weights.items() if t not in speaker}
-        reported = tokenize([c.text for c in ranked if c.speech])
-        covered = max((sum(w for t, w in topic.items() if t in set(tokens)) for tokens in reported), default=0.0)
+        reported = [terms_of(c.text) for c in ranked if c.speech]
+        covered = max((sum(w for t, w in topic.items() if t in terms) for terms in reported), default=0.0)
         off_topic = 1.0 - covered / sum(topic.values()) if topic else 0.0
     return {
         "p1": best.score,

@@ -56,6 +56,17 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 K1, B = 1.5, 0.75  # bm25s's defaults
 
 
+@lru_cache(maxsize=65536)
+def terms_of(text: str) -> frozenset[str]:
+    """The stemmed content words of `text`, remembered: a passage's sentences and titles recur
+    across questions, so each is tokenised once per process (the answer path and the fusion read it).
+
+    >>> sorted(terms_of("The negotiators met in Anchorage"))
+    ['anchorag', 'met', 'negoti']
+    """
+    return frozenset(tokenize([text])[0])
+
+
 class _Postings:
     """Incremental BM25 over rows of tokens (passages, or whole documents)."""
 

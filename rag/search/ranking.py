@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import RagError
-from ..index.bm25 import tokenize
 
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 
@@ -63,17 +62,6 @@ def _per_doc_max(values: np.ndarray, docs: Sequence[str]) -> np.ndarray:
     for doc, v in zip(docs, values.tolist(), strict=True):
         best[doc] = max(best.get(doc, -math.inf), v)
     return np.array([best[d] for d in docs], dtype=np.float32)
-
-
-@lru_cache(maxsize=65536)
-def terms_of(text: str) -> frozenset[str]:
-    """The stemmed content words of `text`, remembered: a passage's sentences and titles recur
-    across questions, so each is tokenised once per process.
-
-    >>> sorted(terms_of("The negotiators met in Anchorage"))
-    ['anchorag', 'met', 'negoti']
-    """
-    return frozenset(tokenize([text])[0])
 
 
 def coverage(weights: Mapping[str, float], terms: frozenset[str]) -> float:
