@@ -80,6 +80,8 @@ class _Postings:
         self.lengths: list[int] = []
         self.total_length = 0
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term -> rows, tf (made on use)
+        self._lengths: np.ndarray | None = None  # `lengths` as an array (made on use)
+        self._last: tuple[tuple[str, ...], np.ndarray] | None = None  # the last query's scores
 
     def __len__(self) -> int:
         return len(self.row)
@@ -91,6 +93,7 @@ class _Postings:
         self.row[key] = row
         self.lengths.append(len(tokens))
         self.total_length += len(tokens)
+        self._lengths = self._last = None
         for term, tf in Counter(tokens).items():
             self.df[term] += 1
             self.postings[term].append((row, tf))
@@ -102,6 +105,7 @@ class _Postings:
             return
         self.dead.add(row)
         self.total_length -= self.lengths[row]
+        self._last = None
         for term in set(self.tokens[row]):
             self.df[term] -= 1
             if not self.df[term]:
@@ -117,13 +121,18 @@ class _Postings:
         return fresh
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
-        """BM25 of each row (0 for removed rows) for `terms`, a repeated term counting again, as bm25s does."""
+        """BM25 of each row (0 for removed rows) for `terms`, a repeated term counting again, as bm25s
+        does. Read-only: the last query's array is kept (a hybrid search asks for it twice)."""
+        if self._last is not None and self._last[0] == tuple(terms):
+            return self._last[1]
         out = np.zeros(len(self.keys), dtype=np.float32)
         n = len(self.row)
         if not n:
             return out
         mean_length = self.total_length / n
-        lengths = np.asarray(self.lengths, dtype=np.float64)
+        if self._lengths is None:
+            self._lengths = np.asarray(self.lengths, dtype=np.float64)
+        lengths = self._lengths
         for term in terms:
             if term not in self.df:
                 continue
@@ -134,9 +143,10 @@ class _Postings:
             df = self.df[term]
             idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
             norm = (K1 * (1 - B + B * lengths[rows_] / mean_length)).astype(np.float32)
-            np.add.at(out, rows_, idf * (tf / (tf + norm)))
+            out[rows_] += idf * (tf / (tf + norm))  # a term's rows are distinct
         if self.dead:
             out[list(self.dead)] = 0.0
+        self._last = (tuple(terms), out)
         return out
 
 

@@ -71,7 +71,7 @@ def coverage(weights: Mapping[str, float], terms: frozenset[str]) -> float:
     0.75
     """
     total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in terms) / total if total > 0 else 0.0
+    return sum(map(weights.__getitem__, terms.intersection(weights))) / total if total > 0 else 0.0
 
 
 def features(
