@@ -58,7 +58,10 @@ class Config:
             raise RagError(f"unknown fusion {self.fusion!r}: use one of {', '.join(FUSIONS)}")
         if self.candidates < 1:
             raise RagError("candidates must be at least 1")
-        scheme(self.store)
+        if scheme(self.store) == "milvus-lite":  # a file: recorded absolute, so any folder opens the same one
+            base, sep, query = self.store.partition("?")
+            path = Path(base.split(":", 1)[1].removeprefix("//")).expanduser().absolute()
+            object.__setattr__(self, "store", f"milvus-lite:{path}{sep}{query}")
 
     def differences(self, asked: dict[str, Any]) -> list[str]:
         """The index settings in `asked` (field -> value) that differ from these, as "field a -> b"."""

@@ -133,10 +133,10 @@ class Corpus:
 
     def add(self, batch: Batch) -> None:
         """Put `batch` in, replacing any earlier version of its documents."""
-        self.remove([d.doc_id for d in batch.documents if d.doc_id in self.documents])
         n = len(batch.chunks)
         if n:
-            self.check_width(batch.vectors.shape[1])
+            self.check_width(batch.vectors.shape[1])  # before anything is removed
+        self.remove([d.doc_id for d in batch.documents if d.doc_id in self.documents])
         ids = [c.chunk_id for c in batch.chunks]
         groups = [c.doc_id for c in batch.chunks]
         self.vectors.add(ids, groups, batch.vectors[:n])

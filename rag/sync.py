@@ -146,7 +146,7 @@ class Syncer:
 
     def remove(self, doc_ids: Iterable[str]) -> SyncReport:
         """Remove documents by id."""
-        doc_ids = list(doc_ids)
+        doc_ids = list(dict.fromkeys(doc_ids))
         unknown = [i for i in doc_ids if i not in self.corpus.documents]
         if unknown:
             raise CorpusError(f"no such document in the index: {', '.join(unknown)}")

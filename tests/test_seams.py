@@ -186,3 +186,48 @@ def test_changing_chunk_settings_needs_rebuild(corpus, tmp_path, capsys, monkeyp
     assert main(["index", str(corpus), "--index-dir", index, "--overlap", "0", "--rebuild"]) == 0
     rebuilt = Retriever.load(index, embedder=FakeEmbedder("fake")).config  # what it was not told to change, it kept
     assert (rebuilt.overlap_sentences, rebuilt.chunk_tokens, rebuilt.model) == (0, 40, "fake")
+
+
+def test_cite_merges_only_a_span_that_directly_follows(corpus, tmp_path):
+    from rag.answer.citations import cite
+
+    retriever = Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder())
+    docs = retriever.documents
+    text = docs["beta.md"].text
+    first = text.index("Farmers")
+    second = text.index("The mayor")
+    end_first, end_second = text.index(".", first) + 1, text.index(".", text.index("record")) + 1
+    _, citations = cite([Quote("beta.md", second, end_second), Quote("beta.md", first, end_first)], docs)
+    assert [(c.start, c.end) for c in citations] == [(second, end_second), (first, end_first)]
+    _, citations = cite([Quote("beta.md", first, end_first), Quote("beta.md", second, end_second)], docs)
+    assert [(c.start, c.end) for c in citations] == [(first, end_second)]
+
+
+def test_settings_given_with_an_embedder_or_for_queries_do_not_trip_the_mismatch_check(corpus, tmp_path):
+    fake = FakeEmbedder()
+    Retriever.build(corpus, tmp_path / "index", embedder=fake, config=Config(chunk_tokens=64))
+    again = Retriever.build(corpus, tmp_path / "index", embedder=fake, config=Config(chunk_tokens=64))
+    assert again.config.model == fake.name
+    tuned = Retriever.build(corpus, tmp_path / "index", embedder=fake, chunk_tokens=64, fusion="convex", candidates=7)
+    assert (tuned.config.fusion, tuned.config.candidates) == ("convex", 7)
+    with pytest.raises(RagError, match="unknown index setting chunk_tokenz"):
+        Retriever.build(corpus, tmp_path / "index", embedder=fake, chunk_tokenz=50)
+
+
+def test_removing_a_document_twice_in_one_call_is_one_removal(corpus, tmp_path):
+    retriever = Retriever.build(corpus, tmp_path / "index", embedder=FakeEmbedder())
+    report = retriever.remove_documents(["beta.md", "beta.md"])
+    assert report.removed == ("beta.md",) and "beta.md" not in retriever.documents
+
+
+def test_bm25_top_k_does_not_depend_on_how_ties_fall():
+    from rag.index.bm25 import BM25Index
+
+    index = BM25Index()
+    texts = [f"alpha filler text number {i}" for i in range(300)]
+    index.add([f"d{i}#0" for i in range(300)], [f"d{i}" for i in range(300)], texts)
+    before = [s.chunk_id for s in index.search("alpha", 13)]
+    assert before == [f"d{i}#0" for i in range(13)]  # all tied: the first added come first
+    index.add(["x#0", "y#0"], ["x", "y"], ["unrelated words", "other words"])
+    index.remove(["x", "y"])
+    assert [s.chunk_id for s in index.search("alpha", 13)] == before

@@ -73,6 +73,8 @@ class Assistant:
                 )
             corpus = self.retriever.corpus
             quotes = self.answerer.compose(found, corpus)
+            if not quotes or any(q.doc_id not in corpus.documents for q in quotes):
+                raise ModelError(f"the {self.answerer.name} answerer chose no span of the articles to quote")
             parts, citations = cite(quotes, corpus.documents)
             best = max(quotes, key=lambda q: q.score)
             short = short_of(

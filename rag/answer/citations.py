@@ -120,12 +120,14 @@ def _normalise(text: str) -> str:
 def cite(
     quotes: Sequence[Quote], documents: dict[str, Document]
 ) -> tuple[tuple[tuple[str, int], ...], tuple[Citation, ...]]:
-    """Parts and numbered citations for `quotes`; adjacent spans of one document share a citation."""
+    """Parts and numbered citations for `quotes`, in their order; a span that directly follows the
+    previous one in the same document shares its citation."""
     spans: list[list[Any]] = []  # [doc_id, start, end]
     for q in quotes:
         text = documents[q.doc_id].text
-        if spans and spans[-1][0] == q.doc_id and not text[spans[-1][2] : q.start].strip():
-            spans[-1][2] = q.end
+        last = spans[-1] if spans else None
+        if last and last[0] == q.doc_id and last[2] <= q.start and not text[last[2] : q.start].strip():
+            last[2] = q.end  # the next span of the same text: one citation
         else:
             spans.append([q.doc_id, q.start, q.end])
     citations = []

@@ -230,9 +230,11 @@ class BM25Index:
             keys = self._chunks.keys
             scores = np.where([self._group.get(key) in allowed for key in keys], scores, 0.0)
         k = min(k, len(scores))
-        candidates = np.argpartition(-scores, k - 1)[:k].tolist()
-        # Stable order: by score, then by position, so equal scores always rank the same way.
-        top = sorted(candidates, key=lambda i: (-scores[i], i))
+        # The k best, and every chunk tied with the k-th: which of equal scores make the cut must not
+        # depend on argpartition. Ties then go by position (the order chunks were added).
+        cut = scores[np.argpartition(-scores, k - 1)[k - 1]]
+        tied = np.flatnonzero((scores >= cut) & (scores > 0)).tolist()
+        top = sorted(tied, key=lambda i: (-scores[i], i))[:k]
         return [Scored(self._chunks.keys[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def save(self, folder: Path) -> None:

@@ -1,5 +1,6 @@
 """The plain files of one index generation: the manifest, documents and chunks, written and read
-in mirror image. The indexes write their own files (`dense.faiss`, `bm25/`, `sentences.npy`).
+in mirror image. The indexes write their own files (`{role}.faiss` and `{role}_ids.json` per vector
+role, `bm25_tokens.jsonl`).
 
     manifest.json     format version, model, dimension, config, source folders, counts (written last)
     documents.jsonl   one Document per line, with its original text
@@ -76,5 +77,9 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise IndexMismatchError(
             f"the index in {folder.parent} has format version {version}, but this version of rag reads "
             f"version {FORMAT_VERSION}; rebuild it with `rag index --rebuild`"
+        )
+    if not isinstance(manifest.get("config"), dict) or not isinstance(manifest.get("chunks"), int):
+        raise IndexCorruptError(
+            f"the index manifest {folder / MANIFEST} lacks its config or counts; rebuild with `rag index --rebuild`"
         )
     return manifest

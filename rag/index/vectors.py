@@ -40,7 +40,8 @@ class VectorIndex(Protocol):
     def dim(self) -> int | None: ...
 
     def add(self, ids: Sequence[str], groups: Sequence[str], vectors: np.ndarray) -> None:
-        """Store one unit row per id; `groups[i]` is the document of `ids[i]`."""
+        """Store one unit row per id; `groups[i]` is the document of `ids[i]`. Ids are new: the corpus
+        removes a document before adding it again (what a backend does with an id it holds is its own)."""
         ...
 
     def remove(self, groups: Sequence[str]) -> None:

@@ -149,7 +149,12 @@ class Retriever:
         `store`, or a whole `config`) that differ from an existing index's raise IndexMismatchError;
         `rebuild=True` starts from scratch with them.
         """
+        unknown = sorted(set(settings) - {f.name for f in dataclasses.fields(Config)})
+        if unknown:
+            raise RagError(f"unknown index setting {', '.join(unknown)}: see rag.Config for the settings")
         asked = {**(config.to_dict() if config else {}), **({"model": model} if model else {}), **settings}
+        if embedder is not None:
+            asked["model"] = embedder.name  # the embedder given is the model
         store = IndexStore(index_dir or default_index_dir())
         with store.lock():
             # --rebuild must work on a damaged index too, so it never reads the old one.
@@ -161,6 +166,9 @@ class Retriever:
                         f"the index at {store.root} was built with other settings ({'; '.join(changed)}); "
                         "add --rebuild to rebuild it with the new ones"
                     )
+                # Settings that are not part of the index (fusion, candidates ...) apply at once.
+                query_time = {k: v for k, v in asked.items() if k not in INDEX_SETTINGS and k != "reranker"}
+                retriever.corpus.config = dataclasses.replace(retriever.config, **query_time)
             else:
                 # A rebuild keeps the settings it is not told to change (when the old manifest reads).
                 kept = _recorded_settings(store) if rebuild else {}
