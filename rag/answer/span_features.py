@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..index.bm25 import stem_words
 from .question import Question, analyse
 from .span_types import FITS, KINDS, PERCENT, tokens, typed_spans
 
@@ -132,13 +133,6 @@ FEATURES = feature_names()
 COLUMN = {name: n for n, name in enumerate(FEATURES)}
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer  # PyStemmer: the Snowball stemmer `rag.index.bm25.tokenize` uses
-
-    return Stemmer.Stemmer("english")
-
-
 @lru_cache(maxsize=256)
 def analysed(question: str) -> Question:
     return analyse(question)  # the same question is asked of every candidate sentence
@@ -175,7 +169,7 @@ def _token_flags(q: Question, words: list[str]) -> np.ndarray:
     lower = [w.lower() for w in words]
     parts = [WORD_PARTS.findall(w) for w in lower]
     flat = [p for ps in parts for p in ps]
-    stems = iter(_stemmer().stemWords(flat)) if flat else iter(())
+    stems = iter(stem_words(flat)) if flat else iter(())
     token_stems = [{next(stems) for _ in ps} for ps in parts]
     terms, focus = set(q.terms), set(q.focus)
     entity_words = {w for e in q.entities for w in e.lower().split()}

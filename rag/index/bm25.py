@@ -53,6 +53,18 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     return [stemmer.stemWords([t for t in TOKEN.findall(text.lower()) if t not in stop]) for text in texts]
 
 
+def stem_words(words: list[str]) -> list[str]:
+    """Each word's Snowball stem, as `tokenize` stems (no lower-casing, no stop words dropped)."""
+    return list(_analyser()[0].stemWords(words))
+
+
+@lru_cache(maxsize=1024)
+def _query_tokens(query: str) -> tuple[str, ...]:
+    """`tokenize` of one query, remembered: one search reads it for BM25, the fused features and
+    the whole-document scores."""
+    return tuple(tokenize([query])[0])
+
+
 K1, B = 1.5, 0.75  # bm25s's defaults
 
 
@@ -198,7 +210,7 @@ class BM25Index:
 
     def query_terms(self, query: str) -> list[str]:
         """The stemmed terms of `query` that occur in the index."""
-        return [t for t in tokenize([query])[0] if t in self._chunks.df]
+        return [t for t in _query_tokens(query) if t in self._chunks.df]
 
     def scores_of(self, query: str, chunk_ids: Sequence[str]) -> np.ndarray:
         """BM25 score of `query` for each of `chunk_ids`, in order (0 for an unknown id)."""
