@@ -8,8 +8,10 @@ by whether a retrieved passage contains the evidence quote; answers by the metri
 from __future__ import annotations
 
 import json
+import re
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -87,14 +89,67 @@ def normalise_question(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# Characters a question writer's copy may render differently from the article: any run of
+# whitespace, straight or curly quotes, hyphens and dashes.
+_LOOSE = {"'": "['’‘]", "’": "['’‘]", "‘": "['’‘]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
+_LOOSE.update(dict.fromkeys("-‐‑–—", "[-‐‑–—]"))
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` occurs in `text`: exactly, else with whitespace, quotes and dashes loosened
+    (a quote copied from a web page or typed by hand); None when it does not occur.
+
+    >>> find_quote("He said:  “No deal” — not yet.", 'said: "No deal" - not')
+    (3, 25)
+    """
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    words = quote.split()
+    if not words:
+        return None
+    pattern = r"\s+".join("".join(_LOOSE.get(c, re.escape(c)) for c in word) for word in words)
+    match = re.search(pattern, text)
+    return match.span() if match else None
+
+
+def resolve_doc(name: str, documents: dict) -> str | None:
+    """The indexed document an evidence's file name means: the same id, else the only one with the
+    same file name or the same name without its extension (a question file written elsewhere may
+    name "cnn/abc.story" or "abc" for "abc.story")."""
+    if name in documents:
+        return name
+    for key in (lambda d: Path(d).name, lambda d: Path(d).stem):
+        matches = [d for d in documents if key(d) == key(name)]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def align_evidence(questions: list[dict], documents: dict) -> tuple[list[dict], int]:
+    """The questions with each evidence's `doc_id` resolved to an indexed document, and how many
+    evidence quotes were found in no document (their questions can only count as misses)."""
+    aligned, lost = [], 0
+    for q in questions:
+        evidence = []
+        for ev in q["evidence"]:
+            doc_id = resolve_doc(str(ev.get("doc_id")), documents)
+            ev = {**ev, "doc_id": doc_id or ev.get("doc_id")}
+            lost += doc_id is None or find_quote(documents[doc_id].text, ev["quote"]) is None
+            evidence.append(ev)
+        doc = resolve_doc(q["doc"], documents) if isinstance(q.get("doc"), str) else None
+        aligned.append({**q, "evidence": evidence, **({"doc": doc} if doc else {})})
+    return aligned, lost
+
+
 def evidence_spans(question: dict, documents: dict) -> list[tuple[str, tuple[int, int]]]:
     """(doc_id, span) of each evidence quote in the indexed text; unknown quotes are skipped."""
     spans = []
     for ev in question["evidence"]:
         doc = documents.get(ev["doc_id"])
-        start = doc.text.find(ev["quote"]) if doc else -1
-        if start >= 0:
-            spans.append((ev["doc_id"], (start, start + len(ev["quote"]))))
+        span = find_quote(doc.text, ev["quote"]) if doc else None
+        if span:
+            spans.append((ev["doc_id"], span))
     return spans
 
 
@@ -287,6 +342,12 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
         build_seconds = time.perf_counter() - started
         index_bytes = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
     docs = retriever.documents
+    questions, lost = align_evidence(questions, docs)
+    if lost:
+        print(
+            f"warning: {lost} evidence quote(s) occur in no document of {corpus}; their questions count as misses",
+            file=sys.stderr,
+        )
     clear = retriever.clear_query_cache
     naive, windows = naive_index(retriever, embedder)
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from eval.harness import QUESTIONS, evaluate, judge, load_questions
+from eval.harness import QUESTIONS, align_evidence, evaluate, evidence_spans, judge, load_questions
 from eval.report import table, write
 from rag import RagError
 
@@ -13,6 +13,31 @@ from rag import RagError
 def test_judge_needs_the_whole_evidence_span_inside_the_passage():
     spans = [("a.txt", (100, 150))]
     assert judge([("a.txt", 90, 200), ("a.txt", 120, 300), ("b.txt", 0, 999)], spans) == [True, False, False]
+
+
+def test_evidence_written_elsewhere_is_found_in_the_indexed_articles():
+    """A question file from another tool may name an article by path or stem and copy a quote with
+    other whitespace, quotes or dashes: the evidence still points at the right span."""
+
+    class Doc:
+        def __init__(self, text):
+            self.text = text
+
+    documents = {"cnn/a.story": Doc("Intro.\nHe said: “No deal” — not\n yet."), "b.txt": Doc("Other.")}
+    questions = [
+        {
+            "id": "1",
+            "question": "?",
+            "answers": [],
+            "evidence": [{"doc_id": "a", "quote": 'said: "No deal" - not yet.'}],
+        },
+        {"id": "2", "question": "?", "answers": [], "evidence": [{"doc_id": "b.txt", "quote": "Missing."}]},
+    ]
+    aligned, lost = align_evidence(questions, documents)
+    assert lost == 1
+    text = documents["cnn/a.story"].text
+    assert evidence_spans(aligned[0], documents) == [("cnn/a.story", (text.index("said"), len(text)))]
+    assert evidence_spans(aligned[1], documents) == []
 
 
 @pytest.mark.parametrize(
