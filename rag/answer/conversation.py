@@ -15,6 +15,14 @@ from ..errors import QueryError
 from .question import entities
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those)\b", re.IGNORECASE)
+# Words that point back whatever the question names before them: "it", "that meeting", "those
+# talks", "was that?" ("that" after a verb of saying or thinking introduces a clause instead).
+POINTER = re.compile(
+    r"\b(?:it|its|this|these|those)\b"
+    r"|(?<!\bsay )(?<!\bsaid )(?<!\bsays )(?<!\bthink )(?<!\bthinks )(?<!\bbelieve )(?<!\bclaim )(?<!\bwarn )"
+    r"(?<!\bwarned )(?<!\bshow )(?<!\bmean )(?<!\bso )(?<!\bnow )\bthat\b(?! is\b)",
+    re.IGNORECASE,
+)
 CONTINUATION = re.compile(r"^(?:and|but|so|also|then|what about|how about|what else)\b", re.IGNORECASE)
 MAX_CARRIED = 2  # earlier questions that refer back, carried into one retrieval query
 SHORT_QUESTION = 5  # a question this short that names nothing leans on the conversation
@@ -73,11 +81,15 @@ def refers_back(question: str) -> bool:
     (True, False)
     >>> refers_back("Who was the host?"), refers_back("Who hosted the summit in Alaska?")
     (True, False)
+    >>> refers_back("How long after Trump's statement was that?"), refers_back("What did Trump say that Putin wants?")
+    (True, False)
     """
     names = entities(question)
     if CONTINUATION.match(question) or len(question.split()) <= 2:
         return True
     if not names and len(question.split()) <= SHORT_QUESTION:  # "Who was the host?"
+        return True
+    if POINTER.search(question):
         return True
     pronoun = PRONOUN.search(question)
     if not pronoun:
