@@ -111,4 +111,5 @@ class Assistant:
         retriever = self.retriever
         with retriever.reading():
             hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids)
-            return gather(retriever.corpus, self.model, question, query, hits, retriever.query_vector(query))
+            own = retriever.query_vector(question) if query != question else None
+            return gather(retriever.corpus, self.model, question, query, hits, retriever.query_vector(query), own)

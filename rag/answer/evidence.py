@@ -46,11 +46,21 @@ class Evidence:
 
 
 def gather(
-    corpus: Corpus, model: AnswerModel, question: str, query: str, hits: Sequence[Hit], query_vector: np.ndarray
+    corpus: Corpus,
+    model: AnswerModel,
+    question: str,
+    query: str,
+    hits: Sequence[Hit],
+    query_vector: np.ndarray,
+    question_vector: np.ndarray | None = None,
 ) -> Evidence:
-    """The evidence in `hits` (retrieved for `query`, the question with any conversation context)."""
+    """The evidence in `hits` (retrieved for `query`, the question with any conversation context).
+    For a follow-up, `question_vector` is the question's own embedding: sentences are scored
+    against it as much as against the whole query, so the earlier turns it carries find the
+    passage without pulling the previous answer's sentence back up."""
     asked = analyse(question)
-    ranked = rank(candidates(corpus, query, analyse(query), asked, list(hits), query_vector), model.sentence)
+    found = candidates(corpus, query, analyse(query), asked, list(hits), query_vector, question_vector)
+    ranked = rank(found, model.sentence)
     found, missing = signals(corpus, asked, ranked)
     unanswerable = model.abstain.probability(found) if ranked else 1.0
     reason = _reason(asked, found, missing, unanswerable) if ranked else "nothing relevant was retrieved"
@@ -58,12 +68,20 @@ def gather(
 
 
 def candidates(
-    corpus: Corpus, query: str, context: Question, asked: Question, hits: list[Hit], query_vector: np.ndarray
+    corpus: Corpus,
+    query: str,
+    context: Question,
+    asked: Question,
+    hits: list[Hit],
+    query_vector: np.ndarray,
+    question_vector: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, once, with its features.
 
     Names from the question count when they appear in the sentence or next to it (quotes are
     often attributed in the neighbouring sentence); every other word must be in the sentence.
+    A follow-up's sentences are compared with the whole query and with the question alone
+    (`question_vector`), and score the mean of the two cosines.
     """
     best_passage = _passage_scores(hits)
     if not best_passage:
@@ -81,7 +99,10 @@ def candidates(
         return [corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2]]
 
     windows = [around(key) for key in keys]
-    cosines = corpus.sentence_vectors(keys) @ query_vector
+    vectors = corpus.sentence_vectors(keys)
+    cosines = vectors @ query_vector
+    if question_vector is not None:
+        cosines = (cosines + vectors @ question_vector) / 2
     weights = {t: corpus.idf(t) for t in context.terms}
     total = sum(weights.values()) or 1.0
     name_stems = [tokenize([name])[0] for name in context.entities]
