@@ -175,3 +175,11 @@ def test_squad_metrics() -> None:
     assert exact_match("the Treaty of Rome", ["Treaty of Rome", "Rome"]) == 1.0
     assert squad_f1("Rome", ["Treaty of Rome"]) == pytest.approx(0.5)
     assert squad_f1(None, ["x"]) == 0.0
+
+
+def test_a_word_that_starts_like_a_month_is_no_date():
+    """ "Mayor", "Maria", "Novak" and "Junior" begin with a month's abbreviation, but are not dates."""
+    from rag.answer.span_types import DATE_SPAN
+
+    found = [m.group(0) for m in DATE_SPAN.finditer("Mayor Maria Novak, Junior, met on 3 Mar. 2020 and in May 2024.")]
+    assert found == ["3 Mar. 2020", "May 2024"]

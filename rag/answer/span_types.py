@@ -22,7 +22,7 @@ NUMBER_SPAN = re.compile(
 )
 WORD_NUMBER = re.compile(rf"\b{_APPROX}(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*{_SCALE}\b", re.I)
 DATE_SPAN = re.compile(
-    rf"\b(?:{WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+    rf"\b(?:{WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}(?!\w)(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+\d{{4}})?"
     rf"|\b(?:1\d|20)\d\d(?:s|\s*(?:–|-|to)\s*\d{{2,4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)(?:\s+and\s+\d{{1,2}}(?:st|nd|rd|th))?"
     rf"\s+centur(?:y|ies)\b|\b{WEEKDAY}\b"
 )
