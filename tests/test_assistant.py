@@ -174,3 +174,30 @@ def test_questions_during_uploads_always_see_a_whole_index(corpus, tmp_path):
     for t in askers:
         t.join(30)
     assert not errors, errors[0]
+
+
+class _TwoSentenceCorpus:
+    """Just what `complete` reads of a corpus: a document's text and its sentence spans."""
+
+    text = "The European Council is made of the heads of government. It appoints the Commissioners."
+
+    def __init__(self):
+        self.documents = {"d": type("Doc", (), {"text": self.text})()}
+
+    def doc_sentences(self, doc_id):
+        return [(0, 56), (57, len(self.text))]
+
+
+def test_a_sentence_that_opens_with_a_pronoun_brings_the_sentence_it_points_back_to():
+    from rag.answer.answerers import complete
+    from rag.answer.candidates import Candidate
+    from rag.answer.question import analyse
+
+    corpus = _TwoSentenceCorpus()
+    best = Candidate("d", 57, len(corpus.text), corpus.text[57:], score=0.9)
+    chosen = complete([best], analyse("Which body appoints the Commissioners?"), corpus)
+    assert [(c.start, c.end) for c in chosen] == [(0, 56), (57, len(corpus.text))]
+    assert max(chosen, key=lambda c: c.score) == best  # the short answer still comes from the chosen sentence
+    # Chosen on its own merit too, the first sentence keeps its score rather than the bare context copy's.
+    first = Candidate("d", 0, 56, corpus.text[:56], score=0.7)
+    assert [c.score for c in complete([first, best], analyse("Which body?"), corpus)] == [0.7, 0.9]

@@ -7,6 +7,7 @@ line in `ANSWERERS`. `Assistant(retriever, answerer="NAME")` or `rag ask --answe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
@@ -20,6 +21,8 @@ from .model import AnswerModel
 from .question import SPEECH, Question
 
 MAX_SENTENCES = 3
+# A sentence that opens by pointing back at something named in the sentence before it.
+ANAPHOR = re.compile(r"(?:It|Its|He|His|She|Her|They|Their|Them|This|These|Those|The latter|The former)\b")
 
 
 class Answerer(Protocol):
@@ -57,13 +60,16 @@ def make_answerer(name: str, model: AnswerModel) -> Answerer:
 
 def complete(chosen: list[Candidate], asked: Question, corpus: Corpus) -> list[Candidate]:
     """Make each chosen sentence read as a whole thought: add the sentence that attributes an
-    unattributed quotation, and the quotation that a sentence introduces; for "Who is X?", cut a
+    unattributed quotation, the sentence a pronoun at the start points back to ("It appoints the
+    Commissioners."), and the quotation that a sentence introduces; for "Who is X?", cut a
     sentence that quotes X down to the words that describe X."""
     done: list[Candidate] = []
     for c in chosen:
         before, after = _adjacent(c, corpus)
         if before and _opens_quote(c.text) and not SPEECH.search(c.text) and SPEECH.search(before.text):
             done.append(before)
+        elif before and ANAPHOR.match(c.text):
+            done.append(before)  # "It appoints the Commissioners": what "it" is, is said just before
         if c.definition and asked.subject:
             c = _trim_to_subject(c, asked.subject)
             if any(redundant(c.text, d.text) for d in done):
@@ -72,7 +78,10 @@ def complete(chosen: list[Candidate], asked: Question, corpus: Corpus) -> list[C
         introduces = c.text.rstrip().endswith(":")
         if after and (introduces or (_opens_quote(after.text) and not _opens_quote(c.text))):
             done.append(after)
-    unique = {(c.doc_id, c.start): c for c in done}
+    unique: dict[tuple[str, int], Candidate] = {}
+    for c in done:  # a sentence both chosen and brought in as context keeps its score
+        if (c.doc_id, c.start) not in unique or c.score > unique[c.doc_id, c.start].score:
+            unique[c.doc_id, c.start] = c
     order = {doc: i for i, doc in enumerate(dict.fromkeys(c.doc_id for c in done))}
     return sorted(unique.values(), key=lambda c: (order[c.doc_id], c.start))
 
