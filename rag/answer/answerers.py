@@ -22,7 +22,10 @@ from .question import SPEECH, Question
 
 MAX_SENTENCES = 3
 # A sentence that opens by pointing back at something named in the sentence before it.
-ANAPHOR = re.compile(r"(?:It|Its|He|His|She|Her|They|Their|Them|This|These|Those|The latter|The former)\b")
+ANAPHOR = re.compile(
+    r"(?:It|Its|He|His|She|Her|They|Their|Them|This|These|Those|The latter|The former"
+    r"|As a result|Consequently|Therefore|Thus|Hence|Instead|In response|Because of this|Predictably)\b"
+)
 
 
 class Answerer(Protocol):
