@@ -92,6 +92,9 @@ class _Postings:
         self.lengths: list[int] = []
         self.total_length = 0
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term -> rows, tf (made on use)
+        # term -> rows, each row's score for the term: valid until any row comes or goes (N, the
+        # mean length and the document frequencies change), so add and remove forget them all.
+        self._gains: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._lengths: np.ndarray | None = None  # `lengths` as an array (made on use)
         self._last: tuple[tuple[str, ...], np.ndarray] | None = None  # the last query's scores
 
@@ -106,6 +109,7 @@ class _Postings:
         self.lengths.append(len(tokens))
         self.total_length += len(tokens)
         self._lengths = self._last = None
+        self._gains.clear()
         for term, tf in Counter(tokens).items():
             self.df[term] += 1
             self.postings[term].append((row, tf))
@@ -118,6 +122,7 @@ class _Postings:
         self.dead.add(row)
         self.total_length -= self.lengths[row]
         self._last = None
+        self._gains.clear()
         for term in set(self.tokens[row]):
             self.df[term] -= 1
             if not self.df[term]:
@@ -148,14 +153,17 @@ class _Postings:
         for term in terms:
             if term not in self.df:
                 continue
-            if term not in self._arrays:
-                rows, tfs = zip(*self.postings[term], strict=True)
-                self._arrays[term] = (np.array(rows, dtype=np.int64), np.array(tfs, dtype=np.float32))
-            rows_, tf = self._arrays[term]
-            df = self.df[term]
-            idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
-            norm = (K1 * (1 - B + B * lengths[rows_] / mean_length)).astype(np.float32)
-            out[rows_] += idf * (tf / (tf + norm))  # a term's rows are distinct
+            if term not in self._gains:
+                if term not in self._arrays:
+                    rows, tfs = zip(*self.postings[term], strict=True)
+                    self._arrays[term] = (np.array(rows, dtype=np.int64), np.array(tfs, dtype=np.float32))
+                rows_, tf = self._arrays[term]
+                df = self.df[term]
+                idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+                norm = (K1 * (1 - B + B * lengths[rows_] / mean_length)).astype(np.float32)
+                self._gains[term] = (rows_, idf * (tf / (tf + norm)))
+            rows_, gain = self._gains[term]
+            out[rows_] += gain  # a term's rows are distinct
         if self.dead:
             out[list(self.dead)] = 0.0
         self._last = (tuple(terms), out)
@@ -222,14 +230,12 @@ class BM25Index:
         return self._pick(self._docs, query, doc_ids)
 
     def _pick(self, postings: _Postings, query: str, keys: Sequence[str]) -> np.ndarray:
-        out = np.zeros(len(keys), dtype=np.float32)
         terms = self.query_terms(query)
-        if terms:
-            scores = postings.scores(terms)
-            for n, key in enumerate(keys):
-                if key in postings.row:
-                    out[n] = scores[postings.row[key]]
-        return out
+        if not terms or not keys or not postings.keys:
+            return np.zeros(len(keys), dtype=np.float32)
+        scores = postings.scores(terms)
+        rows = np.array([postings.row.get(key, -1) for key in keys], dtype=np.int64)
+        return np.where(rows >= 0, scores[rows], np.float32(0.0)).astype(np.float32, copy=False)
 
     def search(self, query: str, k: int, groups: Sequence[str] | None = None) -> list[Scored]:
         """The `k` best-scoring chunks with a score above zero, best first."""
