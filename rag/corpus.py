@@ -16,18 +16,27 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .config import Config
 from .errors import IndexCorruptError, IndexMismatchError
-from .index.bm25 import BM25Index
+from .index.bm25 import BM25Index, terms_of
 from .index.files import read_corpus, read_manifest, write_corpus, write_manifest
 from .index.locks import ReadWriteLock
 from .index.vectors import VectorIndex, open_vector_index
 from .types import Chunk, Document, Hit, Span
 
 SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
+CHUNK_CACHE = 1024  # chunks whose sentence vectors are kept between questions (about 15 MB)
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
+    """Put `value` in a cache of at most CHUNK_CACHE entries (emptied when full: no order to keep)."""
+    if len(cache) >= CHUNK_CACHE:
+        cache.clear()
+    cache[key] = value
 
 
 def sentence_id(key: SentenceKey) -> str:
@@ -65,6 +74,9 @@ class Corpus:
         self.lexical = BM25Index.open(folder)
         self.sources: tuple[str, ...] = ()  # what the index mirrors: folders, files, URLs, feeds
         self.lock = ReadWriteLock()
+        # Chunk id -> its sentences' vectors, and their terms (see chunk_sentence_vectors).
+        self._chunk_vectors: dict[str, np.ndarray] = {}
+        self._chunk_terms: dict[str, tuple[frozenset[str], ...]] = {}
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -88,6 +100,28 @@ class Corpus:
     def sentence_vectors(self, keys: Sequence[SentenceKey]) -> np.ndarray:
         """The stored vectors of these sentences, one row each."""
         return self.sentences.get([sentence_id(k) for k in keys])
+
+    def chunk_sentence_vectors(self, chunk_id: str) -> np.ndarray:
+        """`sentence_vectors` of a chunk's sentences, in `chunk.sentences` order. Remembered for the
+        chunks read lately, until the corpus changes: a search reads every candidate's sentences and
+        the answer then reads the best passages' again."""
+        found = self._chunk_vectors.get(chunk_id)
+        if found is None:
+            chunk = self.chunks[chunk_id]
+            found = self.sentence_vectors([(chunk.doc_id, s, e) for s, e in chunk.sentences])
+            found.flags.writeable = False  # shared by every reader
+            _remember(self._chunk_vectors, chunk_id, found)
+        return found
+
+    def chunk_sentence_terms(self, chunk_id: str) -> tuple[frozenset[str], ...]:
+        """`bm25.terms_of` each of a chunk's sentences, in `chunk.sentences` order; remembered as
+        `chunk_sentence_vectors` are."""
+        found = self._chunk_terms.get(chunk_id)
+        if found is None:
+            chunk = self.chunks[chunk_id]
+            found = tuple(terms_of(self.text(chunk.doc_id, s, e)) for s, e in chunk.sentences)
+            _remember(self._chunk_terms, chunk_id, found)
+        return found
 
     def idf(self, term: str) -> float:
         """How rare a stemmed term is across the chunks (bm25.tokenize makes terms)."""
@@ -136,6 +170,7 @@ class Corpus:
         n = len(batch.chunks)
         if n:
             self.check_width(batch.vectors.shape[1])  # before anything is removed
+        self._forget_chunks()
         self.remove([d.doc_id for d in batch.documents if d.doc_id in self.documents])
         ids = [c.chunk_id for c in batch.chunks]
         groups = [c.doc_id for c in batch.chunks]
@@ -151,12 +186,17 @@ class Corpus:
         if not doc_ids:
             return
         drop = set(doc_ids)
+        self._forget_chunks()
         self.vectors.remove(doc_ids)
         self.lexical.remove(doc_ids)
         self.sentences.remove(doc_ids)
         self.chunks = {cid: c for cid, c in self.chunks.items() if c.doc_id not in drop}
         for doc_id in doc_ids:
             del self.documents[doc_id]
+
+    def _forget_chunks(self) -> None:
+        self._chunk_vectors.clear()
+        self._chunk_terms.clear()
 
     def moved(self, doc: Document) -> None:
         """Record a new `source` for an unchanged document (a file moved or renamed)."""
