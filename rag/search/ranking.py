@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +72,29 @@ def coverage(weights: Mapping[str, float], terms: frozenset[str]) -> float:
     """
     total = sum(weights.values())
     return sum(map(weights.__getitem__, terms.intersection(weights))) / total if total > 0 else 0.0
+
+
+def covers(weights: Mapping[str, float]) -> Callable[[frozenset[str]], float]:
+    """`coverage` with the question's `weights` fixed, remembered by which of its words are found:
+    the many sentences of one question's candidates hold only a few different sets of them.
+
+    >>> cover = covers({"putin": 3.0, "said": 1.0})
+    >>> cover(frozenset({"putin", "met"})), cover(frozenset({"putin", "talks"}))
+    (0.75, 0.75)
+    """
+    words = frozenset(weights)
+    memo: dict[frozenset[str], float] = {}
+
+    def cover(terms: frozenset[str]) -> float:
+        # `coverage` reads `terms` only through `terms.intersection(weights)`, which walks `weights`
+        # in order keeping the words in `terms`: the same set, summed in the same order, for `found`.
+        found = words & terms
+        value = memo.get(found)
+        if value is None:
+            value = memo[found] = coverage(weights, found)
+        return value
+
+    return cover
 
 
 def features(
