@@ -32,7 +32,7 @@ from ..index.store import IndexStore
 from ..sync import PathsArg, Prepare, Syncer, SyncReport
 from ..types import Chunk, Document, Hit, Scored
 from .fusion import Ranked, convex
-from .ranking import FEATURES, coverage, features, load_ranker
+from .ranking import FEATURES, covers, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
 
 MAX_QUERY_CHARS = 4_000
@@ -271,11 +271,13 @@ class Retriever:
         dense_scores = np.array([known[i] if i in known else next(missing) for i in ids], dtype=np.float32)
         bm25 = corpus.lexical.scores_of(query, ids)
         chunks = [corpus.chunks[i] for i in ids]
-        keys = [(c.doc_id, s, e) for c in chunks for s, e in c.sentences]
-        similarity = corpus.sentence_vectors(keys) @ vector if keys else np.zeros(0, dtype=np.float32)
-        bounds = np.cumsum([0] + [len(c.sentences) for c in chunks])
-        spans = zip(bounds[:-1], bounds[1:], dense_scores, strict=True)
-        sentence = np.array([similarity[a:b].max() if b > a else s for a, b, s in spans], dtype=np.float32)
+        # Each chunk's best sentence (its own cosine when it has none), in one numpy call.
+        counts = np.array([len(c.sentences) for c in chunks])
+        sentence = dense_scores.copy()
+        if counts.any():
+            similarity = np.concatenate([corpus.chunk_sentence_vectors(i) for i in ids]) @ vector
+            some = counts > 0
+            sentence[some] = np.maximum.reduceat(similarity, (np.cumsum(counts) - counts)[some])
         weights = {t: corpus.idf(t) for t in corpus.lexical.query_terms(query)}
         rarity = min(1.0, max(weights.values()) / np.log(max(len(corpus), 1) + 2)) if weights else 0.0
         lengths = np.array([len(c.text) for c in chunks], dtype=np.float32)
@@ -283,13 +285,13 @@ class Retriever:
         distinct = list(dict.fromkeys(docs))
         by_doc = dict(zip(distinct, corpus.lexical.doc_scores(query, distinct).tolist(), strict=True))
         doc_bm25 = np.array([by_doc[d] for d in docs], dtype=np.float32)
-        # Overlapping chunks share sentences: each sentence's coverage is computed once.
-        by_sentence = {key: coverage(weights, terms_of(corpus.text(*key))) for key in dict.fromkeys(keys)}
+        # Sentences mostly hold the same few of the question's words: `covers` remembers each set's share.
+        cover = covers(weights)
         covered = [
             (
-                coverage(weights, terms_of(c.text)),
-                max((by_sentence[(c.doc_id, s, e)] for s, e in c.sentences), default=0.0),
-                coverage(weights, terms_of(corpus.documents[c.doc_id].title or "")),
+                cover(terms_of(c.text)),
+                max(map(cover, corpus.chunk_sentence_terms(c.chunk_id)), default=0.0),
+                cover(terms_of(corpus.documents[c.doc_id].title or "")),
             )
             for c in chunks
         ]
