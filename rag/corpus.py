@@ -74,9 +74,10 @@ class Corpus:
         self.lexical = BM25Index.open(folder)
         self.sources: tuple[str, ...] = ()  # what the index mirrors: folders, files, URLs, feeds
         self.lock = ReadWriteLock()
-        # Chunk id -> its sentences' vectors, and their terms (see chunk_sentence_vectors).
+        # Chunk id -> its sentences' vectors, and their terms; document id -> its sentence spans.
         self._chunk_vectors: dict[str, np.ndarray] = {}
         self._chunk_terms: dict[str, tuple[frozenset[str], ...]] = {}
+        self._doc_sentences: dict[str, tuple[Span, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -94,8 +95,12 @@ class Corpus:
         return found
 
     def doc_sentences(self, doc_id: str) -> list[Span]:
-        """Every sentence span of a document, in reading order."""
-        return sorted({span for chunk in self.doc_chunks(doc_id) for span in chunk.sentences})
+        """Every sentence span of a document, in reading order (remembered as the chunks' are)."""
+        found = self._doc_sentences.get(doc_id)
+        if found is None:
+            found = tuple(sorted({span for chunk in self.doc_chunks(doc_id) for span in chunk.sentences}))
+            _remember(self._doc_sentences, doc_id, found)
+        return list(found)
 
     def sentence_vectors(self, keys: Sequence[SentenceKey]) -> np.ndarray:
         """The stored vectors of these sentences, one row each."""
@@ -197,6 +202,7 @@ class Corpus:
     def _forget_chunks(self) -> None:
         self._chunk_vectors.clear()
         self._chunk_terms.clear()
+        self._doc_sentences.clear()
 
     def moved(self, doc: Document) -> None:
         """Record a new `source` for an unchanged document (a file moved or renamed)."""
