@@ -99,7 +99,13 @@ def candidates(
         return [corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2]]
 
     windows = [around(key) for key in keys]
-    vectors = corpus.sentence_vectors(keys)
+    # The passages' sentence vectors as the search read them (the corpus keeps them per chunk), each
+    # sentence's row taken once, in `keys` order.
+    stacked = np.concatenate([corpus.chunk_sentence_vectors(h.chunk_id) for h in hits])
+    row: dict[SentenceKey, int] = {}
+    for n, key in enumerate((h.doc_id, s, e) for h in hits for s, e in h.sentences):
+        row.setdefault(key, n)
+    vectors = stacked[[row[key] for key in keys]]
     cosines = vectors @ query_vector
     if question_vector is not None:
         cosines = (cosines + vectors @ question_vector) / 2
