@@ -92,6 +92,16 @@ def _features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.n
     return features(question, sentence)
 
 
+@lru_cache(maxsize=256)
+def _logits(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The spans of `sentence` and the fitted model's logit for each, remembered: an answer reads
+    them for the abstention signals (`certainty`, `short_answer`) and again for the short answer."""
+    spans, matrix = _features(question, sentence)
+    logits = matrix @ np.asarray(params()["coef"], dtype=float) if spans else np.zeros(0)
+    logits.flags.writeable = False  # shared by every caller
+    return spans, logits
+
+
 def candidates(question: str, sentence: str, weights: np.ndarray | None = None) -> list[Span]:
     """The `TOP` candidate answers in `sentence`, best first, each scored by its expected F1.
 
@@ -99,11 +109,14 @@ def candidates(question: str, sentence: str, weights: np.ndarray | None = None) 
     >>> [s[c.start : c.end] for c in candidates("Which treaty ended the war?", s)[:2]]
     ['Treaty of Portsmouth', 'the Treaty of Portsmouth']
     """
-    spans, matrix = _features(question, sentence)
+    if weights is None:
+        spans, logits = _logits(question, sentence)
+    else:
+        spans, matrix = _features(question, sentence)
+        logits = matrix @ weights if spans else np.zeros(0)
     if not spans:
         return []
-    coef = np.asarray(params()["coef"], dtype=float) if weights is None else weights
-    order, gain = expected_f1(spans, matrix @ coef)
+    order, gain = expected_f1(spans, logits)
     return [Span(*trim(sentence, *spans[i]), float(g)) for i, g in zip(order.tolist(), gain.tolist(), strict=True)]
 
 
@@ -118,10 +131,9 @@ def certainty(question: str, sentence: str) -> tuple[float, float]:
     >>> margin > 0.5, spread < 0.5
     (True, True)
     """
-    spans, matrix = _features(question, sentence)
+    spans, logits = _logits(question, sentence)
     if not spans:
         return 0.0, 1.0
-    logits = matrix @ np.asarray(params()["coef"], dtype=float)
     p = np.exp(logits - logits.max())
     p /= p.sum()
     best = int(np.argmax(p))
@@ -146,6 +158,7 @@ def trim(sentence: str, start: int, end: int) -> tuple[int, int]:
     return (a, b) if a < b else (start, end)
 
 
+@lru_cache(maxsize=256)  # the abstention signals and then the answer ask about the same sentence
 def short_answer(question: str, sentence: str) -> tuple[int, int, float] | None:
     """(start, end, score) of the words in `sentence` that answer `question`, or None.
 
