@@ -128,6 +128,24 @@ def test_adding_then_removing_a_document_restores_results(corpus, tmp_path, fake
     assert results(retriever, mode) == before
 
 
+def test_what_searches_remember_per_chunk_follows_an_updated_document(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake)
+    results(retriever)  # the corpus now remembers its chunks' sentence vectors, terms and spans
+    (corpus / "gamma.txt").write_text(ARTICLES["gamma.txt"] + "\nVolcanoes erupted near the central bank.\n")
+    retriever.sync(corpus)
+    assert retriever.last_sync.updated == ("gamma.txt",)
+    retriever.save()
+    fresh = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
+    mine, theirs = retriever.corpus, fresh.corpus
+    for chunk in retriever.chunks.values():
+        keys = [(chunk.doc_id, s, e) for s, e in chunk.sentences]
+        assert np.array_equal(mine.chunk_sentence_vectors(chunk.chunk_id), theirs.sentence_vectors(keys))
+        assert mine.chunk_sentence_terms(chunk.chunk_id) == theirs.chunk_sentence_terms(chunk.chunk_id)
+        assert mine.doc_sentences(chunk.doc_id) == theirs.doc_sentences(chunk.doc_id)
+    assert results(retriever) == results(fresh)
+    assert retriever.search("volcanoes erupted near the central bank")[0].doc_id == "gamma.txt"
+
+
 def test_k_larger_than_corpus_returns_everything(corpus, tmp_path, fake):
     retriever = build(corpus, tmp_path, fake)
     assert len(retriever.search("the", k=10_000, mode="dense")) == len(retriever.chunks)
