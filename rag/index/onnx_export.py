@@ -24,6 +24,13 @@ from ..errors import ModelError
 log = logging.getLogger(__name__)
 
 PRECISIONS = ("fp32", "int8")
+# The cached file of each precision. fp32 is exported with eager attention, whose matrix products,
+# mask and softmax onnxruntime fuses into one attention kernel (with the layer norms and GELU):
+# 25-35% less CPU per text here than the `scaled_dot_product_attention` export, whose graph it
+# cannot fuse, for the same vectors (cosine ≥ 0.9999998 between the two). int8 is still quantised
+# from that first export (`model_fp32.onnx`), so its vectors are unchanged.
+GRAPHS = {"fp32": "model_fp32_eager.onnx", "int8": "model_int8.onnx"}
+INT8_SOURCE = "model_fp32.onnx"
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ def cached_path(source: Path, precision: str) -> Path:
     """Where the ONNX graph of `source` at `precision` is (or will be) cached."""
     if precision not in PRECISIONS:
         raise ModelError(f"unknown ONNX precision {precision!r}: use one of {', '.join(PRECISIONS)}")
-    return cache_dir() / "onnx" / model_digest(source) / f"model_{precision}.onnx"
+    return cache_dir() / "onnx" / model_digest(source) / GRAPHS[precision]
 
 
 def exported(source: Path, precision: str) -> Path:
@@ -75,7 +82,7 @@ def exported(source: Path, precision: str) -> Path:
     target = cached_path(source, precision)
     if target.exists():
         return target
-    fp32 = target.with_name("model_fp32.onnx")
+    fp32 = target if precision == "fp32" else target.with_name(INT8_SOURCE)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(dir=target.parent, prefix=".export-"))
@@ -84,11 +91,11 @@ def exported(source: Path, precision: str) -> Path:
     try:
         if not fp32.exists():
             log.info("exporting %s to ONNX (once; cached at %s)", source.name, fp32)
-            _export_fp32(source, work / "model_fp32.onnx")
-            _publish(work / "model_fp32.onnx", fp32)
+            _export_fp32(source, work / fp32.name, eager=precision == "fp32")
+            _publish(work / fp32.name, fp32)
         if precision == "int8":
-            _quantize(fp32, work / "model_int8.onnx")
-            _publish(work / "model_int8.onnx", target)
+            _quantize(fp32, work / target.name)
+            _publish(work / target.name, target)
     except ModelError:
         raise
     except Exception as exc:  # torch.onnx and onnxruntime raise many kinds; all mean "cannot export"
@@ -105,7 +112,7 @@ def _publish(made: Path, target: Path) -> None:
     os.replace(made, target)
 
 
-def _export_fp32(source: Path, out: Path) -> None:
+def _export_fp32(source: Path, out: Path, *, eager: bool = True) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar
     try:
@@ -117,7 +124,8 @@ def _export_fp32(source: Path, out: Path) -> None:
             f"exporting to ONNX needs torch, transformers and onnx ({exc}): run `pip install torch==2.13.0` "
             "and `pip install -e .`"
         ) from None
-    model = AutoModel.from_pretrained(str(source)).eval()
+    attention = {"attn_implementation": "eager"} if eager else {}  # see GRAPHS
+    model = AutoModel.from_pretrained(str(source), **attention).eval()
     tokens = AutoTokenizer.from_pretrained(str(source))(
         ["an example", "another, longer example"], padding=True, return_tensors="pt"
     )
