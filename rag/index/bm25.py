@@ -251,9 +251,9 @@ class BM25Index:
         # The k best, and every chunk tied with the k-th: which of equal scores make the cut must not
         # depend on argpartition. Ties then go by position (the order chunks were added).
         cut = scores[np.argpartition(-scores, k - 1)[k - 1]]
-        tied = np.flatnonzero((scores >= cut) & (scores > 0)).tolist()
-        top = sorted(tied, key=lambda i: (-scores[i], i))[:k]
-        return [Scored(self._chunks.keys[i], float(scores[i])) for i in top if scores[i] > 0]
+        tied = np.flatnonzero((scores >= cut) & (scores > 0))
+        top = sorted(zip(scores[tied].tolist(), tied.tolist(), strict=True), key=lambda p: (-p[0], p[1]))[:k]
+        return [Scored(self._chunks.keys[i], score) for score, i in top]
 
     def save(self, folder: Path) -> None:
         with open(folder / TOKENS_FILE, "w", encoding="utf-8") as out:
