@@ -59,8 +59,8 @@ def gather(
     against it as much as against the whole query, so the earlier turns it carries find the
     passage without pulling the previous answer's sentence back up."""
     asked = analyse(question)
-    found = candidates(corpus, query, analyse(query), asked, list(hits), query_vector, question_vector)
-    ranked = rank(found, model.sentence)
+    sentences = candidates(corpus, query, analyse(query), asked, list(hits), query_vector, question_vector)
+    ranked = rank(sentences, model.sentence)
     found, missing = signals(corpus, asked, ranked)
     unanswerable = model.abstain.probability(found) if ranked else 1.0
     reason = _reason(asked, found, missing, unanswerable) if ranked else "nothing relevant was retrieved"
