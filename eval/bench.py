@@ -132,10 +132,12 @@ def serve_first_answer(corpus: Path, index_dir: Path, question: str) -> dict[str
 def warm(retriever: Retriever, questions: list[str], repeat: int = 3) -> dict[str, Any]:
     """p50/p95 in ms; every timed call starts without a cached query vector.
 
-    Each kind of call has its own passes over the questions, so no call finds what another kind
-    just computed for the same question (a search's BM25 scores, say, reused by the `ask` after
-    it). `ask` is timed once per question: it remembers per (question, sentence) what its
-    abstention signals and its short answer share, and a repeated question would find that too."""
+    The kinds of call take turns, as in use (a call that follows other work pays for waking the
+    model's threads), but each kind is at another question of the list at that moment, so no call
+    finds what another kind just computed for the same question (a search's BM25 scores, say,
+    reused by the `ask` after it). `ask` is timed once per question: it remembers per (question,
+    sentence) what its abstention signals and its short answer share, and a repeated question
+    would find that too."""
     assistant = Assistant(retriever)
     calls = {
         "encode query": lambda q: retriever.embedder.embed([q]),
@@ -145,12 +147,15 @@ def warm(retriever: Retriever, questions: list[str], repeat: int = 3) -> dict[st
         "ask": assistant.ask,
     }
     timings: dict[str, list[float]] = {name: [] for name in calls}
-    for name, call in calls.items():
-        for _ in range(1 if name == "ask" else repeat):
-            for q in questions:
+    offset = max(1, len(questions) // len(calls))
+    for round_ in range(repeat):
+        for i in range(len(questions)):
+            for j, (name, call) in enumerate(calls.items()):
+                if name == "ask" and round_:
+                    continue
                 retriever.clear_query_cache()
                 started = time.perf_counter()
-                call(q)
+                call(questions[(i + j * offset) % len(questions)])
                 timings[name].append((time.perf_counter() - started) * 1000)
     out = {name: spread(values) for name, values in timings.items()}
     floor = out["encode query"]["p50"]

@@ -74,11 +74,12 @@ def test_an_index_built_with_onnx_fp32_is_the_default_models_and_pytorch_reads_i
 QUERY_WITHOUT_TORCH = """
 import json, sys
 import rag
-after_import = sorted(m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules)
+HEAVY = ("torch", "sentence_transformers", "transformers", "scipy", "bm25s", "sklearn")
+after_import = sorted(m for m in HEAVY if m in sys.modules)
 retriever = rag.Retriever.load(sys.argv[1])
 answer = rag.Assistant(retriever).ask("Who is Tom Graham?")
 hits = retriever.search("What did Lavrov say?", k=3)
-after_query = sorted(m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules)
+after_query = sorted(m for m in HEAVY if m in sys.modules)
 print(json.dumps({"after_import": after_import, "after_query": after_query, "answer": answer.text,
                   "backend": type(retriever.embedder.backend).__name__, "hits": len(hits)}))
 """

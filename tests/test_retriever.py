@@ -376,3 +376,11 @@ def test_incremental_bm25_scores_as_bm25s_does_after_adds_and_removes():
         assert np.allclose(index.scores_of(query, ids), expected, atol=1e-5)
     assert index.search("ceasefire in Geneva", 5) == [] and not index.knows("ceasefir")
     assert index.doc_scores("interest rates", ["a", "b"]).tolist()[1] == 0.0
+
+
+def test_the_stop_words_are_bm25s_english_ones():
+    from bm25s.stopwords import STOPWORDS_EN
+
+    from rag.index.bm25 import STOPWORDS_EN as ours
+
+    assert ours == frozenset(STOPWORDS_EN)

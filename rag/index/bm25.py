@@ -32,13 +32,21 @@ TOKENS_FILE = "bm25_tokens.jsonl"
 TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) token pattern
 
 
+# bm25s's English stop words (`bm25s.stopwords.STOPWORDS_EN`; a test checks they stay equal),
+# written out because importing `bm25s` loads scipy and tqdm: 0.2 s of a cold `rag ask`.
+STOPWORDS_EN = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+    "will", "with",
+))  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def _analyser() -> tuple[Any, frozenset[str]]:
     """PyStemmer's English Snowball stemmer (in C) and bm25s's English stop words."""
     import Stemmer
-    from bm25s.stopwords import STOPWORDS_EN
 
-    return Stemmer.Stemmer("english"), frozenset(STOPWORDS_EN)
+    return Stemmer.Stemmer("english"), STOPWORDS_EN
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
