@@ -52,7 +52,7 @@ def seed_chunks(corpus: Path, config: Config) -> tuple[dict[str, Document], list
 
 
 def english_stop_words() -> list[str]:
-    from bm25s.stopwords import STOPWORDS_EN
+    from rag.index.bm25 import STOPWORDS_EN
 
     return sorted(STOPWORDS_EN)
 

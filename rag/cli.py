@@ -406,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    # bm25s sets its own logger to DEBUG when imported; filter at the handler instead.
+    # Libraries may set their own loggers to DEBUG when imported (bm25s did); filter at the handler.
     for handler in logging.getLogger().handlers:
         handler.setLevel(level)
     if getattr(args, "index_dir", None) is None and hasattr(args, "index_dir"):
