@@ -14,7 +14,9 @@ from typing import Any
 from ..errors import QueryError
 from .question import entities
 
-PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those)\b", re.IGNORECASE)
+# A pronoun that may stand for a name in the question itself when that name comes first ("What did
+# Trump say about his plan?"); "it", "this", "these" and "those" always point back (POINTER).
+PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|that)\b", re.IGNORECASE)
 # Words that point back whatever the question names before them: "it", "that meeting", "those
 # talks", "was that?" ("that" after a verb of saying or thinking introduces a clause instead).
 POINTER = re.compile(

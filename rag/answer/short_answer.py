@@ -86,17 +86,10 @@ def expected_f1(spans: list[tuple[int, int]], logits: np.ndarray, top: int = TOP
 
 
 @lru_cache(maxsize=256)
-def _features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """`span_features.features`, remembered: answering one question reads the same sentence's
-    spans for its abstention signals and again for the short answer. Callers only read them."""
-    return features(question, sentence)
-
-
-@lru_cache(maxsize=256)
 def _logits(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The spans of `sentence` and the fitted model's logit for each, remembered: an answer reads
     them for the abstention signals (`certainty`, `short_answer`) and again for the short answer."""
-    spans, matrix = _features(question, sentence)
+    spans, matrix = features(question, sentence)
     logits = matrix @ np.asarray(params()["coef"], dtype=float) if spans else np.zeros(0)
     logits.flags.writeable = False  # shared by every caller
     return spans, logits
@@ -112,7 +105,7 @@ def candidates(question: str, sentence: str, weights: np.ndarray | None = None) 
     if weights is None:
         spans, logits = _logits(question, sentence)
     else:
-        spans, matrix = _features(question, sentence)
+        spans, matrix = features(question, sentence)
         logits = matrix @ weights if spans else np.zeros(0)
     if not spans:
         return []
