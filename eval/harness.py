@@ -268,7 +268,7 @@ def answer_run(name: str, assistant: Assistant, questions: list[dict], *, restri
                 "short_f1": squad_f1(short, q["answers"]) if q["answers"] else 0.0,
                 "cited": cited,
                 "covered": covered,
-                "grounded": grounded(answer, lambda doc_id: documents[doc_id].text),
+                "grounded": grounded(answer, assistant.retriever.corpus.source_text),
             }
         )
     return run

@@ -87,6 +87,11 @@ class Corpus:
     def text(self, doc_id: str, start: int, end: int) -> str:
         return self.documents[doc_id].text[start:end]
 
+    def source_text(self, doc_id: str) -> str | None:
+        """A document's whole indexed text, or None when it is not indexed (what `grounded` reads)."""
+        doc = self.documents.get(doc_id)
+        return doc.text if doc else None
+
     def doc_chunks(self, doc_id: str) -> list[Chunk]:
         """A document's chunks in order, found by their ids ("{doc_id}#0", "#1", ...)."""
         found: list[Chunk] = []

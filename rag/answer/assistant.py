@@ -90,7 +90,7 @@ class Assistant:
                 confidence=confidence,
                 seconds=time.perf_counter() - started,
             )
-            if not grounded(answer, lambda doc_id: corpus.documents[doc_id].text):
+            if not grounded(answer, corpus.source_text):
                 raise ModelError(f"the {self.answerer.name} answerer quoted text that is not in the articles")
             return answer
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -20,6 +19,7 @@ import numpy as np
 
 from ..config import DEFAULT_MODEL
 from ..errors import ModelError
+from ..lazy import Lazy
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +84,12 @@ class DefaultEmbedder:
 
     def __init__(self, name: str = DEFAULT_MODEL) -> None:
         self.name = name
-        self._backend: Embedder | None = None
-        self._lock = threading.Lock()
+        self._backend: Lazy[Embedder] = Lazy(self._choose)
 
     @property
     def backend(self) -> Embedder:
         """The embedder actually used, chosen (and loaded) on first access."""
-        with self._lock:
-            if self._backend is None:
-                self._backend = self._choose()
-        return self._backend
+        return self._backend.get()
 
     def _choose(self) -> Embedder:
         from .onnx_embedder import OnnxEmbedder
@@ -122,15 +118,11 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.batch_size = batch_size
         self.device = device
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._model: Lazy[Any] = Lazy(self._load)
 
     @property
     def model(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-        return self._model
+        return self._model.get()
 
     def _load(self) -> Any:
         target = resolve_model(self.name)

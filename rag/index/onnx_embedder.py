@@ -14,7 +14,6 @@ Two precisions from the same local export (see `onnx_export.py`; no network):
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from ..lazy import Lazy
 from .onnx_export import ModelSettings, exported, model_settings
 
 SUFFIX = "+onnx-int8"
@@ -44,8 +44,7 @@ class OnnxEmbedder:
         self.base = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
         self.precision = precision
         self.batch_size = batch_size
-        self._state: tuple[Any, Any, ModelSettings] | None = None
-        self._lock = threading.Lock()
+        self._state: Lazy[tuple[Any, Any, ModelSettings]] = Lazy(self._load)
 
     def load(self) -> None:
         """Export (first time only) and open the model now rather than on the first `embed`;
@@ -53,10 +52,7 @@ class OnnxEmbedder:
         self._ready()
 
     def _ready(self) -> tuple[Any, Any, ModelSettings]:
-        with self._lock:
-            if self._state is None:
-                self._state = self._load()
-        return self._state
+        return self._state.get()
 
     def _load(self) -> tuple[Any, Any, ModelSettings]:
         from .embedders import resolve_model
