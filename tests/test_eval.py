@@ -102,7 +102,7 @@ def test_bench_runs_and_reports_every_part(tmp_path, capsys):
     small = tmp_path / "small.jsonl"
     small.write_text("\n".join(json.dumps(q) for q in load_questions(QUESTIONS)[:3]))
     out = tmp_path / "bench.json"
-    args = ["--copies", "1", "--sizes", "3000", "--ask-passages", "0", "--no-serve"]
+    args = ["--copies", "1", "--sizes", "3000", "--ask-passages", "300", "--no-serve"]
     assert main(["bench", *args, "--questions", str(small), "--out", str(out)]) == 0
     results = json.loads(out.read_text())
     assert results["cold_start"]["heavy_modules_after_import"] == []
@@ -113,4 +113,7 @@ def test_bench_runs_and_reports_every_part(tmp_path, capsys):
     assert results["scale"]["sizes"][0]["passages"] == 3000 and rows[0]["index"] == "flat (exact)"
     assert max(r["recall@10"] for r in rows if r["index"].startswith("IVF")) >= 0.9
     assert all(len(t) == 3 for t in results["targets"])
+    big = results["ask_at_scale"]
+    assert big["documents"] == 300 and big["sentences"] >= big["chunks"] >= 300
+    assert big["new_article_found"] and big["warm_ms"]["ask"]["p50"] > 0
     assert "cold `rag ask` from a shell" in capsys.readouterr().out
