@@ -246,8 +246,10 @@ def entities(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=256)
 def analyse(text: str) -> Question:
-    """The expected answer type, names, subject and content terms of a question."""
+    """The expected answer type, names, subject and content terms of a question; remembered, as one
+    answer reads it three times (the evidence, the conversation's query, the short answer's spans)."""
     text = " ".join(text.split())
     expects, strict = None, False
     for kind, is_strict, pattern in EXPECTS:
