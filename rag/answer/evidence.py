@@ -8,6 +8,7 @@ the fitted sentence model ranks them; the question-level `signals` feed the abst
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,12 +91,13 @@ def candidates(
     top_doc = hits[0].doc_id
     keys = list(best_passage)
     texts = [corpus.text(*key) for key in keys]
-    # Each sentence with the one before and after it, reading each document's sentences once.
+    # Each sentence with the one before and after it, reading each document's sentences once (found
+    # in its sorted spans by bisection, not by an index of every sentence of the documents).
     sentences = {doc: corpus.doc_sentences(doc) for doc in dict.fromkeys(k[0] for k in keys)}
-    position = {(doc, *span): i for doc, spans in sentences.items() for i, span in enumerate(spans)}
 
     def around(key: SentenceKey) -> list[str]:
-        spans, i = sentences[key[0]], position[key]
+        spans = sentences[key[0]]
+        i = bisect_left(spans, (key[1], key[2]))
         return [corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2]]
 
     windows = [around(key) for key in keys]
@@ -114,12 +116,23 @@ def candidates(
     name_stems = [tokenize([name])[0] for name in context.entities]
     names = {t for stems in name_stems for t in stems}
     definition = definition_pattern(asked.subject)
+    # Each sentence's terms are tokenised once per process (terms_of remembers them).
+    heres = [terms_of(text) for text in texts]
+    nears = [frozenset().union(*map(terms_of, window)) for window in windows]
+    # The weighted shares a question word at a time over all sentences: the same additions, in the
+    # same order, as summing each sentence's words (adding 0.0 for a word it lacks changes nothing).
+    matched, near_share = np.zeros(len(keys)), np.zeros(len(keys))
+    for t, w in weights.items():
+        if t in names:
+            matched += np.where([t in h or t in n for h, n in zip(heres, nears, strict=True)], w, 0.0)
+        else:
+            matched += np.where([t in h for h in heres], w, 0.0)
+        near_share += np.where([t in n for n in nears], w, 0.0)
+    overlaps, overlaps_near = (matched / total).tolist(), (near_share / total).tolist()
+    found_names = [sum(bool(stems) and all(t in near for t in stems) for stems in name_stems) for near in nears]
     candidates = []
-    for key, text, window, cosine in zip(keys, texts, windows, cosines.tolist(), strict=True):
-        # Each sentence's terms are tokenised once per process (terms_of remembers them).
-        here, near = terms_of(text), frozenset().union(*map(terms_of, window))
-        matched = sum(w for t, w in weights.items() if t in here or (t in names and t in near))
-        found_names = sum(bool(stems) and all(t in near for t in stems) for stems in name_stems)
+    for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
+        here, near = heres[n], nears[n]
         candidates.append(
             Candidate(
                 doc_id=key[0],
@@ -127,9 +140,9 @@ def candidates(
                 end=key[2],
                 text=text,
                 cosine=float(cosine),
-                overlap=matched / total,
-                overlap_near=sum(w for t, w in weights.items() if t in near) / total,
-                names=found_names / len(name_stems) if name_stems else 1.0,
+                overlap=overlaps[n],
+                overlap_near=overlaps_near[n],
+                names=found_names[n] / len(name_stems) if name_stems else 1.0,
                 passage=best_passage[key],
                 passage_top=key[0] == top_doc and (key[1], key[2]) in top,
                 kind=has_kind(asked, text) and (not asked.entities or bool(names & near)),
