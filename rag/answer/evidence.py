@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,7 @@ from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, rank
 from .model import AnswerModel
-from .question import Question, analyse, attributes_speech, contains_kind, contrast, counts
+from .question import Question, analyse, attributes_speech, contrast, counts, kind_finder
 from .short_answer import certainty, short_answer
 
 
@@ -92,15 +92,19 @@ def candidates(
     keys = list(best_passage)
     texts = [corpus.text(*key) for key in keys]
     # Each sentence with the one before and after it, reading each document's sentences once (found
-    # in its sorted spans by bisection, not by an index of every sentence of the documents).
+    # in its sorted spans by bisection, not by an index of every sentence of the documents). A
+    # sentence's text is cut once: as a neighbour it is the same string, its terms found at once.
     sentences = {doc: corpus.doc_sentences(doc) for doc in dict.fromkeys(k[0] for k in keys)}
+    places = [(doc, bisect_left(sentences[doc], (s, e))) for doc, s, e in keys]
+    cut = dict(zip(places, texts, strict=True))
 
-    def around(key: SentenceKey) -> list[str]:
-        spans = sentences[key[0]]
-        i = bisect_left(spans, (key[1], key[2]))
-        return [corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2]]
+    def text_at(place: tuple[str, int]) -> str:
+        text = cut.get(place)
+        if text is None:
+            text = cut[place] = corpus.text(place[0], *sentences[place[0]][place[1]])
+        return text
 
-    windows = [around(key) for key in keys]
+    windows = [[text_at((doc, j)) for j in range(max(0, i - 1), min(len(sentences[doc]), i + 2))] for doc, i in places]
     # The passages' sentence vectors as the search read them (the corpus keeps them per chunk), each
     # sentence's row taken once, in `keys` order.
     stacked = np.concatenate([corpus.chunk_sentence_vectors(h.chunk_id) for h in hits])
@@ -116,6 +120,7 @@ def candidates(
     name_stems = [tokenize([name])[0] for name in context.entities]
     names = {t for stems in name_stems for t in stems}
     definition = definition_pattern(asked.subject)
+    holds_kind = kind_test(asked)
     # Each sentence's terms are tokenised once per process (terms_of remembers them).
     heres = [terms_of(text) for text in texts]
     nears = [frozenset().union(*map(terms_of, window)) for window in windows]
@@ -145,7 +150,7 @@ def candidates(
                 names=found_names[n] / len(name_stems) if name_stems else 1.0,
                 passage=best_passage[key],
                 passage_top=key[0] == top_doc and (key[1], key[2]) in top,
-                kind=has_kind(asked, text) and (not asked.entities or bool(names & near)),
+                kind=(not asked.entities or bool(names & near)) and holds_kind(text),
                 expects=asked.expects,
                 strict=asked.strict,
                 definition=bool(definition and definition.search(text)),
@@ -217,9 +222,18 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
 
 
 def has_kind(asked: Question, text: str) -> bool:
-    if asked.counted:
-        return counts(text, asked.counted)
-    return bool(asked.expects) and contains_kind(asked.expects or "", text, asked.text)
+    return kind_test(asked)(text)
+
+
+def kind_test(asked: Question) -> Callable[[str], bool]:
+    """Whether a sentence holds the kind of thing `asked` wants (for "how many X": a number right
+    before X), with the question's part worked out once."""
+    counted = asked.counted
+    if counted:
+        return lambda text: counts(text, counted)
+    if not asked.expects:
+        return lambda text: False
+    return kind_finder(asked.expects, asked.text)
 
 
 def definition_pattern(subject: str | None) -> re.Pattern[str] | None:
