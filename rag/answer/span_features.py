@@ -250,16 +250,14 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     exact_other = np.zeros(m, dtype=bool)  # a number, amount, date or duration the question did not ask for
     inside_fit = np.zeros(m, dtype=bool)
     for kind in KINDS:
-        grid = np.zeros((n, n), dtype=bool)
-        holds = np.zeros(m, dtype=bool)
-        for a, b in typed[kind]:
-            grid[a, b] = True
-            holds |= (first <= a) & (last >= b)
-        exact = grid[first, last]
+        if not typed[kind]:
+            continue  # no span of this kind: its columns stay 0, and it adds to no fit
+        # Every candidate against every typed span of the kind at once: (m, spans) comparisons.
+        a, b = np.array(typed[kind]).T
+        exact = ((first[:, None] == a) & (last[:, None] == b)).any(axis=1)
+        holds = ((first[:, None] <= a) & (last[:, None] >= b)).any(axis=1)
         if kind in ("list", "entity"):
-            part = np.zeros(m, dtype=bool)
-            for a, b in typed[kind]:
-                part |= (first >= a) & (last <= b)
+            part = ((first[:, None] >= a) & (last[:, None] <= b)).any(axis=1)
             put(f"part_of_{kind}", part & ~exact)
         put(f"is_{kind}", exact)
         put(f"has_{kind}", holds & ~exact)
