@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import filterfalse
 from pathlib import Path
 
 import numpy as np
@@ -103,7 +104,9 @@ class Covers:
     def __init__(self, weights: Mapping[str, float]) -> None:
         # `coverage` reads `terms` only through `terms.intersection(weights)`, which walks `weights`
         # in order keeping the words in `terms`: the same set, summed in the same order, for `found`.
-        self._found = frozenset(weights).intersection
+        words = frozenset(weights)
+        self._found = words.intersection
+        self._disjoint = words.isdisjoint
         self._share = _Shares(weights).__getitem__
 
     def __call__(self, terms: frozenset[str]) -> float:
@@ -114,8 +117,9 @@ class Covers:
         return list(map(self._share, map(self._found, term_sets)))
 
     def best(self, term_sets: Iterable[frozenset[str]]) -> float:
-        """The largest coverage of any of the sets (0.0 for none)."""
-        return max(map(self._share, map(self._found, term_sets)), default=0.0)
+        """The largest coverage of any of the sets (0.0 for none). A set without any of the question's
+        words covers 0.0 and the weights (IDFs) are positive, so only the others are looked up."""
+        return max(map(self._share, map(self._found, filterfalse(self._disjoint, term_sets))), default=0.0)
 
 
 def covers(weights: Mapping[str, float]) -> Callable[[frozenset[str]], float]:

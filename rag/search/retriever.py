@@ -288,14 +288,10 @@ class Retriever:
         # Sentences mostly hold the same few of the question's words: `Covers` remembers each set's share.
         cover = Covers(weights)
         titles = {d: terms_of(corpus.documents[d].title or "") for d in distinct}
-        coverages = np.array(
-            [
-                cover.each(map(terms_of, [c.text for c in chunks])),
-                [cover.best(corpus.chunk_sentence_terms(i)) for i in ids],
-                cover.each([titles[d] for d in docs]),
-            ],
-            dtype=np.float32,
-        ).T
+        passage = cover.each(map(terms_of, [c.text for c in chunks]))
+        best_sentence = [cover.best(corpus.chunk_sentence_terms(i)) for i in ids]
+        title = cover.each([titles[d] for d in docs])
+        coverages = np.array([passage, best_sentence, title], dtype=np.float32).T
         return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25, coverages)
 
     def use_reranker(self, name: str | None) -> None:
