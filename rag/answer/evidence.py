@@ -18,7 +18,7 @@ from ..corpus import Corpus, SentenceKey
 from ..index.bm25 import terms_of, tokenize
 from ..search.fusion import min_max
 from ..types import Hit
-from .candidates import Candidate, answering, rank
+from .candidates import Candidate, answering, make, rank
 from .model import AnswerModel
 from .question import Question, analyse, attributes_speech, contrast, counts, kind_finder
 from .short_answer import certainty, short_answer
@@ -139,7 +139,7 @@ def candidates(
     for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
         here, near = heres[n], nears[n]
         candidates.append(
-            Candidate(
+            make(
                 doc_id=key[0],
                 start=key[1],
                 end=key[2],
