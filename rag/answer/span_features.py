@@ -237,11 +237,10 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     at_before = tok[before] & has_before[:, None]
     at_after = tok[after] & has_after[:, None]
     content = np.maximum(length - inside[:, F["stop"]] - inside[:, F["punct"]], 1)  # words that are not stop words
-    # Filled a feature at a time, so one row per feature (each write contiguous); transposed at the end.
-    columns = np.zeros((len(FEATURES), m))
+    matrix = np.zeros((m, len(FEATURES)))
 
     def put(name: str, values: Any) -> None:
-        columns[COLUMN[name]] = values
+        matrix[:, COLUMN[name]] = values
 
     put("bias", 1.0)
     typed = typed_spans(sentence, spans)
@@ -252,12 +251,16 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     for kind in KINDS:
         if not typed[kind]:
             continue  # no span of this kind: its columns stay 0, and it adds to no fit
-        # Every candidate against every typed span of the kind at once: (m, spans) comparisons.
-        a, b = np.array(typed[kind]).T
-        exact = ((first[:, None] == a) & (last[:, None] == b)).any(axis=1)
-        holds = ((first[:, None] <= a) & (last[:, None] >= b)).any(axis=1)
+        grid = np.zeros((n, n), dtype=bool)
+        holds = np.zeros(m, dtype=bool)
+        for a, b in typed[kind]:
+            grid[a, b] = True
+            holds |= (first <= a) & (last >= b)
+        exact = grid[first, last]
         if kind in ("list", "entity"):
-            part = ((first[:, None] >= a) & (last[:, None] <= b)).any(axis=1)
+            part = np.zeros(m, dtype=bool)
+            for a, b in typed[kind]:
+                part |= (first >= a) & (last <= b)
             put(f"part_of_{kind}", part & ~exact)
         put(f"is_{kind}", exact)
         put(f"has_{kind}", holds & ~exact)
@@ -267,7 +270,7 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
             exact_fit |= exact
             inside_fit |= holds & ~exact
     if q.expects and "date" not in fits:
-        exact_fit &= columns[COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
+        exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
     put("fits_exact", exact_fit)
     put("fits_inside", inside_fit)
     put("fits_other", exact_other & ~exact_fit)
@@ -347,7 +350,7 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     wh = wh_of(question)
     put(f"{wh}_x_digit", inside[:, F["digit"]] > 0)
     put(f"{wh}_x_capital", inside[:, F["name_word"]] >= content)
-    put(f"{wh}_x_list", columns[COLUMN["is_list"]] + columns[COLUMN["has_list"]] > 0)
+    put(f"{wh}_x_list", matrix[:, COLUMN["is_list"]] + matrix[:, COLUMN["has_list"]] > 0)
     put(f"{wh}_x_lower", inside[:, F["plain"]] >= content)
     group = wh if wh in ("what", "which", "who", "why") else "how" if wh.startswith("how") else "other"
     put(f"{group}_x_after_preposition", after_preposition)
@@ -365,8 +368,8 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
         index = {w: COLUMN[f"{side}_is_{w}"] for w in vocabulary}
         column = np.array([index.get(w.lower(), -1) for w in words])[where]
         hit = present & (column >= 0)
-        columns[column[hit], rows[hit]] = 1.0
-    return np.column_stack([first, last]), np.ascontiguousarray(columns.T)
+        matrix[rows[hit], column[hit]] = 1.0
+    return np.column_stack([first, last]), matrix
 
 
 def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
