@@ -123,7 +123,11 @@ def candidates(
     holds_kind = kind_test(asked)
     # Each sentence's terms are tokenised once per process (terms_of remembers them).
     heres = [terms_of(text) for text in texts]
-    nears = [frozenset().union(*map(terms_of, window)) for window in windows]
+    # Around a sentence only the question's words and names are looked for: each window is the union
+    # of its sentences' few such words, each sentence's found once.
+    found_in = frozenset(weights).union(names).intersection
+    asked_in = {text: found_in(terms_of(text)) for text in cut.values()}
+    nears = [frozenset().union(*map(asked_in.__getitem__, window)) for window in windows]
     # The weighted shares a question word at a time over all sentences: the same additions, in the
     # same order, as summing each sentence's words (adding 0.0 for a word it lacks changes nothing).
     matched, near_share = np.zeros(len(keys)), np.zeros(len(keys))
