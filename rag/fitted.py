@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import ModelError
 
 
@@ -44,6 +46,20 @@ class LogisticModel:
     def probability(self, values: Mapping[str, float]) -> float:
         z = self.logit(values)
         return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+    def probabilities(self, columns: Mapping[str, np.ndarray], n: int) -> list[float]:
+        """`probability` of each of `n` rows given as float64 columns by name (a missing one counts as
+        zeros): the same operations in the same order, a column at a time, so equal to the bit.
+
+        >>> m = LogisticModel(("a", "b"), coef=(2.0, -1.0), intercept=0.0, mean=(0.0, 0.0), scale=(1.0, 1.0))
+        >>> [round(p, 3) for p in m.probabilities({"a": np.array([1.0, 0.0, 1.0]), "b": np.array([2.0, 0.0, 0.0])}, 3)]
+        [0.5, 0.5, 0.881]
+        """
+        total = np.full(n, self.intercept)
+        for name, w, mu, sd in zip(self.features, self.coef, self.mean, self.scale, strict=True):
+            x = columns.get(name)
+            total += w * ((0.0 if x is None else x) - mu) / sd
+        return [1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0 for z in total.tolist()]
 
     def to_dict(self) -> dict[str, Any]:
         return {

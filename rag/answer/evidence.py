@@ -8,7 +8,8 @@ the fitted sentence model ranks them; the question-level `signals` feed the abst
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,9 +18,9 @@ from ..corpus import Corpus, SentenceKey
 from ..index.bm25 import terms_of, tokenize
 from ..search.fusion import min_max
 from ..types import Hit
-from .candidates import Candidate, answering, rank
+from .candidates import Candidate, answering, make, rank
 from .model import AnswerModel
-from .question import Question, analyse, attributes_speech, contains_kind, contrast, counts
+from .question import Question, analyse, attributes_speech, contrast, counts, kind_finder
 from .short_answer import certainty, short_answer
 
 
@@ -90,15 +91,20 @@ def candidates(
     top_doc = hits[0].doc_id
     keys = list(best_passage)
     texts = [corpus.text(*key) for key in keys]
-    # Each sentence with the one before and after it, reading each document's sentences once.
+    # Each sentence with the one before and after it, reading each document's sentences once (found
+    # in its sorted spans by bisection, not by an index of every sentence of the documents). A
+    # sentence's text is cut once: as a neighbour it is the same string, its terms found at once.
     sentences = {doc: corpus.doc_sentences(doc) for doc in dict.fromkeys(k[0] for k in keys)}
-    position = {(doc, *span): i for doc, spans in sentences.items() for i, span in enumerate(spans)}
+    places = [(doc, bisect_left(sentences[doc], (s, e))) for doc, s, e in keys]
+    cut = dict(zip(places, texts, strict=True))
 
-    def around(key: SentenceKey) -> list[str]:
-        spans, i = sentences[key[0]], position[key]
-        return [corpus.text(key[0], *span) for span in spans[max(0, i - 1) : i + 2]]
+    def text_at(place: tuple[str, int]) -> str:
+        text = cut.get(place)
+        if text is None:
+            text = cut[place] = corpus.text(place[0], *sentences[place[0]][place[1]])
+        return text
 
-    windows = [around(key) for key in keys]
+    windows = [[text_at((doc, j)) for j in range(max(0, i - 1), min(len(sentences[doc]), i + 2))] for doc, i in places]
     # The passages' sentence vectors as the search read them (the corpus keeps them per chunk), each
     # sentence's row taken once, in `keys` order.
     stacked = np.concatenate([corpus.chunk_sentence_vectors(h.chunk_id) for h in hits])
@@ -114,25 +120,41 @@ def candidates(
     name_stems = [tokenize([name])[0] for name in context.entities]
     names = {t for stems in name_stems for t in stems}
     definition = definition_pattern(asked.subject)
+    holds_kind = kind_test(asked)
+    # Each sentence's terms are tokenised once per process (terms_of remembers them).
+    heres = [terms_of(text) for text in texts]
+    # Around a sentence only the question's words and names are looked for: each window is the union
+    # of its sentences' few such words, each sentence's found once.
+    found_in = frozenset(weights).union(names).intersection
+    asked_in = {text: found_in(terms_of(text)) for text in cut.values()}
+    nears = [frozenset().union(*map(asked_in.__getitem__, window)) for window in windows]
+    # The weighted shares a question word at a time over all sentences: the same additions, in the
+    # same order, as summing each sentence's words (adding 0.0 for a word it lacks changes nothing).
+    matched, near_share = np.zeros(len(keys)), np.zeros(len(keys))
+    for t, w in weights.items():
+        if t in names:
+            matched += np.where([t in h or t in n for h, n in zip(heres, nears, strict=True)], w, 0.0)
+        else:
+            matched += np.where([t in h for h in heres], w, 0.0)
+        near_share += np.where([t in n for n in nears], w, 0.0)
+    overlaps, overlaps_near = (matched / total).tolist(), (near_share / total).tolist()
+    found_names = [sum(bool(stems) and all(t in near for t in stems) for stems in name_stems) for near in nears]
     candidates = []
-    for key, text, window, cosine in zip(keys, texts, windows, cosines.tolist(), strict=True):
-        # Each sentence's terms are tokenised once per process (terms_of remembers them).
-        here, near = terms_of(text), frozenset().union(*map(terms_of, window))
-        matched = sum(w for t, w in weights.items() if t in here or (t in names and t in near))
-        found_names = sum(bool(stems) and all(t in near for t in stems) for stems in name_stems)
+    for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
+        here, near = heres[n], nears[n]
         candidates.append(
-            Candidate(
+            make(
                 doc_id=key[0],
                 start=key[1],
                 end=key[2],
                 text=text,
                 cosine=float(cosine),
-                overlap=matched / total,
-                overlap_near=sum(w for t, w in weights.items() if t in near) / total,
-                names=found_names / len(name_stems) if name_stems else 1.0,
+                overlap=overlaps[n],
+                overlap_near=overlaps_near[n],
+                names=found_names[n] / len(name_stems) if name_stems else 1.0,
                 passage=best_passage[key],
                 passage_top=key[0] == top_doc and (key[1], key[2]) in top,
-                kind=has_kind(asked, text) and (not asked.entities or bool(names & near)),
+                kind=(not asked.entities or bool(names & near)) and holds_kind(text),
                 expects=asked.expects,
                 strict=asked.strict,
                 definition=bool(definition and definition.search(text)),
@@ -204,9 +226,18 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
 
 
 def has_kind(asked: Question, text: str) -> bool:
-    if asked.counted:
-        return counts(text, asked.counted)
-    return bool(asked.expects) and contains_kind(asked.expects or "", text, asked.text)
+    return kind_test(asked)(text)
+
+
+def kind_test(asked: Question) -> Callable[[str], bool]:
+    """Whether a sentence holds the kind of thing `asked` wants (for "how many X": a number right
+    before X), with the question's part worked out once."""
+    counted = asked.counted
+    if counted:
+        return lambda text: counts(text, counted)
+    if not asked.expects:
+        return lambda text: False
+    return kind_finder(asked.expects, asked.text)
 
 
 def definition_pattern(subject: str | None) -> re.Pattern[str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -246,8 +247,10 @@ def entities(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=256)
 def analyse(text: str) -> Question:
-    """The expected answer type, names, subject and content terms of a question."""
+    """The expected answer type, names, subject and content terms of a question; remembered, as one
+    answer reads it three times (the evidence, the conversation's query, the short answer's spans)."""
     text = " ".join(text.split())
     expects, strict = None, False
     for kind, is_strict, pattern in EXPECTS:
@@ -283,13 +286,25 @@ def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
     >>> contains_kind("number", "574 drones hit Ukraine", "Were the 574 drones deadly?")
     False
     """
+    return kind_finder(kind, question)(sentence)
+
+
+def kind_finder(kind: str, question: str = "") -> Callable[[str], bool]:
+    """`contains_kind(kind, sentence, question)` as a test of sentences, with what the question
+    names found once (an answer tests every candidate sentence against one question).
+
+    >>> has_name = kind_finder("name", "Who met Tom Graham?")
+    >>> has_name("Tom Graham met Anna Lee."), has_name("Tom Graham left.")
+    (True, False)
+    """
     if kind == "name":  # a capitalised name the question does not already give
-        return bool(set(entities(sentence)) - set(entities(question)))
+        named = set(entities(question))
+        return lambda sentence: bool(set(entities(sentence)) - named)
     pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[
         kind
     ]
     asked = {m.group(0).lower() for m in pattern.finditer(question)}
-    return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
+    return lambda sentence: any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
 
 
 def counts(sentence: str, noun_stem: str) -> bool:

@@ -12,7 +12,6 @@ its tokens, so a sentence costs a few dozen array operations.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -133,9 +132,8 @@ FEATURES = feature_names()
 COLUMN = {name: n for n, name in enumerate(FEATURES)}
 
 
-@lru_cache(maxsize=256)
 def analysed(question: str) -> Question:
-    return analyse(question)  # the same question is asked of every candidate sentence
+    return analyse(question)  # remembered there: the same question is asked of every candidate sentence
 
 
 def wh_of(question: str) -> str:
@@ -175,10 +173,12 @@ def _token_flags(q: Question, words: list[str]) -> np.ndarray:
     entity_words = {w for e in q.entities for w in e.lower().split()}
     rows = []
     for word, low, ts in zip(words, lower, token_stems, strict=True):
-        punct = not any(c.isalnum() for c in word)
+        # Most tokens are plain words: letters only (no letter is a digit), so neither check walks them.
+        plain_word = word.isalpha()
+        punct = not plain_word and not any(c.isalnum() for c in word)
         stop = low in STOP
         capital = word[:1].isupper()
-        digit = any(c.isdigit() for c in word)
+        digit = not plain_word and any(c.isdigit() for c in word)
         rows.append(
             (
                 bool(ts & terms),
@@ -249,6 +249,8 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     exact_other = np.zeros(m, dtype=bool)  # a number, amount, date or duration the question did not ask for
     inside_fit = np.zeros(m, dtype=bool)
     for kind in KINDS:
+        if not typed[kind]:
+            continue  # no span of this kind: its columns stay 0, and it adds to no fit
         grid = np.zeros((n, n), dtype=bool)
         holds = np.zeros(m, dtype=bool)
         for a, b in typed[kind]:

@@ -260,8 +260,9 @@ class BM25Index:
         # depend on argpartition. Ties then go by position (the order chunks were added).
         cut = scores[np.argpartition(-scores, k - 1)[k - 1]]
         tied = np.flatnonzero((scores >= cut) & (scores > 0))
-        top = sorted(zip(scores[tied].tolist(), tied.tolist(), strict=True), key=lambda p: (-p[0], p[1]))[:k]
-        return [Scored(self._chunks.keys[i], score) for score, i in top]
+        top = tied[np.argsort(-scores[tied], kind="stable")][:k]  # `tied` ascends: equal scores stay in order
+        keys = self._chunks.keys
+        return [Scored(keys[i], score) for i, score in zip(top.tolist(), scores[top].tolist(), strict=True)]
 
     def save(self, folder: Path) -> None:
         with open(folder / TOKENS_FILE, "w", encoding="utf-8") as out:

@@ -12,10 +12,10 @@ Applying the model is a dot product in numpy; scikit-learn is needed only to fit
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import filterfalse
 from pathlib import Path
 
 import numpy as np
@@ -52,16 +52,20 @@ def _min_max(x: np.ndarray) -> np.ndarray:
 
 
 def _reciprocal_rank(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + how many candidates score higher): equal scores share a rank, whatever their order."""
-    ranks = (x[None, :] > x[:, None]).sum(axis=1).astype(np.float32)
-    return 1.0 / (1.0 + ranks)
+    """1 / (1 + how many candidates score higher): equal scores share a rank, whatever their order.
+
+    >>> _reciprocal_rank(np.array([0.5, 0.9, 0.5, 0.1], dtype=np.float32)).tolist()
+    [0.5, 1.0, 0.5, 0.25]
+    """
+    higher = len(x) - np.searchsorted(np.sort(x), x, side="right")  # counted in a sorted copy, not n x n
+    return 1.0 / (1.0 + higher.astype(np.float32))
 
 
-def _per_doc_max(values: np.ndarray, docs: Sequence[str]) -> np.ndarray:
-    best: dict[str, float] = {}
-    for doc, v in zip(docs, values.tolist(), strict=True):
-        best[doc] = max(best.get(doc, -math.inf), v)
-    return np.array([best[d] for d in docs], dtype=np.float32)
+def _per_doc_max(values: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
+    """Each row's best value among the rows of its document (`codes`: the document's number, 0..groups-1)."""
+    best = np.full(groups, -np.inf, dtype=np.float32)
+    np.maximum.at(best, codes, values)
+    return best[codes]
 
 
 def coverage(weights: Mapping[str, float], terms: frozenset[str]) -> float:
@@ -74,27 +78,53 @@ def coverage(weights: Mapping[str, float], terms: frozenset[str]) -> float:
     return sum(map(weights.__getitem__, terms.intersection(weights))) / total if total > 0 else 0.0
 
 
-def covers(weights: Mapping[str, float]) -> Callable[[frozenset[str]], float]:
+class _Shares(dict[frozenset[str], float]):
+    """`coverage` of each set of the question's words found, computed on first look-up."""
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        super().__init__()
+        self.weights = weights
+
+    def __missing__(self, found: frozenset[str]) -> float:
+        value = self[found] = coverage(self.weights, found)
+        return value
+
+
+class Covers:
     """`coverage` with the question's `weights` fixed, remembered by which of its words are found:
     the many sentences of one question's candidates hold only a few different sets of them.
 
-    >>> cover = covers({"putin": 3.0, "said": 1.0})
+    >>> cover = Covers({"putin": 3.0, "said": 1.0})
     >>> cover(frozenset({"putin", "met"})), cover(frozenset({"putin", "talks"}))
     (0.75, 0.75)
+    >>> cover.each([frozenset({"said"}), frozenset()]), cover.best([frozenset({"said"}), frozenset({"putin"})])
+    ([0.25, 0.0], 0.75)
     """
-    words = frozenset(weights)
-    memo: dict[frozenset[str], float] = {}
 
-    def cover(terms: frozenset[str]) -> float:
+    def __init__(self, weights: Mapping[str, float]) -> None:
         # `coverage` reads `terms` only through `terms.intersection(weights)`, which walks `weights`
         # in order keeping the words in `terms`: the same set, summed in the same order, for `found`.
-        found = words & terms
-        value = memo.get(found)
-        if value is None:
-            value = memo[found] = coverage(weights, found)
-        return value
+        words = frozenset(weights)
+        self._found = words.intersection
+        self._disjoint = words.isdisjoint
+        self._share = _Shares(weights).__getitem__
 
-    return cover
+    def __call__(self, terms: frozenset[str]) -> float:
+        return self._share(self._found(terms))
+
+    def each(self, term_sets: Iterable[frozenset[str]]) -> list[float]:
+        """The coverage of each set of terms (mapped in C: a search reads hundreds of sentences)."""
+        return list(map(self._share, map(self._found, term_sets)))
+
+    def best(self, term_sets: Iterable[frozenset[str]]) -> float:
+        """The largest coverage of any of the sets (0.0 for none). A set without any of the question's
+        words covers 0.0 and the weights (IDFs) are positive, so only the others are looked up."""
+        return max(map(self._share, map(self._found, filterfalse(self._disjoint, term_sets))), default=0.0)
+
+
+def covers(weights: Mapping[str, float]) -> Callable[[frozenset[str]], float]:
+    """`Covers(weights)`, the name earlier callers know."""
+    return Covers(weights)
 
 
 def features(
@@ -126,25 +156,30 @@ def features(
     dense_mm = _min_max(dense)
     doc_bm25 = np.zeros_like(bm25) if doc_bm25 is None else np.asarray(doc_bm25, dtype=np.float32)
     top_doc = float(doc_bm25.max()) if len(doc_bm25) else 0.0
-    columns = [
-        dense,
-        dense - dense.max(),
-        dense_mm,
-        _reciprocal_rank(dense),
-        bm25_rel,
-        _min_max(bm25) if top_bm25 > 0 else np.zeros_like(bm25),
-        _reciprocal_rank(bm25) if top_bm25 > 0 else np.zeros_like(bm25),
-        sentence,
-        sentence - sentence.max(),
-        _per_doc_max(dense, docs) - dense.max(),
-        _per_doc_max(bm25_rel, docs),
-        doc_bm25 / top_doc if top_doc > 0 else np.zeros_like(doc_bm25),
-        np.log1p(np.asarray(lengths, dtype=np.float32) / 100.0),
-        bm25_rel * rarity,
-        dense_mm * rarity,
-        *(np.zeros((3, len(dense)), dtype=np.float32) if coverages is None else np.asarray(coverages).T),
-    ]
-    return np.stack(columns, axis=1).astype(np.float32)
+    number: dict[str, int] = {}
+    codes = np.array([number.setdefault(d, len(number)) for d in docs], dtype=np.int64)
+    # Every column is float32 already: written straight into the matrix, in `FEATURES` order.
+    x = np.zeros((len(dense), len(FEATURES)), dtype=np.float32)
+    x[:, 0] = dense
+    x[:, 1] = dense - dense.max()
+    x[:, 2] = dense_mm
+    x[:, 3] = _reciprocal_rank(dense)
+    x[:, 4] = bm25_rel
+    if top_bm25 > 0:
+        x[:, 5] = _min_max(bm25)
+        x[:, 6] = _reciprocal_rank(bm25)
+    x[:, 7] = sentence
+    x[:, 8] = sentence - sentence.max()
+    x[:, 9] = _per_doc_max(dense, codes, len(number)) - dense.max()
+    x[:, 10] = _per_doc_max(bm25_rel, codes, len(number))
+    if top_doc > 0:
+        x[:, 11] = doc_bm25 / top_doc
+    x[:, 12] = np.log1p(np.asarray(lengths, dtype=np.float32) / 100.0)
+    x[:, 13] = bm25_rel * rarity
+    x[:, 14] = dense_mm * rarity
+    if coverages is not None:
+        x[:, 15:18] = coverages
+    return x
 
 
 @dataclass(frozen=True)

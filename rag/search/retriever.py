@@ -32,7 +32,7 @@ from ..index.store import IndexStore
 from ..sync import PathsArg, Prepare, Syncer, SyncReport
 from ..types import Chunk, Document, Hit, Scored
 from .fusion import Ranked, convex
-from .ranking import FEATURES, covers, features, load_ranker
+from .ranking import FEATURES, Covers, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
 
 MAX_QUERY_CHARS = 4_000
@@ -285,17 +285,13 @@ class Retriever:
         distinct = list(dict.fromkeys(docs))
         by_doc = dict(zip(distinct, corpus.lexical.doc_scores(query, distinct).tolist(), strict=True))
         doc_bm25 = np.array([by_doc[d] for d in docs], dtype=np.float32)
-        # Sentences mostly hold the same few of the question's words: `covers` remembers each set's share.
-        cover = covers(weights)
-        covered = [
-            (
-                cover(terms_of(c.text)),
-                max(map(cover, corpus.chunk_sentence_terms(c.chunk_id)), default=0.0),
-                cover(terms_of(corpus.documents[c.doc_id].title or "")),
-            )
-            for c in chunks
-        ]
-        coverages = np.array(covered, dtype=np.float32).reshape(len(chunks), 3)
+        # Sentences mostly hold the same few of the question's words: `Covers` remembers each set's share.
+        cover = Covers(weights)
+        titles = {d: terms_of(corpus.documents[d].title or "") for d in distinct}
+        passage = cover.each(map(terms_of, [c.text for c in chunks]))
+        best_sentence = [cover.best(corpus.chunk_sentence_terms(i)) for i in ids]
+        title = cover.each([titles[d] for d in docs])
+        coverages = np.array([passage, best_sentence, title], dtype=np.float32).T
         return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25, coverages)
 
     def use_reranker(self, name: str | None) -> None:
