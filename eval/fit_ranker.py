@@ -29,7 +29,7 @@ from .devsets import SETS, CachingEmbedder, DevSet, load
 from .harness import evidence_spans, judge
 from .splits import split_of
 
-DEPTH = 50
+DEPTH = Config().candidates  # each index's top candidates, as search takes them
 C = 1.0  # inverse regularisation strength of the logistic regression
 
 

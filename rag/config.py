@@ -40,8 +40,9 @@ class Config:
     # (search/ranking.py); "convex" blends min-max normalised scores with `dense_weight` on dense.
     fusion: str = "learned"
     dense_weight: float = 0.6
-    # How many candidates each side contributes before fusion.
-    candidates: int = 50
+    # How many candidates each side contributes before fusion. 30, not the 50 the ranker was fitted
+    # on: the training figures are the same (refitted at 30, too), and a search costs ~0.25 ms less.
+    candidates: int = 30
     # An optional reranker by name (search/rerank.py), applied at query time; not part of the index.
     reranker: str | None = None
     # Where the vectors live: a store URI naming a registered backend (index/vectors.py).
