@@ -3,6 +3,7 @@
 Public names only; see README for the API. Importing this package loads no model, FAISS or torch.
 """
 
+from . import threads  # noqa: F401  (first: it must run before numpy is imported)
 from .answer.assistant import Assistant
 from .answer.citations import Answer, Citation, ShortAnswer
 from .config import Config
