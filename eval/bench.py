@@ -240,7 +240,9 @@ def standing_in(known: dict[str, np.ndarray]) -> Prepare:
         chunks = chunk_documents(docs, config.chunk_tokens, config.overlap_sentences)
         doc_of = {d.doc_id: d for d in docs}
         indexed = [indexed_text(c, doc_of[c.doc_id], config.title_context) for c in chunks]
-        vectors = embed_new(embedder, indexed, {**reuse, **known})
+        have = {**reuse, **known}
+        vectors = embed_new(embedder, indexed, have)
+        embedded = len({content_hash(t) for t in indexed} - have.keys())
         of_sentence: dict[SentenceKey, np.ndarray] = {}
         for chunk, vector in zip(chunks, vectors, strict=True):
             for s, e in chunk.sentences:
@@ -248,7 +250,7 @@ def standing_in(known: dict[str, np.ndarray]) -> Prepare:
         sentences = sorted(of_sentence)
         rows = [*vectors, *(of_sentence[k] for k in sentences)]
         matrix = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
-        return Batch(tuple(docs), tuple(chunks), tuple(indexed), tuple(sentences), matrix, len(chunks))
+        return Batch(tuple(docs), tuple(chunks), tuple(indexed), tuple(sentences), matrix, embedded)
 
     return prepare
 
