@@ -225,10 +225,6 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
     }, tuple(missing)
 
 
-def has_kind(asked: Question, text: str) -> bool:
-    return kind_test(asked)(text)
-
-
 def kind_test(asked: Question) -> Callable[[str], bool]:
     """Whether a sentence holds the kind of thing `asked` wants (for "how many X": a number right
     before X), with the question's part worked out once."""

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .span_features import COPULAS, FEATURES, analysed, features
+from .question import analyse
+from .span_features import COPULAS, FEATURES, features
 from .span_types import tokens
 
 __all__ = [
@@ -191,7 +192,7 @@ def shown(question: str, sentence: str, best: Span, cutoff: float) -> bool:
     """
     if not best.score >= cutoff:
         return False
-    if analysed(question).subject is None:
+    if analyse(question).subject is None:
         return True
     words = sentence[: best.start].split()
     if words and words[-1].lower() in ("a", "an", "the"):

@@ -132,10 +132,6 @@ FEATURES = feature_names()
 COLUMN = {name: n for n, name in enumerate(FEATURES)}
 
 
-def analysed(question: str) -> Question:
-    return analyse(question)  # remembered there: the same question is asked of every candidate sentence
-
-
 def wh_of(question: str) -> str:
     """The question's wh-word, "how" split by the word after it.
 
@@ -210,7 +206,7 @@ def _token_flags(q: Question, words: list[str]) -> np.ndarray:
 
 def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """(candidate token spans as an (m, 2) array, feature matrix (m, len(FEATURES)))."""
-    q = analysed(question)
+    q = analyse(question)  # remembered: the same question is asked of every candidate sentence
     n = len(spans)
     words = [sentence[s:e] for s, e in spans]
     tok = _token_flags(q, words)

@@ -12,7 +12,7 @@ Applying the model is a dot product in numpy; scikit-learn is needed only to fit
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import filterfalse
@@ -120,11 +120,6 @@ class Covers:
         """The largest coverage of any of the sets (0.0 for none). A set without any of the question's
         words covers 0.0 and the weights (IDFs) are positive, so only the others are looked up."""
         return max(map(self._share, map(self._found, filterfalse(self._disjoint, term_sets))), default=0.0)
-
-
-def covers(weights: Mapping[str, float]) -> Callable[[frozenset[str]], float]:
-    """`Covers(weights)`, the name earlier callers know."""
-    return Covers(weights)
 
 
 def features(
