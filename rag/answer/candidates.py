@@ -18,7 +18,7 @@ import numpy as np
 
 from ..fitted import LogisticModel
 
-# What the sentence model reads; `features` computes every one of them.
+# What the sentence model reads; `feature_columns` computes every one of them.
 SENTENCE_FEATURES = (
     "cosine",  # sentence vs question embedding similarity
     "cosine_gap",  # how far below the best sentence's cosine for this question (0 for the best)
@@ -75,48 +75,28 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def features(c: Candidate, best_cosine: float, best_overlap: float) -> dict[str, float]:
-    """The named features of one candidate, given the best cosine and overlap among its rivals.
+def feature_rows(candidates: Sequence[Candidate]) -> list[dict[str, float]]:
+    """The features of every candidate of one question, a dict each (what `eval.fit_answers` fits
+    on): `feature_columns` read a row at a time, so fitting and ranking see the same numbers.
 
-    >>> f = features(Candidate("d", 0, 9, "574 drones hit Ukraine overnight.", cosine=0.6, kind=True,
-    ...              expects="number", strict=True), best_cosine=0.7, best_overlap=0.5)
-    >>> f["cosine_gap"], f["kind_strict"], f["no_kind"], f["short"]
+    >>> c = Candidate("d", 0, 9, "574 drones hit Ukraine overnight.", cosine=0.6, kind=True,
+    ...               expects="number", strict=True)
+    >>> row = feature_rows([c, Candidate("d", 9, 20, "No.", cosine=0.7)])[0]
+    >>> row["cosine_gap"], row["kind_strict"], row["no_kind"], row["short"]
     (-0.1, 1.0, 0.0, 0.0)
     """
-    words = word_count(c.text)
-    return {
-        "cosine": c.cosine,
-        "cosine_gap": round(c.cosine - best_cosine, 6),
-        "overlap": c.overlap,
-        "overlap_near": c.overlap_near,
-        "overlap_gap": round(c.overlap - best_overlap, 6),
-        "names": c.names,
-        "passage": c.passage,
-        "passage_top": float(c.passage_top),
-        "kind_strict": float(c.kind and c.strict),
-        "kind_loose": float(c.kind and not c.strict),
-        "no_kind": float(bool(c.expects) and not c.kind),
-        "definition": float(c.definition),
-        "speech": float(c.speech),
-        "focus": c.focus,
-        "short": float(words < 5),
-        "length": math.log1p(words),
-    }
-
-
-def feature_rows(candidates: Sequence[Candidate]) -> list[dict[str, float]]:
-    """`features` of every candidate of one question."""
-    best_cosine = max((c.cosine for c in candidates), default=0.0)
-    best_overlap = max((c.overlap for c in candidates), default=0.0)
-    return [features(c, best_cosine, best_overlap) for c in candidates]
+    columns = feature_columns(candidates)
+    rows = zip(*(columns[name].tolist() for name in SENTENCE_FEATURES), strict=True)
+    return [dict(zip(SENTENCE_FEATURES, values, strict=True)) for values in rows]
 
 
 def feature_columns(candidates: Sequence[Candidate]) -> dict[str, np.ndarray]:
-    """`feature_rows` as one float64 column per feature, computed the same way value for value.
+    """The `SENTENCE_FEATURES` of one question's candidates, one float64 column each.
 
     >>> c = [Candidate("d", 0, 9, "574 drones hit Ukraine overnight.", cosine=0.6), Candidate("d", 9, 20, "No.")]
-    >>> all((feature_columns(c)[name] == [row[name] for row in feature_rows(c)]).all() for name in SENTENCE_FEATURES)
-    True
+    >>> columns = feature_columns(c)
+    >>> sorted(columns) == sorted(SENTENCE_FEATURES), columns["cosine_gap"].tolist(), columns["short"].tolist()
+    (True, [0.0, -0.6], [0.0, 1.0])
     """
     best_cosine = max((c.cosine for c in candidates), default=0.0)
     best_overlap = max((c.overlap for c in candidates), default=0.0)
