@@ -31,11 +31,9 @@ import numpy as np
 from rag import Assistant, Config, Retriever, SentenceTransformerEmbedder
 from rag.corpus import Batch, SentenceKey
 from rag.index.embedders import Embedder, make_embedder
-from rag.ingest.context import indexed_text
-from rag.ingest.parallel import chunk_documents
 from rag.ingest.readers import content_hash
 from rag.metrics import spread
-from rag.sync import Prepare, embed_new
+from rag.sync import Prepare, chunked, embed_new
 from rag.sync import prepare as sync_prepare
 from rag.types import Document
 from ui.cli import wait_for_page
@@ -237,9 +235,7 @@ def standing_in(known: dict[str, np.ndarray]) -> Prepare:
     def prepare(docs: list[Document], config: Config, embedder: Embedder, reuse: dict[str, np.ndarray]) -> Batch:
         if not all(d.doc_id.startswith("p") and d.doc_id.endswith(".txt") for d in docs):
             return sync_prepare(docs, config, embedder, reuse)
-        chunks = chunk_documents(docs, config.chunk_tokens, config.overlap_sentences)
-        doc_of = {d.doc_id: d for d in docs}
-        indexed = [indexed_text(c, doc_of[c.doc_id], config.title_context) for c in chunks]
+        chunks, indexed = chunked(docs, config)
         have = {**reuse, **known}
         vectors = embed_new(embedder, indexed, have)
         embedded = len({content_hash(t) for t in indexed} - have.keys())

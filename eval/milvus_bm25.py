@@ -30,10 +30,9 @@ from typing import Any
 
 from rag.config import Config
 from rag.index.bm25 import BM25Index, tokenize
-from rag.ingest.context import indexed_text
-from rag.ingest.parallel import chunk_documents
 from rag.ingest.readers import load_documents
 from rag.metrics import mrr, recall_at
+from rag.sync import chunked
 from rag.types import Chunk, Document
 
 from .harness import evidence_spans, judge
@@ -46,9 +45,8 @@ K1, B = 1.5, 0.75  # bm25s's defaults, which rag/index/bm25.py uses
 def seed_chunks(corpus: Path, config: Config) -> tuple[dict[str, Document], list[Chunk], list[str]]:
     """The documents, chunks and indexed texts `rag index` makes of `corpus`."""
     docs, _ = load_documents([str(corpus)], {})
-    chunks = chunk_documents(docs, config.chunk_tokens, config.overlap_sentences)
-    by_id = {d.doc_id: d for d in docs}
-    return by_id, chunks, [indexed_text(c, by_id[c.doc_id], config.title_context) for c in chunks]
+    chunks, indexed = chunked(docs, config)
+    return {d.doc_id: d for d in docs}, chunks, indexed
 
 
 def english_stop_words() -> list[str]:

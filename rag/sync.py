@@ -27,7 +27,7 @@ from .index.embedders import Embedder
 from .ingest.context import indexed_text
 from .ingest.parallel import chunk_documents
 from .ingest.readers import Skipped, content_hash, describe_formats, load_documents, source_key
-from .types import Document
+from .types import Chunk, Document
 
 # Texts handed to the embedder at once. It sorts them by length before batching, so a large hand-off
 # keeps short sentences out of batches padded to a chunk's length: 2.4x the texts/s of 64 here.
@@ -60,12 +60,18 @@ def as_paths(paths: PathsArg) -> list[str]:
     return [os.fspath(p) for p in paths]
 
 
+def chunked(docs: Sequence[Document], config: Config) -> tuple[list[Chunk], list[str]]:
+    """The chunks of `docs` and the text each is indexed by, as `config` says."""
+    chunks = chunk_documents(docs, config.chunk_tokens, config.overlap_sentences)  # in parallel if large
+    doc_of = {d.doc_id: d for d in docs}
+    return chunks, [indexed_text(c, doc_of[c.doc_id], config.title_context) for c in chunks]
+
+
 def prepare(docs: list[Document], config: Config, embedder: Embedder, reuse: dict[str, np.ndarray]) -> Batch:
     """Chunks of `docs`, the text each is indexed by, their sentences, and a vector for every chunk
     and sentence (chunks first); text whose hash is in `reuse` is not embedded again."""
-    chunks = chunk_documents(docs, config.chunk_tokens, config.overlap_sentences)  # in parallel if large
+    chunks, indexed = chunked(docs, config)
     doc_of = {d.doc_id: d for d in docs}
-    indexed = [indexed_text(c, doc_of[c.doc_id], config.title_context) for c in chunks]
     sentences: list[SentenceKey] = sorted({(c.doc_id, s, e) for c in chunks for s, e in c.sentences})
     texts = indexed + [doc_of[d].text[s:e] for d, s, e in sentences]
     if not texts:
