@@ -212,28 +212,30 @@ def build(corpus: Path, embedder: Embedder, index_dir: Path, *, before: bool = F
     }
 
 
-def passage_corpus(folder: Path, passages: int) -> tuple[Path, dict[str, np.ndarray]]:
-    """The scale test's real passages of manual-page prose (`eval/realtext.py`), one article each,
-    and their cached vectors by the content hash of the text they are indexed by."""
+def passage_corpus(folder: Path, passages: int) -> tuple[Path, frozenset[str], dict[str, np.ndarray]]:
+    """The scale test's real passages of manual-page prose (`eval/realtext.py`), one article each:
+    the folder, its file names, and the passages' cached vectors by the content hash of their text."""
     from .realtext import real_text
 
     texts = real_text(passages, 1).passages
     vectors = embed_cached(texts, make_embedder().embed)
     folder.mkdir(parents=True, exist_ok=True)
-    for n, text in enumerate(texts):
-        (folder / f"p{n:07d}.txt").write_text(text + "\n", encoding="utf-8")
-    return folder, {content_hash(t): v for t, v in zip(texts, vectors, strict=True)}
+    names = [f"p{n:07d}.txt" for n in range(len(texts))]
+    for name, text in zip(names, texts, strict=True):
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    return folder, frozenset(names), {content_hash(t): v for t, v in zip(texts, vectors, strict=True)}
 
 
-def standing_in(known: dict[str, np.ndarray]) -> Prepare:
+def standing_in(passages: frozenset[str], known: dict[str, np.ndarray]) -> Prepare:
     """`rag.sync.prepare` for the ask-at-scale index: a chunk whose text has a cached vector takes
     it (others are embedded), and each of its sentences takes its chunk's vector instead of its
     own. Embedding the sentences of 100,000 passages one by one would take hours here, and what a
-    search or an answer computes does not depend on the vectors' values. A batch holding any other
-    document (the new article timed below) is prepared as usual, every sentence embedded."""
+    search or an answer computes does not depend on the vectors' values. A batch holding any
+    document but `passages` (the new article timed below) is prepared as usual, every sentence
+    embedded."""
 
     def prepare(docs: list[Document], config: Config, embedder: Embedder, reuse: dict[str, np.ndarray]) -> Batch:
-        if not all(d.doc_id.startswith("p") and d.doc_id.endswith(".txt") for d in docs):
+        if not all(d.doc_id in passages for d in docs):
             return sync_prepare(docs, config, embedder, reuse)
         chunks, indexed = chunked(docs, config)
         have = {**reuse, **known}
@@ -257,9 +259,9 @@ def ask_at_scale(root: Path, passages: int, embedder: Embedder, questions: list[
     saved)."""
     from .realtext import real_text
 
-    corpus, known = passage_corpus(root / "man", passages)
+    corpus, names, known = passage_corpus(root / "man", passages)
     started = time.perf_counter()
-    retriever = Retriever.build(corpus, root / "man-index", embedder=embedder, prepare=standing_in(known))
+    retriever = Retriever.build(corpus, root / "man-index", embedder=embedder, prepare=standing_in(names, known))
     build_s = time.perf_counter() - started
     size = {"chunks": len(retriever.chunks), "documents": len(retriever.documents)}
     size["sentences"] = len(retriever.corpus.sentences)
