@@ -299,12 +299,24 @@ def kind_finder(kind: str, question: str = "") -> Callable[[str], bool]:
     """
     if kind == "name":  # a capitalised name the question does not already give
         named = set(entities(question))
-        return lambda sentence: bool(set(entities(sentence)) - named)
+        return lambda sentence: bool(_names(sentence) - named)
+    asked = _kinds(kind, question)
+    return lambda sentence: bool(_kinds(kind, sentence) - asked)
+
+
+# What a sentence names is looked up again by every question its passages answer: remembered.
+@lru_cache(maxsize=4096)
+def _names(sentence: str) -> frozenset[str]:
+    return frozenset(entities(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _kinds(kind: str, text: str) -> frozenset[str]:
+    """The things of `kind` that `text` names, lower-cased."""
     pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[
         kind
     ]
-    asked = {m.group(0).lower() for m in pattern.finditer(question)}
-    return lambda sentence: any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
+    return frozenset(m.group(0).lower() for m in pattern.finditer(text))
 
 
 def counts(sentence: str, noun_stem: str) -> bool:
@@ -313,11 +325,13 @@ def counts(sentence: str, noun_stem: str) -> bool:
     >>> counts("with 574 drones hitting targets", "drone"), counts("two regions of Ukraine", "drone")
     (True, False)
     """
-    for match in NUMBER.finditer(sentence):
-        following = tokenize([sentence[match.end() : match.end() + 40]])[0][:3]
-        if noun_stem in following:
-            return True
-    return False
+    return any(noun_stem in following for following in _after_numbers(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _after_numbers(sentence: str) -> tuple[tuple[str, ...], ...]:
+    """The first three word stems after each number in `sentence`."""
+    return tuple(tuple(tokenize([sentence[m.end() : m.end() + 40]])[0][:3]) for m in NUMBER.finditer(sentence))
 
 
 def attributes_speech(sentence: str, speaker: str) -> bool:

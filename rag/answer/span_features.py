@@ -6,12 +6,16 @@ typed span (`rag.span_types`), does it repeat question words, how far it is from
 side, its length and shape (digits, capitals, lists), the words around it (a preposition, a
 comma, a verb-like word, a cut name), and the wh-word of the question crossed with its shape and
 length. Per-token flags are computed once and gathered at each candidate's ends and summed over
-its tokens, so a sentence costs a few dozen array operations.
+its tokens, so a sentence costs a few dozen array operations. Most columns do not depend on the
+question: they are worked out once per sentence (`_sentence`, the last 512 remembered, since the
+articles' sentences meet question after question) and only the question's columns per question.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -150,25 +154,20 @@ def wh_of(question: str) -> str:
     return "other"
 
 
-# Per-token flags, one column each, gathered at a candidate's ends and summed over its tokens.
+# Per-token flags, one column each, gathered at a candidate's ends and summed over its tokens. These
+# depend on the sentence alone; `ASKED` are the flags that depend on the question too.
 FLAGS = (
-    "q", "focus", "counted", "punct", "stop", "capital", "digit", "comma", "and", "q_entity", "open", "close",
-    "article", "preposition", "copula", "verbish", "name_word", "plain", "of", "lparen", "rparen",
-    "percent",
+    "punct", "stop", "capital", "digit", "comma", "and", "open", "close", "article", "preposition", "copula",
+    "verbish", "name_word", "plain", "of", "lparen", "rparen", "percent",
 )  # fmt: skip
 F = {name: n for n, name in enumerate(FLAGS)}
+ASKED = ("q", "focus", "counted", "q_entity")
+A = {name: n for n, name in enumerate(ASKED)}
 
 
-def _token_flags(q: Question, words: list[str]) -> np.ndarray:
-    lower = [w.lower() for w in words]
-    parts = [WORD_PARTS.findall(w) for w in lower]
-    flat = [p for ps in parts for p in ps]
-    stems = iter(stem_words(flat)) if flat else iter(())
-    token_stems = [{next(stems) for _ in ps} for ps in parts]
-    terms, focus = set(q.terms), set(q.focus)
-    entity_words = {w for e in q.entities for w in e.lower().split()}
+def _token_flags(words: list[str], lower: list[str]) -> np.ndarray:
     rows = []
-    for word, low, ts in zip(words, lower, token_stems, strict=True):
+    for word, low in zip(words, lower, strict=True):
         # Most tokens are plain words: letters only (no letter is a digit), so neither check walks them.
         plain_word = word.isalpha()
         punct = not plain_word and not any(c.isalnum() for c in word)
@@ -177,16 +176,12 @@ def _token_flags(q: Question, words: list[str]) -> np.ndarray:
         digit = not plain_word and any(c.isdigit() for c in word)
         rows.append(
             (
-                bool(ts & terms),
-                bool(ts & focus),
-                q.counted in ts,
                 punct,
                 stop,
                 capital,
                 digit,
                 word in (",", ";"),
                 low in ("and", "or"),
-                low in entity_words,
                 word in OPEN or not punct,
                 word in CLOSE or not punct,
                 low in ("the", "a", "an"),
@@ -204,12 +199,63 @@ def _token_flags(q: Question, words: list[str]) -> np.ndarray:
     return np.array(rows, dtype=bool)
 
 
-def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate token spans as an (m, 2) array, feature matrix (m, len(FEATURES)))."""
-    q = analyse(question)  # remembered: the same question is asked of every candidate sentence
+def _asked_flags(q: Question, stems: tuple[frozenset[str], ...], lower: tuple[str, ...]) -> np.ndarray:
+    terms, focus = set(q.terms), set(q.focus)
+    entity_words = {w for e in q.entities for w in e.lower().split()}
+    rows = [
+        (bool(ts & terms), bool(ts & focus), q.counted in ts, low in entity_words)
+        for ts, low in zip(stems, lower, strict=True)
+    ]
+    return np.array(rows, dtype=bool).reshape(len(lower), len(ASKED))
+
+
+def _sums(flags: np.ndarray) -> np.ndarray:
+    """Running counts of each flag, with a row of zeros first: tokens a..b hold sums[b + 1] - sums[a]."""
+    return np.vstack([np.zeros((1, flags.shape[1]), dtype=np.int64), np.cumsum(flags, axis=0)])
+
+
+@dataclass(frozen=True, eq=False)
+class _Sentence:
+    """A sentence's candidates and all of their features that do not depend on the question,
+    worked out once per sentence (`_sentence`): every question asked of it shares them."""
+
+    spans: tuple[tuple[int, int], ...]  # each candidate's characters in the sentence
+    lower: tuple[str, ...]  # each token, lower-cased
+    stems: tuple[frozenset[str], ...]  # each token's word stems
+    first: np.ndarray  # each candidate's first and last token
+    last: np.ndarray
+    before: np.ndarray  # the token before and after it (clipped; see has_before and has_after)
+    after: np.ndarray
+    has_before: np.ndarray
+    has_after: np.ndarray
+    inside: np.ndarray  # (m, FLAGS): how many of its tokens have each flag
+    content: np.ndarray  # how many of its tokens are neither stop words nor marks (at least 1)
+    kinds: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (kind, is exactly one, holds one) per typed kind found
+    shapes: dict[str, np.ndarray]  # the columns crossed with the question's wh-word or its group
+    fixed: tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns and values of the other columns' non-zeros
+
+    def matrix(self) -> np.ndarray:
+        """A new feature matrix holding the question-independent columns."""
+        out = np.zeros((len(self.spans), len(FEATURES)))
+        rows, columns, values = self.fixed
+        out[rows, columns] = values
+        return out
+
+
+@lru_cache(maxsize=512)
+def _sentence(sentence: str) -> _Sentence | None:
+    """The candidates of `sentence` (None when it has no word) and their question-independent features."""
+    spans = tokens(sentence)[:MAX_SENTENCE_TOKENS]
+    if not spans or not any(c.isalnum() for c in sentence):
+        return None
     n = len(spans)
     words = [sentence[s:e] for s, e in spans]
-    tok = _token_flags(q, words)
+    lower = [w.lower() for w in words]
+    parts = [WORD_PARTS.findall(w) for w in lower]
+    flat = [p for ps in parts for p in ps]
+    stems = iter(stem_words(flat)) if flat else iter(())
+    token_stems = tuple(frozenset(next(stems) for _ in ps) for ps in parts)
+    tok = _token_flags(words, lower)
 
     # Candidates: runs of 1..MAX_TOKENS tokens that neither start nor end on a stray mark.
     first = np.repeat(np.arange(n), MAX_TOKENS)
@@ -218,7 +264,7 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     first, last = first[keep], last[keep]
     keep = tok[first, F["open"]] & tok[last, F["close"]] & ~(tok[first, F["punct"]] & (first == last))
     first, last = first[keep], last[keep]
-    parens = np.vstack([np.zeros((1, 2), dtype=np.int64), np.cumsum(tok[:, [F["lparen"], F["rparen"]]], axis=0)])
+    parens = _sums(tok[:, [F["lparen"], F["rparen"]]])
     opened = parens[last + 1] - parens[first]
     # "Amsterdam)" or "(3" is never an answer, nor a span ending on "the", "of" or "was"
     keep = (opened[:, 0] == opened[:, 1]) & ~tok[last, F["stop"]]
@@ -227,7 +273,7 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     length = last - first + 1
     before, after = np.maximum(first - 1, 0), np.minimum(last + 1, n - 1)
     has_before, has_after = first > 0, last < n - 1
-    sums = np.vstack([np.zeros((1, tok.shape[1]), dtype=np.int64), np.cumsum(tok, axis=0)])
+    sums = _sums(tok)
     inside = sums[last + 1] - sums[first]  # (m, flags): how many tokens of the span have each flag
     at_first, at_last = tok[first], tok[last]
     at_before = tok[before] & has_before[:, None]
@@ -239,77 +285,29 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
         matrix[:, COLUMN[name]] = values
 
     put("bias", 1.0)
-    typed = typed_spans(sentence, spans)
-    fits = FITS.get(q.expects or "", ())
-    exact_fit = np.zeros(m, dtype=bool)
-    exact_other = np.zeros(m, dtype=bool)  # a number, amount, date or duration the question did not ask for
-    inside_fit = np.zeros(m, dtype=bool)
-    for kind in KINDS:
-        if not typed[kind]:
+    kinds = []
+    for kind, found in typed_spans(sentence, spans).items():
+        if not found:
             continue  # no span of this kind: its columns stay 0, and it adds to no fit
         grid = np.zeros((n, n), dtype=bool)
         holds = np.zeros(m, dtype=bool)
-        for a, b in typed[kind]:
+        for a, b in found:
             grid[a, b] = True
             holds |= (first <= a) & (last >= b)
         exact = grid[first, last]
         if kind in ("list", "entity"):
             part = np.zeros(m, dtype=bool)
-            for a, b in typed[kind]:
+            for a, b in found:
                 part |= (first >= a) & (last <= b)
             put(f"part_of_{kind}", part & ~exact)
         put(f"is_{kind}", exact)
         put(f"has_{kind}", holds & ~exact)
-        if q.expects and kind not in fits and kind in ("number", "amount", "date", "duration"):
-            exact_other |= exact
-        if kind in fits:
-            exact_fit |= exact
-            inside_fit |= holds & ~exact
-    if q.expects and "date" not in fits:
-        exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
-    put("fits_exact", exact_fit)
-    put("fits_inside", inside_fit)
-    put("fits_other", exact_other & ~exact_fit)
-    put("fits_expected_none", q.expects is None)
+        kinds.append((kind, exact, holds))
     low = 0
     for bound in LENGTHS:
         put(f"len_{bound}", (length > low) & (length <= bound))
         low = bound
     put("len_share", length / n)
-
-    n_terms = max(len(q.terms), 1)
-    q_in = inside[:, F["q"]]
-    put("q_share", np.minimum(q_in / content, 1.0))
-    put("q_any", q_in > 0)
-    put("q_all", q_in >= content)
-    put("focus_in", inside[:, F["focus"]] > 0)
-    put("focus_before", at_before[:, F["focus"]])
-    put("counted_after", at_after[:, F["counted"]] & (inside[:, F["digit"]] > 0))
-    put("q_entity_in", inside[:, F["q_entity"]] > 0)
-    # Distance from the span to the nearest question word on each side.
-    positions = np.flatnonzero(tok[:, F["q"]])
-    far = 2 * n + 2
-    if len(positions):
-        left_idx = np.searchsorted(positions, first, side="left") - 1
-        dist_left = np.where(left_idx >= 0, first - positions[np.maximum(left_idx, 0)], far)
-        right_idx = np.searchsorted(positions, last, side="right")
-        dist_right = np.where(
-            right_idx < len(positions), positions[np.minimum(right_idx, len(positions) - 1)] - last, far
-        )
-    else:
-        dist_left = dist_right = np.full(m, far)
-    put("log_dist_left", np.log1p(np.minimum(dist_left, n + 1)))
-    put("log_dist_right", np.log1p(np.minimum(dist_right, n + 1)))
-    put("no_q_left", dist_left == far)
-    put("no_q_right", dist_right == far)
-    put("q_adjacent_left", dist_left == 1)
-    put("q_adjacent_right", dist_right == 1)
-    qsum = sums[:, F["q"]]
-    window_left = qsum[first] - qsum[np.maximum(first - 5, 0)]
-    window_right = qsum[np.minimum(last + 6, n)] - qsum[last + 1]
-    put("q_window", (window_left + window_right) / n_terms)
-    put("q_window_left", window_left / n_terms)
-    put("q_window_right", window_right / n_terms)
     put("cuts_capital_left", at_before[:, F["name_word"]] & at_first[:, F["capital"]] & (before > 0))
     put("cuts_capital_right", at_after[:, F["name_word"]] & at_last[:, F["capital"]])
     put("next_of", at_after[:, F["of"]])
@@ -328,7 +326,6 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     put("before_end", ~has_after | (at_after[:, F["punct"]] & (last + 1 == n - 1)))
     put("at_start", first == 0)
     put("appositive", at_before[:, F["comma"]] & at_after[:, F["comma"]])
-    put("between_q", (dist_left <= 3) & (dist_right <= 3))
     put("capital_mid", at_first[:, F["capital"]] & (first > 0))
     put("before_verb", at_after[:, F["verbish"]])
     put("after_verb", at_before[:, F["verbish"]])
@@ -339,20 +336,6 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
     put("has_punct", inside[:, F["punct"]] > inside[:, F["comma"]])
     put("lower_share", inside[:, F["plain"]] / content)
     put("whole", length >= n - int(tok[-1, F["punct"]]))
-    put("definition", q.subject is not None)
-    put("speaker", q.speaker is not None)
-    if PERCENT.search(question):
-        put("percent_match", inside[:, F["percent"]] > 0)
-    wh = wh_of(question)
-    put(f"{wh}_x_digit", inside[:, F["digit"]] > 0)
-    put(f"{wh}_x_capital", inside[:, F["name_word"]] >= content)
-    put(f"{wh}_x_list", matrix[:, COLUMN["is_list"]] + matrix[:, COLUMN["has_list"]] > 0)
-    put(f"{wh}_x_lower", inside[:, F["plain"]] >= content)
-    group = wh if wh in ("what", "which", "who", "why") else "how" if wh.startswith("how") else "other"
-    put(f"{group}_x_after_preposition", after_preposition)
-    put(f"{group}_x_len1", length == 1)
-    put(f"{group}_x_len3", (length > 1) & (length <= 3))
-    put(f"{group}_x_len10", length > 3)
     quote_sums = np.concatenate(([0], np.cumsum([w in QUOTE_MARKS for w in words])))
     put("quote_unbalanced", (quote_sums[last + 1] - quote_sums[first]) % 2 == 1)
     put("one_char", (length == 1) & (np.array([e - s for s, e in spans])[first] == 1))
@@ -362,10 +345,116 @@ def _features(question: str, sentence: str, spans: list[tuple[int, int]]) -> tup
         ("next", NEXT_WORDS, after, has_after),
     ):
         index = {w: COLUMN[f"{side}_is_{w}"] for w in vocabulary}
-        column = np.array([index.get(w.lower(), -1) for w in words])[where]
+        column = np.array([index.get(w, -1) for w in lower])[where]
         hit = present & (column >= 0)
         matrix[rows[hit], column[hit]] = 1.0
-    return np.column_stack([first, last]), matrix
+    shapes = {
+        "digit": inside[:, F["digit"]] > 0,
+        "capital": inside[:, F["name_word"]] >= content,
+        "list": matrix[:, COLUMN["is_list"]] + matrix[:, COLUMN["has_list"]] > 0,
+        "lower": inside[:, F["plain"]] >= content,
+        "after_preposition": after_preposition,
+        "len1": length == 1,
+        "len3": (length > 1) & (length <= 3),
+        "len10": length > 3,
+    }
+    nonzero = np.nonzero(matrix)
+    bounds = np.array(spans)
+    return _Sentence(
+        spans=tuple(zip(bounds[first, 0].tolist(), bounds[last, 1].tolist(), strict=True)),
+        lower=tuple(lower),
+        stems=token_stems,
+        first=first,
+        last=last,
+        before=before,
+        after=after,
+        has_before=has_before,
+        has_after=has_after,
+        inside=inside,
+        content=content,
+        kinds=tuple(kinds),
+        shapes=shapes,
+        fixed=(nonzero[0], nonzero[1], matrix[nonzero]),
+    )
+
+
+def _features(question: str, s: _Sentence) -> np.ndarray:
+    """The feature matrix (m, len(FEATURES)) of the candidates of `s` for `question`."""
+    q = analyse(question)  # remembered: the same question is asked of every candidate sentence
+    n, first, last, inside, content = len(s.lower), s.first, s.last, s.inside, s.content
+    asked = _asked_flags(q, s.stems, s.lower)
+    sums = _sums(asked)
+    q_inside = sums[last + 1] - sums[first]
+    at_before = asked[s.before] & s.has_before[:, None]
+    at_after = asked[s.after] & s.has_after[:, None]
+    matrix = s.matrix()
+    m = len(first)
+
+    def put(name: str, values: Any) -> None:
+        matrix[:, COLUMN[name]] = values
+
+    fits = FITS.get(q.expects or "", ())
+    exact_fit = np.zeros(m, dtype=bool)
+    exact_other = np.zeros(m, dtype=bool)  # a number, amount, date or duration the question did not ask for
+    inside_fit = np.zeros(m, dtype=bool)
+    for kind, exact, holds in s.kinds:
+        if q.expects and kind not in fits and kind in ("number", "amount", "date", "duration"):
+            exact_other |= exact
+        if kind in fits:
+            exact_fit |= exact
+            inside_fit |= holds & ~exact
+    if q.expects and "date" not in fits:
+        exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
+    put("fits_exact", exact_fit)
+    put("fits_inside", inside_fit)
+    put("fits_other", exact_other & ~exact_fit)
+    put("fits_expected_none", q.expects is None)
+
+    n_terms = max(len(q.terms), 1)
+    q_in = q_inside[:, A["q"]]
+    put("q_share", np.minimum(q_in / content, 1.0))
+    put("q_any", q_in > 0)
+    put("q_all", q_in >= content)
+    put("focus_in", q_inside[:, A["focus"]] > 0)
+    put("focus_before", at_before[:, A["focus"]])
+    put("counted_after", at_after[:, A["counted"]] & (inside[:, F["digit"]] > 0))
+    put("q_entity_in", q_inside[:, A["q_entity"]] > 0)
+    # Distance from the span to the nearest question word on each side.
+    positions = np.flatnonzero(asked[:, A["q"]])
+    far = 2 * n + 2
+    if len(positions):
+        left_idx = np.searchsorted(positions, first, side="left") - 1
+        dist_left = np.where(left_idx >= 0, first - positions[np.maximum(left_idx, 0)], far)
+        right_idx = np.searchsorted(positions, last, side="right")
+        dist_right = np.where(
+            right_idx < len(positions), positions[np.minimum(right_idx, len(positions) - 1)] - last, far
+        )
+    else:
+        dist_left = dist_right = np.full(m, far)
+    put("log_dist_left", np.log1p(np.minimum(dist_left, n + 1)))
+    put("log_dist_right", np.log1p(np.minimum(dist_right, n + 1)))
+    put("no_q_left", dist_left == far)
+    put("no_q_right", dist_right == far)
+    put("q_adjacent_left", dist_left == 1)
+    put("q_adjacent_right", dist_right == 1)
+    qsum = sums[:, A["q"]]
+    window_left = qsum[first] - qsum[np.maximum(first - 5, 0)]
+    window_right = qsum[np.minimum(last + 6, n)] - qsum[last + 1]
+    put("q_window", (window_left + window_right) / n_terms)
+    put("q_window_left", window_left / n_terms)
+    put("q_window_right", window_right / n_terms)
+    put("between_q", (dist_left <= 3) & (dist_right <= 3))
+    put("definition", q.subject is not None)
+    put("speaker", q.speaker is not None)
+    if PERCENT.search(question):
+        put("percent_match", inside[:, F["percent"]] > 0)
+    wh = wh_of(question)
+    for shape in SHAPES:
+        put(f"{wh}_x_{shape}", s.shapes[shape])
+    group = wh if wh in ("what", "which", "who", "why") else "how" if wh.startswith("how") else "other"
+    for name in ("after_preposition", "len1", "len3", "len10"):
+        put(f"{group}_x_{name}", s.shapes[name])
+    return matrix
 
 
 def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -375,10 +464,7 @@ def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.nd
     >>> ("574" in ["Russia sent 574 drones."[s:e] for s, e in spans], rows.shape[1] == len(FEATURES))
     (True, True)
     """
-    sentence = sentence or ""
-    spans = tokens(sentence)[:MAX_SENTENCE_TOKENS]
-    if not spans or not any(c.isalnum() for c in sentence):
+    s = _sentence(sentence or "")
+    if s is None:
         return [], np.zeros((0, len(FEATURES)))
-    pairs, matrix = _features(question or "", sentence, spans)
-    bounds = np.array(spans)
-    return list(zip(bounds[pairs[:, 0], 0].tolist(), bounds[pairs[:, 1], 1].tolist(), strict=True)), matrix
+    return list(s.spans), _features(question or "", s)
