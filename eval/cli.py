@@ -10,6 +10,7 @@ from pathlib import Path
 from rag.config import DEFAULT_MODEL
 from rag.index.embedders import make_embedder
 
+from .devsets import squad_long, to_long
 from .harness import CORPUS, HERE, MORE_QUESTIONS, QUESTIONS, evaluate, load_questions
 from .report import table, write
 from .splits import squad_dir
@@ -20,11 +21,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from .feedback import cmd_feedback
 
         return cmd_feedback(args)
-    if args.squad:
+    if args.squad or args.squad_long:
         folder = squad_dir()
         args.questions, args.corpus = [folder / "questions.jsonl"], folder / "corpus"
     paths = args.questions or [QUESTIONS, *([MORE_QUESTIONS] if MORE_QUESTIONS.exists() else [])]
     questions = [q for path in paths for q in load_questions(path)]
+    if args.squad_long:
+        questions, args.corpus = [to_long(q) for q in questions], squad_long(args.corpus)
     if not args.json:
         print(f"Evaluating {len(questions)} questions on {args.corpus} ...", file=sys.stderr)
     results = evaluate(questions, args.corpus, make_embedder(args.model or DEFAULT_MODEL), sweep=not args.no_sweep)
@@ -55,6 +58,12 @@ def register(sub: argparse._SubParsersAction, common) -> None:
         "--squad",
         action="store_true",
         help="use the shared SQuAD 2.0 development part ($RAG_SQUAD_DIR or ../shared/data/squad2-dev-part)",
+    )
+    p.add_argument(
+        "--squad-long",
+        action="store_true",
+        help="the same SQuAD questions over each Wikipedia article's paragraphs joined into one long file "
+        "(8 long documents, a stand-in for long news articles)",
     )
     p.add_argument("--corpus", type=Path, default=CORPUS, help="folder of articles (default: seeds/)")
     p.add_argument("--report", type=Path, default=HERE / "report", help="folder for report.md, plots, results.json")

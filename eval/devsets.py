@@ -55,9 +55,22 @@ def squad_long(corpus: Path, folder: Path = LONG_DIR) -> Path:
     return folder
 
 
-def _to_long(question: dict[str, Any]) -> dict[str, Any]:
-    evidence = [{**ev, "doc_id": ev["doc_id"].rsplit("-p", 1)[0] + ".txt"} for ev in question["evidence"]]
-    return {**question, "evidence": evidence}
+def to_long(question: dict[str, Any]) -> dict[str, Any]:
+    """A SQuAD question about a paragraph ("Warsaw-p003.txt") as one about its article's long file
+    ("Warsaw.txt"), keeping its side of the split (`article`).
+
+    >>> q = to_long({"id": "x", "doc": "Warsaw-p003.txt", "evidence": [{"doc": "Warsaw-p003.txt", "quote": "q"}]})
+    >>> q["doc"], q["article"], q["evidence"][0]["doc_id"]
+    ('Warsaw.txt', 'Warsaw', 'Warsaw.txt')
+    """
+    evidence = [{**ev, "doc_id": _long_name(ev.get("doc_id", ev.get("doc")))} for ev in question["evidence"]]
+    doc = question.get("doc")
+    article = {"article": doc.rsplit("-p", 1)[0], "doc": _long_name(doc)} if isinstance(doc, str) else {}
+    return {**question, "evidence": evidence, **article}
+
+
+def _long_name(paragraph: str) -> str:
+    return paragraph.rsplit("-p", 1)[0] + ".txt"
 
 
 def load(name: str) -> DevSet:
@@ -70,7 +83,7 @@ def load(name: str) -> DevSet:
     if name == "squad":
         return DevSet(name, questions, squad / "corpus")
     if name == "squad-long":
-        return DevSet(name, [_to_long(q) for q in questions], squad_long(squad / "corpus"))
+        return DevSet(name, [to_long(q) for q in questions], squad_long(squad / "corpus"))
     raise ValueError(f"unknown development set {name!r}: use one of {', '.join(SETS)}")
 
 

@@ -37,6 +37,7 @@ from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
+from .devsets import squad_long, to_long
 from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, evidence_spans, load_questions
 from .splits import split, squad_dir
 
@@ -50,6 +51,8 @@ def development_sets() -> list[tuple[str, list[dict[str, Any]], Path]]:
     squad = squad_dir()
     if (squad / "questions.jsonl").exists():
         sets.append(("squad", load_questions(squad / "questions.jsonl"), squad / "corpus"))
+        questions = [to_long(q) for q in load_questions(squad / "questions.jsonl")]
+        sets.append(("squad-long", questions, squad_long(squad / "corpus")))
     return sets
 
 
@@ -131,11 +134,14 @@ def main() -> None:
     parser.add_argument(
         "--threshold-sets", default="seeds,squad", help="sets whose answerable loss bounds the threshold"
     )
+    parser.add_argument("--sets", default="seeds,squad", help="development sets to fit on")
     args = parser.parse_args()
     embedder = make_embedder()
     per_set, held_out = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name, questions, corpus in development_sets():
+            if name not in args.sets.split(","):
+                continue
             retriever = Retriever.build(corpus, Path(tmp) / name, embedder=embedder)
             assistant = Assistant(retriever)
             train = split(questions, "train")

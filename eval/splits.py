@@ -35,12 +35,15 @@ def split_of(question: dict[str, Any]) -> str:
 
     >>> split_of({"id": "squad2-x", "doc": "Warsaw-p003.txt"}), split_of({"id": "squad2-y", "doc": "Huguenot-p001.txt"})
     ('test', 'train')
+    >>> split_of({"id": "squad2-x", "doc": "Warsaw.txt", "article": "Warsaw"})  # the long-file variant
+    'test'
     >>> split_of({"id": "q01"})
     'train'
     """
     doc = question.get("doc")
-    if isinstance(doc, str) and "-p" in doc:
-        return "test" if doc.rsplit("-p", 1)[0] in HELD_OUT_ARTICLES else "train"
+    article = question.get("article") or (doc.rsplit("-p", 1)[0] if isinstance(doc, str) and "-p" in doc else None)
+    if article:
+        return "test" if article in HELD_OUT_ARTICLES else "train"
     key = question.get("conversation") or question["id"]  # the turns of a conversation stay together
     digest = hashlib.sha256(str(key).encode("utf-8")).digest()
     return "test" if digest[0] * 100 // 256 < HELD_OUT_SHARE else "train"

@@ -40,6 +40,38 @@ def test_evidence_written_elsewhere_is_found_in_the_indexed_articles():
     assert evidence_spans(aligned[1], documents) == []
 
 
+def test_squad_long_joins_each_articles_paragraphs_and_keeps_the_split(tmp_path):
+    """`rag eval --squad-long`: a paragraph's question is asked of its article's long file, its
+    evidence still found there, and it stays on its side of the split."""
+    from eval.devsets import squad_long, to_long
+    from eval.splits import split_of
+
+    paragraphs = tmp_path / "corpus"
+    paragraphs.mkdir()
+    (paragraphs / "Warsaw-p000.txt").write_text("Warsaw is the capital of Poland.\n", encoding="utf-8")
+    (paragraphs / "Warsaw-p001.txt").write_text("The Vistula flows through it.\n", encoding="utf-8")
+    question = {
+        "id": "squad2-1",
+        "question": "What river flows through Warsaw?",
+        "answers": ["Vistula"],
+        "doc": "Warsaw-p001.txt",
+        "evidence": [{"doc_id": "Warsaw-p001.txt", "quote": "The Vistula flows through it."}],
+    }
+    folder = squad_long(paragraphs, tmp_path / "long")
+    assert [p.name for p in folder.iterdir()] == ["Warsaw.txt"]
+
+    class Doc:
+        def __init__(self, text):
+            self.text = text
+
+    long = to_long(question)
+    documents = {"Warsaw.txt": Doc((folder / "Warsaw.txt").read_text(encoding="utf-8"))}
+    aligned, lost = align_evidence([long], documents)
+    assert lost == 0 and aligned[0]["doc"] == "Warsaw.txt"
+    assert evidence_spans(aligned[0], documents)[0][0] == "Warsaw.txt"
+    assert split_of(long) == split_of(question) == "test"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [("", "no questions"), ("{not json\n", "line 1: not JSON"), ('{"id": "x", "question": "q"}\n', "missing answers")],
