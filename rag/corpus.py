@@ -115,13 +115,23 @@ class Corpus:
         """`sentence_vectors` of a chunk's sentences, in `chunk.sentences` order. Remembered for the
         chunks read lately, until the corpus changes: a search reads every candidate's sentences and
         the answer then reads the best passages' again."""
-        found = self._chunk_vectors.get(chunk_id)
-        if found is None:
-            chunk = self.chunks[chunk_id]
-            found = self.sentence_vectors([(chunk.doc_id, s, e) for s, e in chunk.sentences])
-            found.flags.writeable = False  # shared by every reader
-            _remember(self._chunk_vectors, chunk_id, found)
-        return found
+        return self.chunks_sentence_vectors([chunk_id])[0]
+
+    def chunks_sentence_vectors(self, chunk_ids: Sequence[str]) -> list[np.ndarray]:
+        """`chunk_sentence_vectors` of each chunk, those not remembered read in one look-up (a
+        search's candidates in a large index are mostly chunks it has not read before)."""
+        # Taken out first: remembering the others may empty the cache, and so may another reader.
+        found = {i: v for i in chunk_ids if (v := self._chunk_vectors.get(i)) is not None}
+        missing = [i for i in dict.fromkeys(chunk_ids) if i not in found]
+        if missing:
+            keys = [[(c.doc_id, s, e) for s, e in c.sentences] for c in map(self.chunks.__getitem__, missing)]
+            rows = self.sentence_vectors([k for ks in keys for k in ks])
+            ends = np.cumsum([len(ks) for ks in keys])
+            for chunk_id, vectors in zip(missing, np.split(rows, ends[:-1]), strict=True):
+                vectors.flags.writeable = False  # shared by every reader
+                _remember(self._chunk_vectors, chunk_id, vectors)
+                found[chunk_id] = vectors
+        return [found[i] for i in chunk_ids]
 
     def chunk_sentence_terms(self, chunk_id: str) -> tuple[frozenset[str], ...]:
         """`bm25.terms_of` each of a chunk's sentences, in `chunk.sentences` order; remembered as

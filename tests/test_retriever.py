@@ -146,6 +146,21 @@ def test_what_searches_remember_per_chunk_follows_an_updated_document(corpus, tm
     assert retriever.search("volcanoes erupted near the central bank")[0].doc_id == "gamma.txt"
 
 
+@pytest.mark.parametrize("kept", [1024, 2])  # 2: remembering the missing ones empties the cache midway
+def test_sentence_vectors_of_many_chunks_read_at_once_are_each_chunks_own(corpus, tmp_path, fake, monkeypatch, kept):
+    monkeypatch.setattr("rag.corpus.CHUNK_CACHE", kept)
+    retriever = build(corpus, tmp_path, fake)
+    ids = sorted(retriever.chunks)
+    one_by_one = Retriever.load(tmp_path / "index", embedder=FakeEmbedder()).corpus
+    expected = {i: one_by_one.chunk_sentence_vectors(i) for i in ids}
+    fresh = Retriever.load(tmp_path / "index", embedder=FakeEmbedder()).corpus
+    fresh.chunk_sentence_vectors(ids[1])  # one remembered, the others read in one look-up
+    asked = [ids[0], ids[1], ids[0], *ids[2:]]
+    got = fresh.chunks_sentence_vectors(asked)
+    assert all(np.array_equal(g, expected[i]) for g, i in zip(got, asked, strict=True))
+    assert all(not g.flags.writeable for g in got)
+
+
 def test_k_larger_than_corpus_returns_everything(corpus, tmp_path, fake):
     retriever = build(corpus, tmp_path, fake)
     assert len(retriever.search("the", k=10_000, mode="dense")) == len(retriever.chunks)

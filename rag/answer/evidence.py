@@ -107,7 +107,7 @@ def candidates(
     windows = [[text_at((doc, j)) for j in range(max(0, i - 1), min(len(sentences[doc]), i + 2))] for doc, i in places]
     # The passages' sentence vectors as the search read them (the corpus keeps them per chunk), each
     # sentence's row taken once, in `keys` order.
-    stacked = np.concatenate([corpus.chunk_sentence_vectors(h.chunk_id) for h in hits])
+    stacked = np.concatenate(corpus.chunks_sentence_vectors([h.chunk_id for h in hits]))
     row: dict[SentenceKey, int] = {}
     for n, key in enumerate((h.doc_id, s, e) for h in hits for s, e in h.sentences):
         row.setdefault(key, n)

@@ -275,7 +275,7 @@ class Retriever:
         counts = np.array([len(c.sentences) for c in chunks])
         sentence = dense_scores.copy()
         if counts.any():
-            similarity = np.concatenate([corpus.chunk_sentence_vectors(i) for i in ids]) @ vector
+            similarity = np.concatenate(corpus.chunks_sentence_vectors(ids)) @ vector
             some = counts > 0
             sentence[some] = np.maximum.reduceat(similarity, (np.cumsum(counts) - counts)[some])
         weights = {t: corpus.idf(t) for t in corpus.lexical.query_terms(query)}
