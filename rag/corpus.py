@@ -29,7 +29,7 @@ from .index.vectors import VectorIndex, open_vector_index
 from .types import Chunk, Document, Hit, Span
 
 SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
-CHUNK_CACHE = 1024  # chunks whose sentence vectors are kept between questions (about 15 MB)
+CHUNK_CACHE = 1024  # chunks whose sentence vectors are kept between questions (about 15 MB, 30 at most)
 
 
 def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
@@ -111,20 +111,16 @@ class Corpus:
         """The stored vectors of these sentences, one row each."""
         return self.sentences.get([sentence_id(k) for k in keys])
 
-    def chunk_sentence_vectors(self, chunk_id: str) -> np.ndarray:
-        """`sentence_vectors` of a chunk's sentences, in `chunk.sentences` order. Remembered for the
-        chunks read lately, until the corpus changes: a search reads every candidate's sentences and
-        the answer then reads the best passages' again."""
-        return self.chunks_sentence_vectors([chunk_id])[0]
-
     def chunks_sentence_vectors(self, chunk_ids: Sequence[str]) -> list[np.ndarray]:
-        """`chunk_sentence_vectors` of each chunk, those not remembered read in one look-up (a
-        search's candidates in a large index are mostly chunks it has not read before)."""
+        """For each chunk, `sentence_vectors` of its sentences in `chunk.sentences` order. Remembered
+        for the chunks read lately, until the corpus changes (a search reads every candidate's
+        sentences and the answer then reads the best passages' again); the others are read in one
+        look-up, since a search's candidates in a large index are mostly chunks not read before."""
         # Taken out first: remembering the others may empty the cache, and so may another reader.
         found = {i: v for i in chunk_ids if (v := self._chunk_vectors.get(i)) is not None}
         missing = [i for i in dict.fromkeys(chunk_ids) if i not in found]
         if missing:
-            keys = [[(c.doc_id, s, e) for s, e in c.sentences] for c in map(self.chunks.__getitem__, missing)]
+            keys = [[(chunk.doc_id, s, e) for s, e in chunk.sentences] for chunk in (self.chunks[i] for i in missing)]
             rows = self.sentence_vectors([k for ks in keys for k in ks])
             ends = np.cumsum([len(ks) for ks in keys])
             for chunk_id, vectors in zip(missing, np.split(rows, ends[:-1]), strict=True):
@@ -135,7 +131,7 @@ class Corpus:
 
     def chunk_sentence_terms(self, chunk_id: str) -> tuple[frozenset[str], ...]:
         """`bm25.terms_of` each of a chunk's sentences, in `chunk.sentences` order; remembered as
-        `chunk_sentence_vectors` are."""
+        the sentence vectors are (`chunks_sentence_vectors`)."""
         found = self._chunk_terms.get(chunk_id)
         if found is None:
             chunk = self.chunks[chunk_id]

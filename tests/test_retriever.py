@@ -139,7 +139,7 @@ def test_what_searches_remember_per_chunk_follows_an_updated_document(corpus, tm
     mine, theirs = retriever.corpus, fresh.corpus
     for chunk in retriever.chunks.values():
         keys = [(chunk.doc_id, s, e) for s, e in chunk.sentences]
-        assert np.array_equal(mine.chunk_sentence_vectors(chunk.chunk_id), theirs.sentence_vectors(keys))
+        assert np.array_equal(mine.chunks_sentence_vectors([chunk.chunk_id])[0], theirs.sentence_vectors(keys))
         assert mine.chunk_sentence_terms(chunk.chunk_id) == theirs.chunk_sentence_terms(chunk.chunk_id)
         assert mine.doc_sentences(chunk.doc_id) == theirs.doc_sentences(chunk.doc_id)
     assert results(retriever) == results(fresh)
@@ -152,9 +152,9 @@ def test_sentence_vectors_of_many_chunks_read_at_once_are_each_chunks_own(corpus
     retriever = build(corpus, tmp_path, fake)
     ids = sorted(retriever.chunks)
     one_by_one = Retriever.load(tmp_path / "index", embedder=FakeEmbedder()).corpus
-    expected = {i: one_by_one.chunk_sentence_vectors(i) for i in ids}
+    expected = {i: one_by_one.chunks_sentence_vectors([i])[0] for i in ids}
     fresh = Retriever.load(tmp_path / "index", embedder=FakeEmbedder()).corpus
-    fresh.chunk_sentence_vectors(ids[1])  # one remembered, the others read in one look-up
+    fresh.chunks_sentence_vectors([ids[1]])  # one remembered, the others read in one look-up
     asked = [ids[0], ids[1], ids[0], *ids[2:]]
     got = fresh.chunks_sentence_vectors(asked)
     assert all(np.array_equal(g, expected[i]) for g, i in zip(got, asked, strict=True))

@@ -192,13 +192,13 @@ def test_a_sentence_remembered_for_one_question_answers_another_as_if_fresh():
 
     sentence = "Russia launched 574 drones at Kyiv on 3 March, the air force said (in a statement)."
     first, second = "How many drones hit Kyiv?", "When did the air force speak?"
-    span_features._sentence.cache_clear()
+    span_features._remembered.cache_clear()
     fresh_spans, fresh = features(second, sentence)
-    span_features._sentence.cache_clear()
+    span_features._remembered.cache_clear()
     _, rows = features(first, sentence)
     rows[:] = -1.0  # the caller's copy
     spans, remembered = features(second, sentence)
-    assert span_features._sentence.cache_info().hits == 1
+    assert span_features._remembered.cache_info().hits == 1
     assert spans == fresh_spans
     assert np.array_equal(remembered, fresh)
     assert not np.array_equal(features(first, sentence)[1], remembered)  # the question's columns differ

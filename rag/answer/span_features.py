@@ -7,8 +7,9 @@ side, its length and shape (digits, capitals, lists), the words around it (a pre
 comma, a verb-like word, a cut name), and the wh-word of the question crossed with its shape and
 length. Per-token flags are computed once and gathered at each candidate's ends and summed over
 its tokens, so a sentence costs a few dozen array operations. Most columns do not depend on the
-question: they are worked out once per sentence (`_sentence`, the last 512 remembered, since the
-articles' sentences meet question after question) and only the question's columns per question.
+question: they are worked out once per sentence (`_sentence`, the last 256 sentences of ordinary
+length remembered, since the articles' sentences meet question after question), and only the
+question's columns per question.
 """
 
 from __future__ import annotations
@@ -228,11 +229,19 @@ class _Sentence:
     after: np.ndarray
     has_before: np.ndarray
     has_after: np.ndarray
-    inside: np.ndarray  # (m, FLAGS): how many of its tokens have each flag
+    has_digit: np.ndarray  # whether any of its tokens has a digit, and a percent sign or word
+    has_percent: np.ndarray
     content: np.ndarray  # how many of its tokens are neither stop words nor marks (at least 1)
     kinds: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (kind, is exactly one, holds one) per typed kind found
     shapes: dict[str, np.ndarray]  # the columns crossed with the question's wh-word or its group
     fixed: tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns and values of the other columns' non-zeros
+
+    def __post_init__(self) -> None:
+        arrays = [self.first, self.last, self.before, self.after, self.has_before, self.has_after, self.has_digit]
+        arrays += [self.has_percent, self.content, *self.fixed, *self.shapes.values()]
+        arrays += [array for _, exact, holds in self.kinds for array in (exact, holds)]
+        for array in arrays:
+            array.flags.writeable = False  # shared by every question asked of the sentence
 
     def matrix(self) -> np.ndarray:
         """A new feature matrix holding the question-independent columns."""
@@ -242,9 +251,21 @@ class _Sentence:
         return out
 
 
-@lru_cache(maxsize=512)
+REMEMBERED_CHARS = 600  # longer sentences (rare, and costly to keep: candidates grow with length) are not kept
+
+
 def _sentence(sentence: str) -> _Sentence | None:
-    """The candidates of `sentence` (None when it has no word) and their question-independent features."""
+    """The candidates of `sentence` (None when it has no word) and their question-independent
+    features; remembered for the last 256 sentences of up to `REMEMBERED_CHARS` characters."""
+    return _remembered(sentence) if len(sentence) <= REMEMBERED_CHARS else _parse(sentence)
+
+
+@lru_cache(maxsize=256)  # about 60 KB each for a sentence of average length
+def _remembered(sentence: str) -> _Sentence | None:
+    return _parse(sentence)
+
+
+def _parse(sentence: str) -> _Sentence | None:
     spans = tokens(sentence)[:MAX_SENTENCE_TOKENS]
     if not spans or not any(c.isalnum() for c in sentence):
         return None
@@ -370,18 +391,19 @@ def _sentence(sentence: str) -> _Sentence | None:
         after=after,
         has_before=has_before,
         has_after=has_after,
-        inside=inside,
+        has_digit=inside[:, F["digit"]] > 0,
+        has_percent=inside[:, F["percent"]] > 0,
         content=content,
         kinds=tuple(kinds),
         shapes=shapes,
-        fixed=(nonzero[0], nonzero[1], matrix[nonzero]),
+        fixed=(nonzero[0].astype(np.int32), nonzero[1].astype(np.int32), matrix[nonzero]),
     )
 
 
 def _features(question: str, s: _Sentence) -> np.ndarray:
     """The feature matrix (m, len(FEATURES)) of the candidates of `s` for `question`."""
     q = analyse(question)  # remembered: the same question is asked of every candidate sentence
-    n, first, last, inside, content = len(s.lower), s.first, s.last, s.inside, s.content
+    n, first, last, content = len(s.lower), s.first, s.last, s.content
     asked = _asked_flags(q, s.stems, s.lower)
     sums = _sums(asked)
     q_inside = sums[last + 1] - sums[first]
@@ -417,7 +439,7 @@ def _features(question: str, s: _Sentence) -> np.ndarray:
     put("q_all", q_in >= content)
     put("focus_in", q_inside[:, A["focus"]] > 0)
     put("focus_before", at_before[:, A["focus"]])
-    put("counted_after", at_after[:, A["counted"]] & (inside[:, F["digit"]] > 0))
+    put("counted_after", at_after[:, A["counted"]] & s.has_digit)
     put("q_entity_in", q_inside[:, A["q_entity"]] > 0)
     # Distance from the span to the nearest question word on each side.
     positions = np.flatnonzero(asked[:, A["q"]])
@@ -447,7 +469,7 @@ def _features(question: str, s: _Sentence) -> np.ndarray:
     put("definition", q.subject is not None)
     put("speaker", q.speaker is not None)
     if PERCENT.search(question):
-        put("percent_match", inside[:, F["percent"]] > 0)
+        put("percent_match", s.has_percent)
     wh = wh_of(question)
     for shape in SHAPES:
         put(f"{wh}_x_{shape}", s.shapes[shape])
