@@ -54,12 +54,13 @@ def register(sub: argparse._SubParsersAction, common) -> None:
         default=None,
         help="JSONL question set, repeatable (default: eval/questions.jsonl and eval/questions_more.jsonl)",
     )
-    p.add_argument(
+    shared = p.add_mutually_exclusive_group()
+    shared.add_argument(
         "--squad",
         action="store_true",
         help="use the shared SQuAD 2.0 development part ($RAG_SQUAD_DIR or ../shared/data/squad2-dev-part)",
     )
-    p.add_argument(
+    shared.add_argument(
         "--squad-long",
         action="store_true",
         help="the same SQuAD questions over each Wikipedia article's paragraphs joined into one long file "

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -40,37 +42,58 @@ class DevSet:
         return [q for q in self.questions if side == "all" or split_of(q) == side]
 
 
-def squad_long(corpus: Path, folder: Path = LONG_DIR) -> Path:
-    """Write each article's paragraphs, in order, as one file "<Article>.txt" under a title line."""
+def squad_long(corpus: Path, folder: Path | None = None) -> Path:
+    """Write each article's paragraphs ("Warsaw-p000.txt", ...), in order, as one file
+    "Warsaw.txt" under a title line, into `folder` (by default one per corpus, under the system's
+    temporary folder); files of articles no longer in `corpus` are removed, and each file is
+    written whole (a temporary file renamed into place), so a run never reads half of one."""
+    if folder is None:
+        digest = hashlib.sha256(str(corpus.resolve()).encode("utf-8")).hexdigest()[:12]
+        folder = LONG_DIR.with_name(f"{LONG_DIR.name}-{digest}")
     paragraphs: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(corpus.glob("*-p*.txt")):
-        paragraphs[path.name.rsplit("-p", 1)[0]].append(path)
+        if PARAGRAPH.search(path.name):
+            paragraphs[PARAGRAPH.sub("", path.name)].append(path)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in set(folder.glob("*.txt")) - {folder / f"{a}.txt" for a in paragraphs}:
+        stale.unlink()
     for article, paths in paragraphs.items():
         body = "\n\n".join(p.read_text(encoding="utf-8").strip() for p in paths)
         text = f"{article.replace('_', ' ')}\n\n{body}\n"
         target = folder / f"{article}.txt"
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as tmp:
+                tmp.write(text)
+            os.replace(tmp.name, target)
     return folder
 
 
 def to_long(question: dict[str, Any]) -> dict[str, Any]:
     """A SQuAD question about a paragraph ("Warsaw-p003.txt") as one about its article's long file
-    ("Warsaw.txt"), keeping its side of the split (`article`).
+    ("Warsaw.txt"), keeping its side of the split (`article`). Names that are not a paragraph's
+    are left as they are.
 
     >>> q = to_long({"id": "x", "doc": "Warsaw-p003.txt", "evidence": [{"doc": "Warsaw-p003.txt", "quote": "q"}]})
-    >>> q["doc"], q["article"], q["evidence"][0]["doc_id"]
-    ('Warsaw.txt', 'Warsaw', 'Warsaw.txt')
+    >>> q["doc"], q["article"], q["evidence"]
+    ('Warsaw.txt', 'Warsaw', [{'quote': 'q', 'doc_id': 'Warsaw.txt'}])
+    >>> to_long(q) == q
+    True
     """
-    evidence = [{**ev, "doc_id": _long_name(ev.get("doc_id", ev.get("doc")))} for ev in question["evidence"]]
+    evidence = []
+    for ev in question["evidence"]:
+        named = {k: v for k, v in ev.items() if k != "doc"}
+        evidence.append({**named, "doc_id": _long_name(ev.get("doc_id", ev.get("doc")))})
     doc = question.get("doc")
-    article = {"article": doc.rsplit("-p", 1)[0], "doc": _long_name(doc)} if isinstance(doc, str) else {}
-    return {**question, "evidence": evidence, **article}
+    if isinstance(doc, str) and PARAGRAPH.search(doc):
+        return {**question, "evidence": evidence, "article": PARAGRAPH.sub("", doc), "doc": _long_name(doc)}
+    return {**question, "evidence": evidence}
 
 
-def _long_name(paragraph: str) -> str:
-    return paragraph.rsplit("-p", 1)[0] + ".txt"
+PARAGRAPH = re.compile(r"-p\d+\.txt$")
+
+
+def _long_name(name: Any) -> Any:
+    return PARAGRAPH.sub("", name) + ".txt" if isinstance(name, str) and PARAGRAPH.search(name) else name
 
 
 def load(name: str) -> DevSet:

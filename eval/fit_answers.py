@@ -2,10 +2,10 @@
 
     python -m eval.fit_answers [--out rag/answer/answer_model.json]
 
-Two development sets (see `eval/splits.py`): the project's own questions on `seeds/`
+Two development sets by default (see `eval/splits.py`): the project's own questions on `seeds/`
 (`eval/questions.jsonl` and `eval/questions_more.jsonl`) and the SQuAD 2.0 part in
-`shared/data/squad2-dev-part`. Only their training halves are read here; `rag eval` reports the
-held-out halves.
+`shared/data/squad2-dev-part`; `--sets` may add "squad-long" (its articles as long files) or leave
+one out. Only their training halves are read here; `rag eval` reports the held-out halves.
 
 1. The sentence model: a logistic regression over `rag.answer.candidates.SENTENCE_FEATURES` of every
    candidate sentence the assistant considers; a sentence is positive when it holds an acceptable
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +45,22 @@ from .splits import split, squad_dir
 RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 
 
-def development_sets() -> list[tuple[str, list[dict[str, Any]], Path]]:
-    """(name, questions, corpus) of each development set that is present."""
-    seeds = load_questions(QUESTIONS) + (load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else [])
-    sets = [("seeds", seeds, CORPUS)]
+SETS = ("seeds", "squad", "squad-long")
+
+
+def development_sets(names: Sequence[str] = ("seeds", "squad")) -> list[tuple[str, list[dict[str, Any]], Path]]:
+    """(name, questions, corpus) of each development set named (see `SETS`) that is present."""
+    sets = []
+    if "seeds" in names:
+        seeds = load_questions(QUESTIONS) + (load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else [])
+        sets.append(("seeds", seeds, CORPUS))
     squad = squad_dir()
     if (squad / "questions.jsonl").exists():
-        sets.append(("squad", load_questions(squad / "questions.jsonl"), squad / "corpus"))
-        questions = [to_long(q) for q in load_questions(squad / "questions.jsonl")]
-        sets.append(("squad-long", questions, squad_long(squad / "corpus")))
+        if "squad" in names:
+            sets.append(("squad", load_questions(squad / "questions.jsonl"), squad / "corpus"))
+        if "squad-long" in names:
+            questions = [to_long(q) for q in load_questions(squad / "questions.jsonl")]
+            sets.append(("squad-long", questions, squad_long(squad / "corpus")))
     return sets
 
 
@@ -134,14 +142,16 @@ def main() -> None:
     parser.add_argument(
         "--threshold-sets", default="seeds,squad", help="sets whose answerable loss bounds the threshold"
     )
-    parser.add_argument("--sets", default="seeds,squad", help="development sets to fit on")
+    parser.add_argument("--sets", default="seeds,squad", help=f"development sets to fit on, of {','.join(SETS)}")
     args = parser.parse_args()
+    names, bounding = args.sets.split(","), args.threshold_sets.split(",")
+    unknown = sorted(set(names + bounding) - set(SETS))
+    if unknown or not set(bounding) & set(names):
+        parser.error(f"--sets and --threshold-sets name sets of {', '.join(SETS)}, the second some of the first")
     embedder = make_embedder()
     per_set, held_out = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, questions, corpus in development_sets():
-            if name not in args.sets.split(","):
-                continue
+        for name, questions, corpus in development_sets(names):
             retriever = Retriever.build(corpus, Path(tmp) / name, embedder=embedder)
             assistant = Assistant(retriever)
             train = split(questions, "train")
@@ -183,8 +193,9 @@ def main() -> None:
         round(threshold, 6),
         ratio,
         round(paraphrase, 6),
-        fitted_on="training split (eval/splits.py) of eval/questions.jsonl + eval/questions_more.jsonl on seeds/ "
-        f"and of shared/data/squad2-dev-part; threshold bounded by {args.threshold_sets}",
+        fitted_on=f"training split (eval/splits.py) of the development sets {args.sets} (seeds: eval/questions.jsonl "
+        "+ eval/questions_more.jsonl on seeds/; squad: shared/data/squad2-dev-part; squad-long: its articles as "
+        f"long files); threshold bounded by {args.threshold_sets}",
     )
     write(model, args.out)
     tested = score_all(held_out, sentence)
