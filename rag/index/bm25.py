@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -87,6 +88,10 @@ def terms_of(text: str) -> frozenset[str]:
     return frozenset(tokenize([text])[0])
 
 
+def _new_posting() -> tuple[array[int], array[int]]:
+    return array("q"), array("i")
+
+
 class _Postings:
     """Incremental BM25 over rows of tokens (passages, or whole documents)."""
 
@@ -96,7 +101,9 @@ class _Postings:
         self.dead: set[int] = set()  # rows removed, masked until compacted
         self.row: dict[str, int] = {}  # key -> row, alive rows only
         self.df: Counter[str] = Counter()
-        self.postings: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)  # term -> (row, tf)
+        # term -> its rows and their term frequencies, as C arrays: a term of a large corpus has tens of
+        # thousands (a list of tuples would take six times the memory and as long again to read into numpy).
+        self.postings: defaultdict[str, tuple[array[int], array[int]]] = defaultdict(_new_posting)
         self.lengths: list[int] = []
         self.total_length = 0
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term -> rows, tf (made on use)
@@ -120,7 +127,9 @@ class _Postings:
         self._gains.clear()
         for term, tf in Counter(tokens).items():
             self.df[term] += 1
-            self.postings[term].append((row, tf))
+            rows, tfs = self.postings[term]
+            rows.append(row)
+            tfs.append(tf)
             self._arrays.pop(term, None)
 
     def remove(self, key: str) -> None:
@@ -163,7 +172,7 @@ class _Postings:
                 continue
             if term not in self._gains:
                 if term not in self._arrays:
-                    rows, tfs = zip(*self.postings[term], strict=True)
+                    rows, tfs = self.postings[term]  # copied (not viewed: the arrays still grow)
                     self._arrays[term] = (np.array(rows, dtype=np.int64), np.array(tfs, dtype=np.float32))
                 rows_, tf = self._arrays[term]
                 df = self.df[term]
