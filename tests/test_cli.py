@@ -113,3 +113,26 @@ def test_console_script_help_runs_without_loading_models():
     code = "import sys, rag; print(sorted(m for m in ('torch', 'faiss', 'sentence_transformers') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly():
+    """`rag ask ... | head -1`: the reader closes the pipe; no traceback, exit status 0."""
+    script = (
+        "import argparse, sys\n"
+        "import rag.cli as cli\n"
+        "def spam(args):\n"
+        "    for i in range(200000):\n"
+        "        print('line', i)\n"
+        "    return 0\n"
+        "class Parser:\n"
+        "    def parse_args(self, argv):\n"
+        "        return argparse.Namespace(func=spam, verbose=False)\n"
+        "cli.build_parser = Parser\n"
+        "sys.exit(cli.main([]))\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout is not None and run.stderr is not None
+    assert run.stdout.read(10) == b"line 0\nlin"
+    run.stdout.close()
+    assert run.wait(timeout=60) == 0
+    assert b"Traceback" not in run.stderr.read()
