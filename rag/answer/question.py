@@ -298,7 +298,7 @@ def kind_finder(kind: str, question: str = "") -> Callable[[str], bool]:
     (True, False)
     """
     if kind == "name":  # a capitalised name the question does not already give
-        named = set(entities(question))
+        named = _names(question)
         return lambda sentence: bool(_names(sentence) - named)
     asked = _kinds(kind, question)
     return lambda sentence: bool(_kinds(kind, sentence) - asked)

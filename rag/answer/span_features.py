@@ -229,16 +229,15 @@ class _Sentence:
     after: np.ndarray
     has_before: np.ndarray
     has_after: np.ndarray
-    has_digit: np.ndarray  # whether any of its tokens has a digit, and a percent sign or word
-    has_percent: np.ndarray
+    has_percent: np.ndarray  # whether any of its tokens is a percent sign or word
     content: np.ndarray  # how many of its tokens are neither stop words nor marks (at least 1)
     kinds: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (kind, is exactly one, holds one) per typed kind found
-    shapes: dict[str, np.ndarray]  # the columns crossed with the question's wh-word or its group
+    shapes: dict[str, np.ndarray]  # the columns crossed with the question's wh-word or its group ("digit": has one)
     fixed: tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns and values of the other columns' non-zeros
 
     def __post_init__(self) -> None:
-        arrays = [self.first, self.last, self.before, self.after, self.has_before, self.has_after, self.has_digit]
-        arrays += [self.has_percent, self.content, *self.fixed, *self.shapes.values()]
+        arrays = [self.first, self.last, self.before, self.after, self.has_before, self.has_after, self.has_percent]
+        arrays += [self.content, *self.fixed, *self.shapes.values()]
         arrays += [array for _, exact, holds in self.kinds for array in (exact, holds)]
         for array in arrays:
             array.flags.writeable = False  # shared by every question asked of the sentence
@@ -391,7 +390,6 @@ def _parse(sentence: str) -> _Sentence | None:
         after=after,
         has_before=has_before,
         has_after=has_after,
-        has_digit=inside[:, F["digit"]] > 0,
         has_percent=inside[:, F["percent"]] > 0,
         content=content,
         kinds=tuple(kinds),
@@ -439,7 +437,7 @@ def _features(question: str, s: _Sentence) -> np.ndarray:
     put("q_all", q_in >= content)
     put("focus_in", q_inside[:, A["focus"]] > 0)
     put("focus_before", at_before[:, A["focus"]])
-    put("counted_after", at_after[:, A["counted"]] & s.has_digit)
+    put("counted_after", at_after[:, A["counted"]] & s.shapes["digit"])
     put("q_entity_in", q_inside[:, A["q_entity"]] > 0)
     # Distance from the span to the nearest question word on each side.
     positions = np.flatnonzero(asked[:, A["q"]])
