@@ -212,13 +212,15 @@ def build(corpus: Path, embedder: Embedder, index_dir: Path, *, before: bool = F
     }
 
 
-def passage_corpus(folder: Path, passages: int) -> tuple[Path, frozenset[str], dict[str, np.ndarray]]:
+def passage_corpus(
+    folder: Path, passages: int, embedder: Embedder
+) -> tuple[Path, frozenset[str], dict[str, np.ndarray]]:
     """The scale test's real passages of manual-page prose (`eval/realtext.py`), one article each:
-    the folder, its file names, and the passages' cached vectors by the content hash of their text."""
+    the folder, its file names, and the passages' vectors (cached) by the content hash of their text."""
     from .realtext import real_text
 
     texts = real_text(passages, 1).passages
-    vectors = embed_cached(texts, make_embedder().embed)
+    vectors = embed_cached(texts, embedder.embed)
     folder.mkdir(parents=True, exist_ok=True)
     names = [f"p{n:07d}.txt" for n in range(len(texts))]
     for name, text in zip(names, texts, strict=True):
@@ -259,7 +261,7 @@ def ask_at_scale(root: Path, passages: int, embedder: Embedder, questions: list[
     saved)."""
     from .realtext import real_text
 
-    corpus, names, known = passage_corpus(root / "man", passages)
+    corpus, names, known = passage_corpus(root / "man", passages, embedder)
     started = time.perf_counter()
     retriever = Retriever.build(corpus, root / "man-index", embedder=embedder, prepare=standing_in(names, known))
     build_s = time.perf_counter() - started

@@ -38,14 +38,11 @@ from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
-from .devsets import squad_long, to_long
+from .devsets import SETS, squad_long, to_long
 from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, evidence_spans, load_questions
 from .splits import split, squad_dir
 
 RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
-
-
-SETS = ("seeds", "squad", "squad-long")
 
 
 def development_sets(names: Sequence[str] = ("seeds", "squad")) -> list[tuple[str, list[dict[str, Any]], Path]]:

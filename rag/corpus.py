@@ -29,7 +29,9 @@ from .index.vectors import VectorIndex, open_vector_index
 from .types import Chunk, Document, Hit, Span
 
 SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
-CHUNK_CACHE = 1024  # chunks whose sentence vectors are kept between questions (about 15 MB, 30 at most)
+# Chunks whose sentence vectors are kept between questions: about 15 MB, up to twice that since a kept
+# chunk's array is a view of the whole look-up it came in.
+CHUNK_CACHE = 1024
 
 
 def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
