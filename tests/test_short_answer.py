@@ -188,17 +188,17 @@ def test_a_word_that_starts_like_a_month_is_no_date():
 def test_a_sentence_remembered_for_one_question_answers_another_as_if_fresh():
     """The question-independent half of a sentence's features is kept per sentence; nothing of the
     question that first asked may stay in it, and a caller writing into its matrix changes nothing."""
-    from rag.answer import span_features
+    from rag.answer import span_sentence
 
     sentence = "Russia launched 574 drones at Kyiv on 3 March, the air force said (in a statement)."
     first, second = "How many drones hit Kyiv?", "When did the air force speak?"
-    span_features._remembered.cache_clear()
+    span_sentence._remembered.cache_clear()
     fresh_spans, fresh = features(second, sentence)
-    span_features._remembered.cache_clear()
+    span_sentence._remembered.cache_clear()
     _, rows = features(first, sentence)
     rows[:] = -1.0  # the caller's copy
     spans, remembered = features(second, sentence)
-    assert span_features._remembered.cache_info().hits == 1
+    assert span_sentence._remembered.cache_info().hits == 1
     assert spans == fresh_spans
     assert np.array_equal(remembered, fresh)
     assert not np.array_equal(features(first, sentence)[1], remembered)  # the question's columns differ

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .question import analyse
-from .span_features import COPULAS, FEATURES, features
+from .span_features import FEATURES, features
+from .span_sentence import COPULAS
 from .span_types import tokens
 
 __all__ = [
