@@ -10,7 +10,7 @@ from pathlib import Path
 from rag.config import DEFAULT_MODEL
 from rag.index.embedders import make_embedder
 
-from .devsets import squad_long, to_long
+from .devsets import long_variant
 from .harness import CORPUS, HERE, MORE_QUESTIONS, QUESTIONS, evaluate, load_questions
 from .report import table, write
 from .splits import squad_dir
@@ -27,7 +27,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     paths = args.questions or [QUESTIONS, *([MORE_QUESTIONS] if MORE_QUESTIONS.exists() else [])]
     questions = [q for path in paths for q in load_questions(path)]
     if args.squad_long:
-        questions, args.corpus = [to_long(q) for q in questions], squad_long(args.corpus)
+        questions, args.corpus = long_variant(questions, args.corpus)
     if not args.json:
         print(f"Evaluating {len(questions)} questions on {args.corpus} ...", file=sys.stderr)
     results = evaluate(questions, args.corpus, make_embedder(args.model or DEFAULT_MODEL), sweep=not args.no_sweep)

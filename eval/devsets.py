@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, answerable, load_questions
-from .splits import split_of, squad_dir
+from .splits import article_of, split_of, squad_dir
 
 SETS = ("seeds", "squad", "squad-long")
 LONG_DIR = Path(tempfile.gettempdir()) / "rag-retrieval-squad-long"
@@ -52,8 +51,9 @@ def squad_long(corpus: Path, folder: Path | None = None) -> Path:
         folder = LONG_DIR.with_name(f"{LONG_DIR.name}-{digest}")
     paragraphs: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(corpus.glob("*-p*.txt")):
-        if PARAGRAPH.search(path.name):
-            paragraphs[PARAGRAPH.sub("", path.name)].append(path)
+        article = article_of(path.name)
+        if article:
+            paragraphs[article].append(path)
     folder.mkdir(parents=True, exist_ok=True)
     for stale in set(folder.glob("*.txt")) - {folder / f"{a}.txt" for a in paragraphs}:
         stale.unlink()
@@ -83,31 +83,40 @@ def to_long(question: dict[str, Any]) -> dict[str, Any]:
     for ev in question["evidence"]:
         named = {k: v for k, v in ev.items() if k != "doc"}
         evidence.append({**named, "doc_id": _long_name(ev.get("doc_id", ev.get("doc")))})
-    doc = question.get("doc")
-    if isinstance(doc, str) and PARAGRAPH.search(doc):
-        return {**question, "evidence": evidence, "article": PARAGRAPH.sub("", doc), "doc": _long_name(doc)}
+    article = article_of(question.get("doc"))
+    if article:
+        return {**question, "evidence": evidence, "article": article, "doc": f"{article}.txt"}
     return {**question, "evidence": evidence}
 
 
-PARAGRAPH = re.compile(r"-p\d+\.txt$")
+def long_variant(questions: list[dict[str, Any]], corpus: Path) -> tuple[list[dict[str, Any]], Path]:
+    """The questions about a folder of SQuAD paragraphs, and the folder, as questions about and a
+    folder of each article's long file (`to_long`, `squad_long`)."""
+    return [to_long(q) for q in questions], squad_long(corpus)
 
 
 def _long_name(name: Any) -> Any:
-    return PARAGRAPH.sub("", name) + ".txt" if isinstance(name, str) and PARAGRAPH.search(name) else name
+    article = article_of(name)
+    return f"{article}.txt" if article else name
+
+
+def development_set(name: str) -> tuple[list[dict[str, Any]], Path]:
+    """Every question of one development set (see `SETS`), answerable or not, and its corpus."""
+    if name == "seeds":
+        return load_questions(QUESTIONS) + (load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else []), CORPUS
+    squad = squad_dir()
+    questions = load_questions(squad / "questions.jsonl")
+    if name == "squad":
+        return questions, squad / "corpus"
+    if name == "squad-long":
+        return long_variant(questions, squad / "corpus")
+    raise ValueError(f"unknown development set {name!r}: use one of {', '.join(SETS)}")
 
 
 def load(name: str) -> DevSet:
-    """One development set by name (see `SETS`)."""
-    if name == "seeds":
-        more = load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else []
-        return DevSet(name, answerable(load_questions(QUESTIONS) + more), CORPUS)
-    squad = squad_dir()
-    questions = answerable(load_questions(squad / "questions.jsonl"))
-    if name == "squad":
-        return DevSet(name, questions, squad / "corpus")
-    if name == "squad-long":
-        return DevSet(name, [to_long(q) for q in questions], squad_long(squad / "corpus"))
-    raise ValueError(f"unknown development set {name!r}: use one of {', '.join(SETS)}")
+    """One development set by name (see `SETS`): its answerable questions that stand alone."""
+    questions, corpus = development_set(name)
+    return DevSet(name, answerable(questions), corpus)
 
 
 class CachingEmbedder:

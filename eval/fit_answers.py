@@ -38,8 +38,8 @@ from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
-from .devsets import SETS, squad_long, to_long
-from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, evidence_spans, load_questions
+from .devsets import SETS, development_set
+from .harness import evidence_spans
 from .splits import split, squad_dir
 
 RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
@@ -47,18 +47,8 @@ RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 
 def development_sets(names: Sequence[str] = ("seeds", "squad")) -> list[tuple[str, list[dict[str, Any]], Path]]:
     """(name, questions, corpus) of each development set named (see `SETS`) that is present."""
-    sets = []
-    if "seeds" in names:
-        seeds = load_questions(QUESTIONS) + (load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else [])
-        sets.append(("seeds", seeds, CORPUS))
-    squad = squad_dir()
-    if (squad / "questions.jsonl").exists():
-        if "squad" in names:
-            sets.append(("squad", load_questions(squad / "questions.jsonl"), squad / "corpus"))
-        if "squad-long" in names:
-            questions = [to_long(q) for q in load_questions(squad / "questions.jsonl")]
-            sets.append(("squad-long", questions, squad_long(squad / "corpus")))
-    return sets
+    present = [n for n in names if n == "seeds" or (squad_dir() / "questions.jsonl").exists()]
+    return [(name, *development_set(name)) for name in present]
 
 
 def history_of(question: dict[str, Any]) -> list[dict[str, str]]:

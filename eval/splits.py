@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 HELD_OUT_ARTICLES = ("Normans", "Scottish_Parliament", "Warsaw")
 HELD_OUT_SHARE = 30  # percent of the project's own questions held out
 SQUAD_ENV = "RAG_SQUAD_DIR"
+PARAGRAPH = re.compile(r"-p\d+\.txt$")  # a SQuAD paragraph's file: "Warsaw-p003.txt"
 
 
 def squad_dir() -> Path:
@@ -28,6 +30,15 @@ def squad_dir() -> Path:
     if os.environ.get(SQUAD_ENV):
         return Path(os.environ[SQUAD_ENV]).expanduser()
     return Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad2-dev-part"
+
+
+def article_of(name: Any) -> str | None:
+    """The article a SQuAD paragraph's file belongs to, or None for any other name.
+
+    >>> article_of("Warsaw-p003.txt"), article_of("Warsaw.txt"), article_of(None)
+    ('Warsaw', None, None)
+    """
+    return PARAGRAPH.sub("", name) if isinstance(name, str) and PARAGRAPH.search(name) else None
 
 
 def split_of(question: dict[str, Any]) -> str:
@@ -40,8 +51,7 @@ def split_of(question: dict[str, Any]) -> str:
     >>> split_of({"id": "q01"})
     'train'
     """
-    doc = question.get("doc")
-    article = question.get("article") or (doc.rsplit("-p", 1)[0] if isinstance(doc, str) and "-p" in doc else None)
+    article = question.get("article") or article_of(question.get("doc"))
     if article:
         return "test" if article in HELD_OUT_ARTICLES else "train"
     key = question.get("conversation") or question["id"]  # the turns of a conversation stay together
