@@ -146,7 +146,8 @@ class SentenceSpans:
     fixed: tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, columns and values of the other columns' non-zeros
 
     def __post_init__(self) -> None:
-        for array in _arrays([getattr(self, f.name) for f in fields(self)]):
+        # The fields that hold arrays (their annotation says so; the spans and words are skipped).
+        for array in _arrays([getattr(self, f.name) for f in fields(self) if "ndarray" in str(f.type)]):
             array.flags.writeable = False  # shared by every question asked of the sentence
 
     def matrix(self) -> np.ndarray:
