@@ -15,6 +15,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,22 @@ def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
     if len(cache) >= CHUNK_CACHE:
         cache.clear()
     cache[key] = value
+
+
+def _covered(chunk: Chunk, text: str) -> bool:
+    """Whether `chunk`'s sentences cover its text but for whitespace between them: then no word of
+    the chunk lies outside a sentence or straddles two.
+
+    >>> text = "One two. Three four."
+    >>> _covered(Chunk("d#0", "d", 0, 20, text, ((0, 8), (9, 20))), text)
+    True
+    >>> _covered(Chunk("d#0", "d", 0, 20, text, ((0, 3), (9, 20))), text)
+    False
+    """
+    spans = chunk.sentences
+    if not spans or spans[0][0] != chunk.start or spans[-1][1] != chunk.end:
+        return False
+    return all(e < s and text[e:s].isspace() for (_, e), (s, _) in pairwise(spans))
 
 
 def sentence_id(key: SentenceKey) -> str:
@@ -79,6 +96,7 @@ class Corpus:
         # Chunk id -> its sentences' vectors, and their terms; document id -> its sentence spans.
         self._chunk_vectors: dict[str, np.ndarray] = {}
         self._chunk_terms: dict[str, tuple[frozenset[str], ...]] = {}
+        self._passage_terms: dict[str, frozenset[str]] = {}
         self._doc_sentences: dict[str, tuple[Span, ...]] = {}
 
     def __len__(self) -> int:
@@ -139,6 +157,20 @@ class Corpus:
             chunk = self.chunks[chunk_id]
             found = tuple(terms_of(self.text(chunk.doc_id, s, e)) for s, e in chunk.sentences)
             _remember(self._chunk_terms, chunk_id, found)
+        return found
+
+    def chunk_terms(self, chunk_id: str) -> frozenset[str]:
+        """`bm25.terms_of` the chunk's text. When its sentences cover it but for the whitespace between
+        them (as the splitter leaves them), that is the union of `chunk_sentence_terms`, which a search
+        reads anyway: a chunk met for the first time is not tokenised twice. Remembered like them."""
+        found = self._passage_terms.get(chunk_id)
+        if found is None:
+            chunk = self.chunks[chunk_id]
+            if _covered(chunk, self.documents[chunk.doc_id].text):
+                found = frozenset().union(*self.chunk_sentence_terms(chunk_id))
+            else:
+                found = terms_of(chunk.text)
+            _remember(self._passage_terms, chunk_id, found)
         return found
 
     def idf(self, term: str) -> float:
@@ -215,6 +247,7 @@ class Corpus:
     def _forget_chunks(self) -> None:
         self._chunk_vectors.clear()
         self._chunk_terms.clear()
+        self._passage_terms.clear()
         self._doc_sentences.clear()
 
     def moved(self, doc: Document) -> None:

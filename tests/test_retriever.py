@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ from rag import (
     QueryError,
     Retriever,
 )
+from rag.index.bm25 import terms_of
 from rag.index.store import IndexStore
 
 MODES = ["hybrid", "dense", "bm25"]
@@ -141,9 +143,25 @@ def test_what_searches_remember_per_chunk_follows_an_updated_document(corpus, tm
         keys = [(chunk.doc_id, s, e) for s, e in chunk.sentences]
         assert np.array_equal(mine.chunks_sentence_vectors([chunk.chunk_id])[0], theirs.sentence_vectors(keys))
         assert mine.chunk_sentence_terms(chunk.chunk_id) == theirs.chunk_sentence_terms(chunk.chunk_id)
+        assert mine.chunk_terms(chunk.chunk_id) == theirs.chunk_terms(chunk.chunk_id) == terms_of(chunk.text)
         assert mine.doc_sentences(chunk.doc_id) == theirs.doc_sentences(chunk.doc_id)
     assert results(retriever) == results(fresh)
     assert retriever.search("volcanoes erupted near the central bank")[0].doc_id == "gamma.txt"
+
+
+def test_a_chunks_terms_are_its_texts_whether_read_off_its_sentences_or_tokenised(corpus, tmp_path, fake):
+    """`Corpus.chunk_terms` unites the sentences' terms when they cover the chunk; a chunk whose
+    sentences leave words out (a splitter that dropped some text) is tokenised whole instead."""
+    retriever = build(corpus, tmp_path, fake)
+    for chunk in retriever.chunks.values():
+        assert retriever.corpus.chunk_terms(chunk.chunk_id) == terms_of(chunk.text)
+    fresh = Retriever.load(tmp_path / "index", embedder=FakeEmbedder()).corpus  # nothing remembered yet
+    chunk = next(c for c in fresh.chunks.values() if len(c.sentences) > 1)
+    (start, _), *rest = chunk.sentences
+    first_word = chunk.text.split()[0]
+    fresh.chunks[chunk.chunk_id] = dataclasses.replace(chunk, sentences=((start, start + len(first_word)), *rest))
+    assert frozenset().union(*fresh.chunk_sentence_terms(chunk.chunk_id)) != terms_of(chunk.text)
+    assert fresh.chunk_terms(chunk.chunk_id) == terms_of(chunk.text)
 
 
 @pytest.mark.parametrize("kept", [1024, 2])  # 2: remembering the missing ones empties the cache midway

@@ -288,7 +288,7 @@ class Retriever:
         # Sentences mostly hold the same few of the question's words: `Covers` remembers each set's share.
         cover = Covers(weights)
         titles = {d: terms_of(corpus.documents[d].title or "") for d in distinct}
-        passage = cover.each(map(terms_of, [c.text for c in chunks]))
+        passage = cover.each(map(corpus.chunk_terms, ids))
         best_sentence = [cover.best(corpus.chunk_sentence_terms(i)) for i in ids]
         title = cover.each([titles[d] for d in docs])
         coverages = np.array([passage, best_sentence, title], dtype=np.float32).T
