@@ -83,3 +83,12 @@ def test_seed_without_header_uses_its_first_line():
     m = meta(text)
     assert m.title.startswith("Three days ago, President Donald Trump")
     assert (m.authors, m.outlet, m.date) == ((), None, None)
+
+
+def test_an_article_without_a_headline_is_not_titled_by_its_byline():
+    """A header of byline and date only ("By DAVID E. SANGER", "Aug. 27, 2025"): the title falls back
+    to the first line of prose, not to the byline the authors were read from."""
+    text = "By DAVID E. SANGER\nAug. 27, 2025\n\nWASHINGTON — " + "The talks went on late into the night. " * 8
+    m = meta(text)
+    assert m.authors == ("DAVID E. SANGER",) and m.date == "2025-08-27"
+    assert m.title.startswith("WASHINGTON — The talks went on")

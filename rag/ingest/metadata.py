@@ -106,19 +106,23 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
 
     title = None
     previous_was_byline = False
+    read: set[str] = set()  # header lines read as the outlet, a byline or a date: never the title
     for line in header:
         if MASTHEAD.match(line) and len(line.split()) >= 2:
             outlet = outlet or line
+            read.add(line)
             continue
         found = None if authors else _authors(line)
         if found and _is_byline(line, found, title_seen=title is not None):
             authors, previous_was_byline = found, True
+            read.add(line)
             continue
         if previous_was_byline and line.startswith("The ") and len(line.split()) <= 5:
             outlet = outlet or line
+            read.add(line)
         elif title is None and len(line.split()) >= 3 and not parse_date(line):
             title = line
         previous_was_byline = False
-    if title is None:
-        title = kept[0] if kept else ""
+    if title is None:  # no headline: the article's first line that is not its byline, outlet or date
+        title = next((line for line in kept if line not in read and not parse_date(line)), kept[0] if kept else "")
     return Metadata(shorten(title), authors, outlet, date)
