@@ -32,6 +32,7 @@ def removed(text: str) -> list[tuple[str, str]]:
         ("Credit...Erin Schaff/The New York Times", "image credit"),
         ("© 2024 The Guardian", "copyright"),
         ("[end indent.]", "editorial markup"),
+        ("@highlight", "editorial markup"),
         ("Aug 27, 2025  |", "date line"),
         ("26 August 2025", "date line"),
         ("back", "navigation"),

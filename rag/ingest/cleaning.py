@@ -67,6 +67,7 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
+    ("editorial markup", _line(r"^@highlight$")),  # CNN/Daily Mail story files: the summary lines stay
     ("date line", _line(rf"^[\W_]*{FULL_DATE}[\W_]*$")),
     ("navigation", re.compile(r"^[a-z]+$")),  # a lone lower-case word: "back", "topic"
     ("navigation", _line(r"^[|•·>»]")),
