@@ -1,5 +1,6 @@
 import codecs
 import os
+import random
 
 import pytest
 from fakes import deny_reading
@@ -40,7 +41,8 @@ def test_bad_files_are_skipped_with_reasons(tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "blank.txt").write_text("  \n\n \t\n")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 society is a sentence.".encode("latin-1"))
+    noise = random.Random(1)
+    (tmp_path / "noise.txt").write_bytes(bytes(noise.randrange(1, 256) for _ in range(3000)))  # no NUL, no text
     (tmp_path / "boiler.txt").write_text("Sponsor: ACME\nEmail Us\nAdvertisement\n")
     docs, skipped = load_documents([tmp_path])
     assert [d.doc_id for d in docs] == ["good.txt"]
@@ -48,8 +50,16 @@ def test_bad_files_are_skipped_with_reasons(tmp_path):
     assert got["empty.txt"] == "empty file"
     assert got["blank.txt"] == "empty file"
     assert "binary" in got["binary.txt"]
-    assert "not UTF-8" in got["latin1.txt"]
+    assert got["noise.txt"].startswith("not UTF-8 text (bad byte at offset") and "save it as UTF-8" in got["noise.txt"]
     assert "boilerplate" in got["boiler.txt"]
+
+
+def test_a_legacy_encoded_article_is_read_in_its_encoding(tmp_path):
+    """An archive saved in Windows-1252 (curly quotes, dashes, accents, the euro sign) is read, not skipped."""
+    text = "Café owners count the damage\n\n“We lost a week,” one said — the repairs cost 5,000 €.\n"
+    (tmp_path / "legacy.txt").write_bytes(text.encode("cp1252"))
+    docs, skipped = load_documents([tmp_path])
+    assert not skipped and docs[0].text == text and docs[0].title == "Café owners count the damage"
 
 
 def test_utf16_with_bom_and_crlf_keep_exact_offsets(tmp_path):

@@ -37,7 +37,9 @@ class UnreadableFile(Exception):
 
 
 def read_plain_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or else the legacy encoding (Windows-1252,
+    Latin-1 ...) that charset-normalizer finds the bytes read best in; bytes that read as no
+    encoding's text are refused."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data[:8192]:
@@ -45,7 +47,28 @@ def read_plain_text(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        legacy = _legacy_text(data)
+        if legacy is None:
+            raise UnreadableFile(
+                f"not UTF-8 text (bad byte at offset {exc.start}), nor text in another encoding; save it as UTF-8"
+            ) from None
+        return legacy
+
+
+def _legacy_text(data: bytes) -> str | None:
+    """`data` decoded in the encoding charset-normalizer judges it was written in (a library that
+    weighs how each candidate encoding's decoding reads), or None when no encoding gives text.
+
+    >>> _legacy_text("Café “owners” — 5 €".encode("cp1252"))
+    'Café “owners” — 5 €'
+    """
+    from charset_normalizer import from_bytes  # only for the rare file that is not UTF-8
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    log.info("read a file as %s (not UTF-8)", best.encoding)
+    return str(best)
 
 
 def read_html(data: bytes) -> Article:
