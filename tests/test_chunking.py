@@ -113,3 +113,24 @@ def test_real_chunks_fit_the_model_window():
     docs, _ = load_documents([SEEDS])
     longest = max(len(tokenizer(c.text)["input_ids"]) for d in docs for c in chunk_document(d))
     assert longest <= 256
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_a_hard_wrapped_article_has_the_sentences_and_title_of_the_unwrapped_one(path, width):
+    """Mail, wire copy and text archives break paragraphs into lines of ~72 characters: each seed
+    article, wrapped so (paragraphs apart), splits into the same sentences under the same title as
+    with one line per paragraph, and every sentence is still an exact span of the wrapped file."""
+    import textwrap
+
+    paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").splitlines() if p.strip()]
+    one_line = "\n\n".join(paragraphs) + "\n"
+    wrapped = "\n\n".join(textwrap.fill(p, width, break_on_hyphens=False) for p in paragraphs) + "\n"
+
+    def sentences(text: str) -> tuple[str, list[str]]:
+        doc = parse_document(path.name, str(path), text)
+        spans = sorted({s for chunk in chunk_document(doc, 240) for s in chunk.sentences})
+        return doc.title, [" ".join(doc.text[s:e].split()) for s, e in spans]
+
+    assert sentences(wrapped) == sentences(one_line)
+    assert sum(len(s) for s in sentences(wrapped)[1]) > 0.9 * len(" ".join(paragraphs))

@@ -131,3 +131,23 @@ def test_seed_boilerplate_is_gone_and_text_is_untouched(path):
     assert list(segments) == sorted(segments)
     lines = [text[s:e] for s, e in segments]
     assert len(lines) == len(set(lines)), "duplicate lines survived"
+
+
+def test_a_hard_wrapped_page_is_read_a_paragraph_at_a_time():
+    """Wrapped at 60 characters: a sponsor line that runs onto a second line goes whole, and each
+    paragraph of the article is one segment whose offsets are exact."""
+    import textwrap
+
+    body = [
+        "The talks in Geneva resumed on Monday after a pause of three weeks, officials said, "
+        "and both delegations brought new maps of the front line to the table.",
+        "A spokesman for the foreign ministry said the maps were a sign of good faith, "
+        "but he would not say whether any territory was discussed during the first session.",
+        "Negotiators are expected to meet again on Thursday, when the question of prisoner "
+        "exchanges will be raised by the Ukrainian side, according to people briefed on the plans.",
+    ]
+    sponsor = "Sponsor: ACME Fantasy: Elevate your game with interactive knowledge and reasoning support."
+    text = "\n\n".join(textwrap.fill(p, 60) for p in [body[0], sponsor, *body[1:]]) + "\n"
+    cleaned = clean(text)
+    assert [" ".join(text[s:e].split()) for s, e in cleaned.segments] == body
+    assert [reason for _, reason in cleaned.removed] == ["sponsor"]

@@ -64,7 +64,9 @@ def split_sentences(text: str, segment: Span) -> list[Span]:
     """
     spans: list[Span] = []
     for w_start, w_end in _windows(text, *segment):
-        part = text[w_start:w_end]
+        # pysbd ends a sentence at every line break; a hard-wrapped paragraph (cleaning.join_wrapped)
+        # has them inside its sentences. Spaces in their place keep every offset.
+        part = text[w_start:w_end].replace("\r", " ").replace("\n", " ")
         cursor = 0
         for sentence in _segmenter().segment(part):
             sentence = sentence.strip()

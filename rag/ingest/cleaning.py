@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..types import Span
 
@@ -88,6 +89,10 @@ CREDIT_SUFFIX = re.compile(
 LABEL_PREFIX = re.compile(r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+)", re.IGNORECASE)
 # Newsletter boxes: a sign-up line, then a few lines of pitch, then the consent line.
 NEWSLETTER_BOX_LINES = 6
+# Hard-wrapped text (`wrap_width`): at least WRAP_MIN_LINES lines of WRAP_MIN_WORDS words or more,
+# nearly all of them at most WRAP_MAX characters long, and WRAP_FULL of the line pairs of a
+# paragraph full (the next word would not have fitted on the first line).
+WRAP_MIN_WORDS, WRAP_MIN_LINES, WRAP_MAX, WRAP_FULL = 5, 5, 100, 0.8
 # A footer marker only counts in the last part of the page, so an article that says "Comments"
 # early on is not cut short.
 FOOTER_FROM = 0.5
@@ -163,7 +168,7 @@ def clean(text: str) -> Cleaned:
     >>> [reason for _, reason in c.removed]
     ['sponsor', 'duplicate', 'footer']
     """
-    lines = split_lines(text)
+    lines = join_wrapped(text, split_lines(text))
     segments: list[Span] = []
     removed: list[tuple[Span, str]] = []
     seen: set[str] = set()
@@ -193,3 +198,53 @@ def clean(text: str) -> Cleaned:
         seen.add(key)
         segments.append((kept.start, kept.end))
     return Cleaned(tuple(segments), tuple(sorted(removed)))
+
+
+def wrap_width(text: str, lines: list[Line]) -> int | None:
+    """The width a hard-wrapped text (paragraphs broken into lines of at most ~72 characters, as in
+    mail, wire copy and text archives) is wrapped at, or None when it is not wrapped. Wrapping puts
+    as many words on a line as fit: a line followed by another line of its paragraph (one line
+    break between them) would overflow the width with the next word. Text whose paragraphs are each
+    one line rarely shows that for most of its line pairs, and its lines run longer.
+
+    >>> text = "Title\\n\\n" + "\\n".join(["Prose runs on and on across a line"] * 6) + "\\n\\nNext."
+    >>> wrap_width(text, split_lines(text))
+    34
+    >>> text = "A short paragraph of one line.\\nAnother, a little longer than the first.\\nAnd a third one.\\n"
+    >>> wrap_width(text * 3, split_lines(text * 3)) is None
+    True
+    """
+    prose = [len(line.text) for line in lines if len(line.text.split()) >= WRAP_MIN_WORDS]
+    if len(prose) < WRAP_MIN_LINES or sum(n > WRAP_MAX for n in prose) > len(prose) // 20:
+        return None
+    width = max(n for n in prose if n <= WRAP_MAX)
+    pairs = [
+        len(before.text) + 1 + len(line.text.split()[0]) > width
+        for before, line in pairwise(lines)
+        if text.count("\n", before.end, line.start) == 1 and len(before.text) <= width
+    ]
+    return width if len(pairs) >= WRAP_MIN_LINES and sum(pairs) >= WRAP_FULL * len(pairs) else None
+
+
+def join_wrapped(text: str, lines: list[Line]) -> list[Line]:
+    """In a hard-wrapped text (`wrap_width`), each paragraph's lines as one line, so that the rules
+    read a wrapped sponsor line whole and sentences are not cut at the ends of lines: a line joins
+    the one before it when only one line break separates them and the one before is full (a short
+    line ends its paragraph, or is a headline or byline). Lines of text that is not wrapped stay.
+
+    >>> text = "Title\\n\\n" + "\\n".join(["Prose runs on and on across a line"] * 6) + "\\n\\nNext."
+    >>> [line.text.count("\\n") for line in join_wrapped(text, split_lines(text))]
+    [0, 5, 0]
+    """
+    width = wrap_width(text, lines)
+    if width is None:
+        return lines
+    joined = lines[:1]
+    for before, line in pairwise(lines):
+        gap = text[before.end : line.start]
+        if gap.count("\n") == 1 and len(before.text) + 1 + len(line.text.split()[0]) > width:
+            start = joined[-1].start
+            joined[-1] = Line(start, line.end, text[start : line.end])
+        else:
+            joined.append(line)
+    return joined
