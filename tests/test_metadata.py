@@ -92,3 +92,12 @@ def test_an_article_without_a_headline_is_not_titled_by_its_byline():
     m = meta(text)
     assert m.authors == ("DAVID E. SANGER",) and m.date == "2025-08-27"
     assert m.title.startswith("WASHINGTON — The talks went on")
+
+
+def test_a_headline_in_capitals_is_the_title_not_the_outlet():
+    """A masthead is a short line in capitals ("THE WASHINGTON POST"); a longer one is a headline."""
+    body = "The two leaders met on Friday at a base in Anchorage, officials said, in talks that lasted hours."
+    m = meta("TRUMP AND PUTIN MEET IN ALASKA FOR A SUMMIT\n\n" + body)
+    assert (m.title, m.outlet) == ("TRUMP AND PUTIN MEET IN ALASKA FOR A SUMMIT", None)
+    m = meta("THE WASHINGTON POST\nTrump and Putin meet in Alaska\n\n" + body)
+    assert (m.title, m.outlet) == ("Trump and Putin meet in Alaska", "THE WASHINGTON POST")

@@ -15,6 +15,7 @@ from .cleaning import FULL_DATE, Cleaned, split_lines
 PROSE_WORDS = 25  # the first line this long ends the header
 HEADER_LINES = 15
 TITLE_CHARS = 120
+MASTHEAD_WORDS = 4  # "THE WASHINGTON POST"; a longer line in capitals is a headline
 
 NAME = r"[A-Z][\w’'\-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'\-]+|de|van|von|bin|al-\w+)){1,3}"
 BYLINE_STRICT = re.compile(rf"^(?:By\s+)?{NAME}(?:\s*(?:,|and|&)\s*{NAME})*$")
@@ -108,7 +109,7 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
     previous_was_byline = False
     read: set[str] = set()  # header lines read as the outlet, a byline or a date: never the title
     for line in header:
-        if MASTHEAD.match(line) and len(line.split()) >= 2:
+        if MASTHEAD.match(line) and 2 <= len(line.split()) <= MASTHEAD_WORDS:
             outlet = outlet or line
             read.add(line)
             continue
