@@ -101,3 +101,23 @@ def test_a_headline_in_capitals_is_the_title_not_the_outlet():
     assert (m.title, m.outlet) == ("TRUMP AND PUTIN MEET IN ALASKA FOR A SUMMIT", None)
     m = meta("THE WASHINGTON POST\nTrump and Putin meet in Alaska\n\n" + body)
     assert (m.title, m.outlet) == ("Trump and Putin meet in Alaska", "THE WASHINGTON POST")
+
+
+def test_a_datasets_field_header_gives_the_fields_and_leaves_the_text():
+    """ "Title:", "Author:", "Date:" lines (as scraped datasets write them) give the metadata without
+    their labels; the URL and section lines and the labelled date are not article text."""
+    from rag.ingest.readers import parse_document
+
+    text = (
+        "Title: Trump Relies on Personal Diplomacy With Putin\nAuthor: David E. Sanger\nDate: 2025-08-27\n"
+        "URL: https://www.nytimes.com/2025/08/27/us/politics/trump-putin.html\nSection: Politics\n\n"
+        "The two leaders met on Friday at a base in Anchorage, officials said, in talks that lasted hours.\n"
+    )
+    doc = parse_document("a.txt", "a.txt", text)
+    assert (doc.title, doc.authors, doc.date) == (
+        "Trump Relies on Personal Diplomacy With Putin",
+        ("David E. Sanger",),
+        "2025-08-27",
+    )
+    kept = [text[s:e] for s, e in doc.segments]
+    assert kept == ["Trump Relies on Personal Diplomacy With Putin", "David E. Sanger", text.splitlines()[-1]]

@@ -67,6 +67,7 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
+    ("metadata field", _line(r"^(?:url|link|permalink|tags|keywords|categories|category|section)\s*:")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
     ("editorial markup", _line(r"^@highlight$")),  # CNN/Daily Mail story files: the summary lines stay
     ("date line", _line(rf"^[\W_]*{FULL_DATE}[\W_]*$")),
@@ -85,8 +86,13 @@ FOOTER = _line(
 CREDIT_SUFFIX = re.compile(
     r"(?<=[.!?”\"')\]\w])\s*(?P<credit>(?:Credit|Photograph|Photo|Image|Picture)s?\s*(?::|\.\.+|…)\s*[^.!?]{1,100})$"
 )
-# Prefixes that label a line rather than belong to it: scraper image labels, Markdown headings.
-LABEL_PREFIX = re.compile(r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+)", re.IGNORECASE)
+# Prefixes that label a line rather than belong to it: scraper image labels, Markdown headings,
+# the field names of a dataset's header ("Title: ...", "Author: ...", "Date: ...").
+LABEL_PREFIX = re.compile(
+    r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+"
+    r"|(?:title|headline|author|authors|byline|date|dateline|published|updated)\s*:\s*)",  # a scraper's header fields
+    re.IGNORECASE,
+)
 # Newsletter boxes: a sign-up line, then a few lines of pitch, then the consent line.
 NEWSLETTER_BOX_LINES = 6
 # Hard-wrapped text (`wrap_width`): at least WRAP_MIN_LINES lines of WRAP_MIN_WORDS words or more,
@@ -190,6 +196,10 @@ def clean(text: str) -> Cleaned:
             removed.append(((line.start, line.end), reason))
             continue
         kept, cut = _trim(line)
+        relabelled = drop_reason(kept.text) if cut and kept.text != line.text else None
+        if relabelled:  # "Date: 27 August 2025": a date line once its label is off
+            removed.append(((line.start, line.end), relabelled))
+            continue
         removed.extend(cut)
         key = _normalise(kept.text)
         if key in seen:
