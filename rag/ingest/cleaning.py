@@ -39,7 +39,8 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "sponsor",
         _line(
             r"^(?:sponsor(?:ed)?(?: by| content)?\s*:|sponsored(?: content)?$|advertisement$"
-            r"|paid (?:post|content)$|promoted(?: content)?$)"
+            r"|paid (?:post|content)$|promoted(?: content)?$|supported by$"
+            r"|(?:story continues below )?advertisement(?:\s*[-–—:]\s*(?:scroll|continue)[\w ]{0,30})?$)"
         ),
     ),
     ("newsletter", _line(r"\b(?:sign(?:ing)? up|subscribe|register)\b.{0,80}\b(?:newsletters?|inbox|briefings?)\b")),
@@ -54,9 +55,12 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "button",
         _line(
-            r"^(?:e-?mail us|contact us|share(?: this)?(?: article| story| on \w+)?|print|save"
+            r"^(?:e-?mail us|contact us|share(?: this| full)?(?: article| story| on \w+)?|print|save"
             r"|read (?:more|next)|follow us(?: on \w+)?|subscribe(?: now)?|sign (?:in|up)|log ?in"
-            r"|listen(?: to this article)?|menu|image|photo|video|advertisement|skip to content)\W*$"
+            r"|listen(?: to this article)?|menu|image|photo|video|advertisement|skip to (?:main )?content"
+            r"|continue reading(?: the main story)?|send any friend a story|gift this article|like this"
+            r"|loading|click here\b.{0,60}|click to share on .{1,40}|subscribe to our .{1,40}"
+            r"|listen to this article\W+\d+ min(?:utes)?|\d+ min(?:ute)? read|comments? \(\d+\))\W*$"
         ),
     ),
     (
@@ -66,6 +70,14 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:\s+credits?)?\s*(?::|\.\.+|…)\s*\S.{0,120}$"
         ),
     ),
+    (
+        "image credit",
+        _line(r"^\(?(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock)(?: Photo)?(?:\s*/\s*[^)\n]{1,60})?\)?$"),
+    ),
+    ("image credit", _line(r"^\(?photo(?:graph)? by [^.,;]{1,60}\)?$")),
+    ("credit", _line(r"^(?:(?:additional )?(?:reporting|writing|editing) by|additional reporting from)\b.{0,200}$")),
+    ("related link", _line(r"^(?:related|watch|see also|more|read more|listen)\s*:\s*\S.{0,150}$")),
+    ("date line", _line(rf"^(?:published|updated|posted)\b(?=.{{0,80}}$)(?=.*(?:{FULL_DATE}|\d:\d\d))")),
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
     ("metadata field", _line(r"^(?:url|link|permalink|tags|keywords|categories|category|section)\s*:")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
