@@ -59,6 +59,9 @@ def removed(text: str) -> list[tuple[str, str]]:
         ("Published Aug. 27, 2025Updated Aug. 28, 2025, 9:02 a.m. ET", "date line"),
         ("URL: https://www.example.com/2025/08/27/world/talks.html", "metadata field"),
         ("Tags: Ukraine, Russia, diplomacy", "metadata field"),
+        ("STORY HIGHLIGHTS", "editorial markup"),
+        ("E-mail to a friend", "button"),
+        ("All About Barack Obama • U.S. Presidential Election", "related link"),
     ],
 )
 def test_boilerplate_lines_are_recognised(line, reason):
@@ -82,6 +85,7 @@ def test_boilerplate_lines_are_recognised(line, reason):
         "AP reported that the talks failed.",
         "Loading the trucks took three days, officials said.",
         "Related talks were held in Istanbul in April 2022.",
+        "All about the money, he said of the deal.",
     ],
 )
 def test_article_sentences_are_kept(line):

@@ -55,7 +55,8 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "button",
         _line(
-            r"^(?:e-?mail us|contact us|share(?: this| full)?(?: article| story| on \w+)?|print|save"
+            r"^(?:e-?mail us|e-?mail to a friend|contact us|print|save"
+            r"|share(?: this| full)?(?: article| story| on \w+)?"
             r"|read (?:more|next)|follow us(?: on \w+)?|subscribe(?: now)?|sign (?:in|up)|log ?in"
             r"|listen(?: to this article)?|menu|image|photo|video|advertisement|skip to (?:main )?content"
             r"|continue reading(?: the main story)?|send any friend a story|gift this article|like this"
@@ -77,11 +78,13 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("image credit", _line(r"^\(?photo(?:graph)? by [^.,;]{1,60}\)?$")),
     ("credit", _line(r"^(?:(?:additional )?(?:reporting|writing|editing) by|additional reporting from)\b.{0,200}$")),
     ("related link", _line(r"^(?:related|watch|see also|more|read more|listen)\s*:\s*\S.{0,150}$")),
+    # CNN's topic links, in title case and unpunctuated: "All About Barack Obama • U.S. Presidential Election"
+    ("related link", re.compile(r"^All About [A-Z].{0,120}(?<![.!?”\"])$")),
     ("date line", _line(rf"^(?:published|updated|posted)\b(?=.{{0,80}}$)(?=.*(?:{FULL_DATE}|\d:\d\d))")),
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
     ("metadata field", _line(r"^(?:url|link|permalink|tags|keywords|categories|category|section)\s*:")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
-    ("editorial markup", _line(r"^@highlight$")),  # CNN/Daily Mail story files: the summary lines stay
+    ("editorial markup", _line(r"^(?:@highlight|story highlights)$")),  # CNN's: the summary lines stay
     ("date line", _line(rf"^[\W_]*{FULL_DATE}[\W_]*$")),
     ("navigation", re.compile(r"^[a-z]+$")),  # a lone lower-case word: "back", "topic"
     ("navigation", _line(r"^[|•·>»]")),
