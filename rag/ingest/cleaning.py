@@ -211,7 +211,7 @@ def clean(text: str) -> Cleaned:
             removed.append(((line.start, line.end), reason))
             continue
         kept, cut = _trim(line)
-        relabelled = drop_reason(kept.text) if cut and kept.text != line.text else None
+        relabelled = drop_reason(kept.text) if cut else None
         if relabelled:  # "Date: 27 August 2025": a date line once its label is off
             removed.append(((line.start, line.end), relabelled))
             continue
@@ -244,7 +244,7 @@ def wrap_width(text: str, lines: list[Line]) -> int | None:
         return None
     width = max(n for n in prose if n <= WRAP_MAX)
     pairs = [
-        len(before.text) + 1 + len(line.text.split()[0]) > width
+        _overflows(before, line, width)
         for before, line in pairwise(lines)
         if text.count("\n", before.end, line.start) == 1 and len(before.text) <= width
     ]
@@ -266,10 +266,15 @@ def join_wrapped(text: str, lines: list[Line]) -> list[Line]:
         return lines
     joined = lines[:1]
     for before, line in pairwise(lines):
-        gap = text[before.end : line.start]
-        if gap.count("\n") == 1 and len(before.text) + 1 + len(line.text.split()[0]) > width:
+        if text.count("\n", before.end, line.start) == 1 and _overflows(before, line, width):
             start = joined[-1].start
             joined[-1] = Line(start, line.end, text[start : line.end])
         else:
             joined.append(line)
     return joined
+
+
+def _overflows(before: Line, line: Line, width: int) -> bool:
+    """Whether `line`'s first word would have overflowed `width` at the end of `before`: what a
+    wrapped paragraph's lines do (a line is as full as the next word allows)."""
+    return len(before.text) + 1 + len(line.text.split()[0]) > width
