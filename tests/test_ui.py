@@ -140,6 +140,8 @@ def test_chat_in_a_real_browser(server, browser, tmp_path):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(server)
     page.wait_for_selector("#question textarea", timeout=60_000)
+    # The examples render after the text box, once the page has finished loading ("Loading..." before).
+    page.wait_for_function("!document.body.innerText.includes('Loading...')", timeout=60_000)
     assert "What did Lavrov say about security guarantees?" in page.inner_text("body")  # examples on first load
     page.screenshot(path=str(SHOTS / "1-first-load.png"), full_page=True)
 
