@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from rag.atomic import write_atomic
 from rag.index.bm25 import tokenize
 
 OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / "antonyms.json"
@@ -112,7 +113,7 @@ def main() -> None:
         "made_by": "python -m eval.antonyms",
         "antonyms": table,
     }
-    args.out.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_atomic(args.out, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
     print(f"{len(pairs) // 2} pairs of words, {len(table)} stems with opposites; wrote {args.out}")
 
 

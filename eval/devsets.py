@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from rag.atomic import write_atomic
 
 from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, answerable, load_questions
 from .splits import article_of, split_of, squad_dir
@@ -62,9 +63,7 @@ def squad_long(corpus: Path, folder: Path | None = None) -> Path:
         text = f"{article.replace('_', ' ')}\n\n{body}\n"
         target = folder / f"{article}.txt"
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as tmp:
-                tmp.write(text)
-            os.replace(tmp.name, target)
+            write_atomic(target, text)
     return folder
 
 

@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from rag import RagError
+from rag.atomic import write_atomic
 
 FEEDBACK_FILE = "feedback.jsonl"  # the page's name for it, in the index folder
 OUT_FILE = "feedback-questions.jsonl"
@@ -134,11 +133,7 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    os.replace(tmp, path)
+    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def todo_path(out: Path) -> Path:

@@ -34,6 +34,7 @@ from rag.answer.assistant import Assistant
 from rag.answer.candidates import SENTENCE_FEATURES, answering, feature_rows, rank, select
 from rag.answer.evidence import Evidence, signals
 from rag.answer.model import ABSTAIN_FEATURES, ANSWER_MODEL, AnswerModel
+from rag.atomic import write_atomic
 from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
@@ -241,9 +242,7 @@ def write(model: AnswerModel, path: Path) -> None:
         "sentence": model.sentence.to_dict(),
         "abstain": model.abstain.to_dict(),
     }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(data, indent=1) + "\n")
 
 
 if __name__ == "__main__":

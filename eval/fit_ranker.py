@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from rag import Config, Retriever
+from rag.atomic import write_atomic
 from rag.index.embedders import SentenceTransformerEmbedder
 from rag.metrics import mrr, recall_at
 from rag.search.ranking import FEATURES, RANKER_FILE
@@ -149,7 +150,7 @@ def main() -> None:
                 n: {"R@1": round(a, 4), "R@5": round(b, 4), "MRR": round(c, 4)} for n, (a, b, c) in train.items()
             },
         }
-        RANKER_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        write_atomic(RANKER_FILE, json.dumps(data, indent=1) + "\n")
         print(f"wrote {RANKER_FILE}")
 
 

@@ -30,6 +30,7 @@ from rag.answer.question import analyse
 from rag.answer.short_answer import FEATURES, PARAMS, Span, candidates, expected_f1, features, tokens
 from rag.answer.short_answer import shown as shown_at
 from rag.answer.span_types import FITS, typed_spans
+from rag.atomic import write_atomic
 from rag.ingest.chunking import split_sentences
 from rag.metrics import exact_match, squad_f1, squad_normalise
 
@@ -268,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             "features": list(FEATURES),
             "coef": [round(float(w), 5) for w in weights],
         }
-        OUT.write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
+        write_atomic(OUT, json.dumps(params, indent=1) + "\n")
         print(f"wrote {OUT}")
     return 0
 

@@ -181,3 +181,21 @@ def test_hostile_corpus_is_indexed_with_reasons_for_what_was_skipped(tmp_path, m
     for chunk in retriever.chunks.values():
         assert retriever.documents[chunk.doc_id].text[chunk.start : chunk.end] == chunk.text
     assert retriever.search("Geneva talks resumed", k=1)[0].doc_id == "utf16.txt"
+
+
+def test_a_failed_atomic_write_keeps_the_old_file_whole(tmp_path, monkeypatch):
+    import os
+
+    from rag.atomic import write_atomic
+
+    target = tmp_path / "model.json"
+    write_atomic(target, '{"version": 1}\n')
+
+    def broken_rename(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_rename)
+    with pytest.raises(OSError):
+        write_atomic(target, '{"version": 2}\n')
+    assert target.read_text(encoding="utf-8") == '{"version": 1}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left behind

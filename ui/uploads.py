@@ -5,12 +5,11 @@ Saved web pages (.html, .htm) are accepted too; their article text is extracted 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
+from rag.atomic import write_atomic
 from rag.ingest.readers import READERS, UnreadableFile, read_file
 
 MAX_UPLOAD_BYTES = 2_000_000
@@ -53,8 +52,4 @@ def store(folder: Path, name: str, data: bytes) -> Path:
     target = folder / name
     if target.resolve().parent != folder.resolve():
         raise UploadError(f"{name}: not a plain file name")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.replace(tmp, target)
-    return target
+    return write_atomic(target, data)
