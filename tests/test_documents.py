@@ -29,6 +29,22 @@ def test_loads_txt_and_md_recursively_with_relative_ids(tmp_path):
     assert len(doc.content_hash) == 64
 
 
+def test_other_text_and_page_suffixes_are_read(tmp_path):
+    story = ARTICLE + "\n@highlight\n\nThe first sentence, in short\n"
+    (tmp_path / "cnn-0001.story").write_text(story)
+    (tmp_path / "wire.TEXT").write_text(ARTICLE)
+    page = "<html><head><title>A page</title></head><body><article><h1>A page</h1>"
+    page += "<p>" + " ".join(["The body of the saved page says something worth reading."] * 5) + "</p>"
+    (tmp_path / "saved.shtml").write_text(page + "</article></body></html>")
+    docs, skipped = load_documents([tmp_path])
+    assert not skipped
+    by_id = {d.doc_id: d for d in docs}
+    assert sorted(by_id) == ["cnn-0001.story", "saved.shtml", "wire.TEXT"]
+    story_doc = by_id["cnn-0001.story"]
+    assert "@highlight" not in [story_doc.text[s:e] for s, e in story_doc.segments]
+    assert by_id["saved.shtml"].extracted
+
+
 def test_single_file_is_named_by_its_file_name(tmp_path):
     (tmp_path / "x.txt").write_text(ARTICLE)
     docs, _ = load_documents([tmp_path / "x.txt"])

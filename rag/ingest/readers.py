@@ -1,10 +1,10 @@
 """Load articles into `Document`s: decode, clean, extract metadata, hash.
 
 Adding a format is one function: a reader `bytes -> str | Article` registered in `READERS` by
-suffix. A reader that returns text (`.txt`, `.md`) gets the plain-text cleaning and metadata
+suffix. A reader that returns text (`.txt`, `.text`, `.md`, `.story`) gets the plain-text cleaning and metadata
 rules, and offsets are into the decoded file exactly as stored (no newline translation), so a
 citation's `start:end` can be checked against the file itself. A reader that returns an `Article`
-(`.html`, `.htm`) has found the article text and metadata itself; offsets are into that text,
+(`.html`, `.htm`, `.shtml`, `.xhtml`) has found the article text and metadata itself; offsets are into that text,
 which the index stores (`Document.text`, with `extracted=True`).
 
 Sources are folders, files, article URLs (`https://...`) and feeds (`feed:https://...`); the web
@@ -85,15 +85,19 @@ def read_html(data: bytes) -> Article:
 
 READERS: dict[str, Callable[[bytes], str | Article]] = {
     ".txt": read_plain_text,
+    ".text": read_plain_text,
     ".md": read_plain_text,
+    ".story": read_plain_text,  # the CNN / Daily Mail story files news QA and summarisation sets ship
     ".html": read_html,
     ".htm": read_html,
+    ".shtml": read_html,
+    ".xhtml": read_html,
 }
 WEB_PREFIXES = ("http://", "https://", "feed:")
 
 
 def describe_formats() -> str:
-    """The registered file suffixes, for messages: ".txt/.md/.html/.htm"."""
+    """The registered file suffixes, for messages: ".txt/.text/.md/.story/.html/.htm/.shtml/.xhtml"."""
     return "/".join(READERS)
 
 
