@@ -25,6 +25,7 @@ from .index.store import IndexStore
 from .ingest.readers import describe_formats, is_web
 from .ingest.web import FEED_PREFIX
 from .search.retriever import Retriever
+from .search.spelling import describe
 from .sync import SyncReport
 
 
@@ -166,6 +167,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"    {hit.chunk_id}  chars {hit.start}-{hit.end}  score {hit.score:.3f}")
         body = textwrap.fill(" ".join(hit.text.split()), width=96, initial_indent="    ", subsequent_indent="    ")
         print(body + "\n")
+    respelt = retriever.respell(args.query.strip()).changes
+    if respelt:
+        print(describe(respelt))
     print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({args.mode})", file=sys.stderr)
     return 0
 
@@ -196,6 +200,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"  [{c.n}] {c.title}" + (f" ({meta})" if meta else ""))
         print(f"      {c.doc_id}, characters {c.start}-{c.end}")
         print(textwrap.fill(" ".join(c.quote.split()), 96, initial_indent="    │ ", subsequent_indent="    │ "))
+    if answer.respelling:
+        print(f"\n{answer.respelling}")
     print(f"({answer.seconds * 1000:.0f} ms)", file=sys.stderr)
     return 0
 

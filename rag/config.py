@@ -12,7 +12,9 @@ from .errors import RagError
 from .index.vectors import scheme
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-FORMAT_VERSION = 4  # 3: chunks indexed with their article title; 4: vector indexes by role, store URI
+# 3: chunks indexed with their article title; 4: vector indexes by role, store URI;
+# 5: BM25 words folded (accents, invisible characters)
+FORMAT_VERSION = 5
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("learned", "convex")
 # The fields an index is built with: changing one means `rag index --rebuild`.

@@ -113,6 +113,7 @@ button.read-article { margin-left: 6px; padding: 1px 8px; border-radius: 6px; fo
 sup.cite { color: var(--color-accent); font-weight: 600; cursor: pointer; }
 .flash { outline: 3px solid var(--color-accent) !important; transition: outline 0.2s; }
 .abstained { font-style: italic; }
+.respelt { font-size: 0.85em; opacity: 0.75; }
 .feedback { margin-top: 6px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 0.85em; }
 .feedback button.fb { padding: 2px 10px; border-radius: 999px; border: 1px solid var(--border-color-primary);
   background: var(--background-fill-primary); cursor: pointer; }

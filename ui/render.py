@@ -105,13 +105,15 @@ def feedback_html(turn: int, abstained: bool, verdict: str | None = None) -> str
 
 def answer_html(answer: Answer, turn: int = 1, verdict: str | None = None) -> str:
     """The chat message for answer number `turn`: each quoted span followed by its citation number
-    (the short answer highlighted), then the feedback buttons."""
+    (the short answer highlighted), a line naming any of the question's words searched as the articles
+    spell them, then the feedback buttons."""
+    respelt = f'<p class="respelt">{esc(answer.respelling)}</p>' if answer.respelling else ""
     if answer.abstained:
-        return f'<p class="abstained">{esc(answer.text)}</p>' + feedback_html(turn, True, verdict)
+        return f'<p class="abstained">{esc(answer.text)}</p>' + respelt + feedback_html(turn, True, verdict)
     cited = {c.n: c for c in answer.citations}
     marker = '<sup class="cite turn-{turn}" title="Answer {turn}, source {n}">[{n}]</sup>'
     parts = [f"{quote_html(cited[n], answer.short)} {marker.format(turn=turn, n=n)}" for _, n in answer.parts]
-    return "<p>" + " ".join(parts) + "</p>" + feedback_html(turn, False, verdict)
+    return "<p>" + " ".join(parts) + "</p>" + respelt + feedback_html(turn, False, verdict)
 
 
 def _meta(outlet: str | None, date: str | None) -> str:

@@ -12,6 +12,7 @@ checked to be grounded before they are returned.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Sequence
@@ -60,14 +61,16 @@ class Assistant:
         started = time.perf_counter()
         with self.retriever.reading():  # one consistent view of the index for the whole answer
             found = self.evidence(question, history, k=k, mode=mode, doc_ids=doc_ids)
+            typed = check_query(question)  # the answer keeps the question as typed, `respelt` what changed
             confidence = round(1.0 - found.unanswerable, 6)
             if found.abstains(self.threshold, self.model.paraphrase):
                 return Answer(
-                    found.question,
+                    typed,
                     abstained=True,
                     reason=found.reason,
                     related=found.hits[:3],
                     query=found.query,
+                    respelt=found.respelt,
                     confidence=confidence,
                     seconds=time.perf_counter() - started,
                 )
@@ -81,11 +84,12 @@ class Assistant:
                 short_answer(found.question, corpus.text(best.doc_id, best.start, best.end)), best, citations
             )
             answer = Answer(
-                found.question,
+                typed,
                 parts,
                 citations,
                 short=short,
                 query=found.query,
+                respelt=found.respelt,
                 related=found.hits,
                 confidence=confidence,
                 seconds=time.perf_counter() - started,
@@ -103,13 +107,18 @@ class Assistant:
         mode: str | None = None,
         doc_ids: Sequence[str] | None = None,
     ) -> Evidence:
-        """Retrieve, rank every candidate sentence and weigh the evidence, without deciding."""
+        """Retrieve, rank every candidate sentence and weigh the evidence, without deciding. The
+        question's misspelt words are respelt as the articles spell them first (`Retriever.respell`),
+        and so are those a follow-up carries from earlier turns."""
         question = check_query(question)
         if not re.search(r"\w", question):
             raise QueryError("the question has no words in it: type a question")
-        query = resolve(question, history)
         retriever = self.retriever
         with retriever.reading():
+            respelt = retriever.respell(question)
+            question = respelt.query
+            query = retriever.respell(resolve(question, history)).query
             hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids)
             own = retriever.query_vector(question) if query != question else None
-            return gather(retriever.corpus, self.model, question, query, hits, retriever.query_vector(query), own)
+            found = gather(retriever.corpus, self.model, question, query, hits, retriever.query_vector(query), own)
+            return dataclasses.replace(found, respelt=respelt.changes) if respelt.changes else found

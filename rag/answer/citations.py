@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..search.spelling import describe
 from ..types import Document, Hit
 
 ABSTAIN_TEXT = "The articles don't say."
@@ -76,6 +77,7 @@ class Answer:
     confidence: float = 0.0  # P(the articles answer the question)
     seconds: float = 0.0
     short: ShortAnswer | None = None  # the words that answer, inside one citation, when found
+    respelt: tuple[tuple[str, str], ...] = ()  # (typed, searched): misspelt words searched as the articles spell them
 
     @property
     def text(self) -> str:
@@ -83,6 +85,12 @@ class Answer:
         if self.abstained:
             return ABSTAIN_TEXT
         return " ".join(f"{text} [{n}]" for text, n in self.parts)
+
+    @property
+    def respelling(self) -> str:
+        """One line saying which of the question's words were searched as the articles spell
+        them, or "" when none was (`spelling.describe`)."""
+        return describe(self.respelt)
 
     def to_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "text": self.text}
@@ -110,6 +118,7 @@ class Answer:
             confidence=float(data.get("confidence", 0.0)),
             seconds=float(data.get("seconds", 0.0)),
             short=ShortAnswer(**short) if short else None,
+            respelt=tuple((str(a), str(b)) for a, b in data.get("respelt", ())),
         )
 
 

@@ -38,6 +38,7 @@ class Evidence:
     unanswerable: float  # P(the articles do not answer), from the abstention model
     reason: str  # why it would abstain, in words, for people checking the rule
     missing: tuple[str, ...] = ()  # the question's name words that occur nowhere in the articles
+    respelt: tuple[tuple[str, str], ...] = ()  # (typed, searched) for each misspelt word of the question
 
     def abstains(self, threshold: float, paraphrase: float) -> bool:
         """Whether to abstain: nothing found, P(unanswerable) at the threshold, or a name the

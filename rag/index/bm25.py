@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -31,6 +32,23 @@ TOKENS_FILE = "bm25_tokens.jsonl"
 
 
 TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) token pattern
+# Characters that are in a word without showing: soft hyphen, zero-width space / non-joiner /
+# joiner, word joiner, byte-order mark. Pages and wire copy carry them inside words ("secu\xadrity").
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased, without invisible characters and accents, as search compares words: a
+    question typed "Sao Paulo" or "Zelenskyy's" meets an article's "São Paulo", "secu\xadrity"
+    is "security". Compatibility forms are unfolded too ("ﬁnal" is "final").
+
+    >>> fold("São Paulo’s secu\u00adrity ﬁnal")
+    'sao paulo’s security final'
+    """
+    text = text.lower().translate(INVISIBLE)
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 # bm25s's English stop words (`bm25s.stopwords.STOPWORDS_EN`; a test checks they stay equal),
@@ -53,13 +71,14 @@ def _analyser() -> tuple[Any, frozenset[str]]:
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-word-filtered, Snowball-stemmed tokens of each text: what
     `bm25s.tokenize(texts, stopwords="en", stemmer=...)` gives, without its per-call progress bars
-    and vocabulary (a question's tokens cost a few microseconds instead of a millisecond).
+    and vocabulary (a question's tokens cost a few microseconds instead of a millisecond), and
+    with accents and invisible characters folded away first (`fold`).
 
-    >>> tokenize(["The negotiators and the negotiations"])
-    [['negoti', 'negoti']]
+    >>> tokenize(["The negotiators and the negotiations", "Café in São Paulo"])
+    [['negoti', 'negoti'], ['cafe', 'sao', 'paulo']]
     """
     stemmer, stop = _analyser()
-    return [stemmer.stemWords([t for t in TOKEN.findall(text.lower()) if t not in stop]) for text in texts]
+    return [stemmer.stemWords([t for t in TOKEN.findall(fold(text)) if t not in stop]) for text in texts]
 
 
 def stem_words(words: list[str]) -> list[str]:

@@ -34,6 +34,7 @@ from ..types import Chunk, Document, Hit, Scored
 from .fusion import Ranked, convex
 from .ranking import FEATURES, Covers, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
+from .spelling import Respelt, respell
 
 MAX_QUERY_CHARS = 4_000
 CHECKPOINT_SECONDS = 120.0  # how often a long build saves its progress
@@ -210,7 +211,7 @@ class Retriever:
         `mode` is "hybrid" (default), "dense" or "bm25"; `doc_ids` restricts the search to
         those documents. Fewer than `k` hits come back when fewer chunks match.
         """
-        query = check_query(query)
+        query = self.respell(check_query(query)).query
         if not isinstance(k, int) or k < 1:
             raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
         if mode not in MODES:
@@ -232,6 +233,14 @@ class Retriever:
             if self.config.reranker:
                 ranked = rerank(self.reranker(), query, ranked, {cid: corpus.chunks[cid].text for cid, _ in ranked})
             return [corpus.hit(cid, score) for cid, score in ranked[:k]]
+
+    def respell(self, query: str) -> Respelt:
+        """`query` with the words the articles never use but spell one letter differently respelt
+        as the articles spell them ("goverment" -> "government"; see spelling.py). `search`
+        respells its query itself; this says what it changed."""
+        corpus = self.corpus
+        with corpus.lock.read():
+            return respell(query, corpus.knows, corpus.idf)
 
     def _fused(self, query: str, k: int, doc_ids: Sequence[str] | None) -> Ranked:
         """Hybrid ranking of at least the `k` best candidates (more when a reranker reads them)."""

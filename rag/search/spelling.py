@@ -1,0 +1,132 @@
+"""A question's misspelt words, searched as the articles spell them: "goverment" as "government",
+"Geroge" as "George", "Celeron" as the articles' "Céloron".
+
+People type questions fast, and a word the articles never use is worse than a missing one: BM25
+finds nothing for it and the abstention rule reads it as a name the articles never mention. A
+word is respelt when all of these hold:
+- it has at least `MIN_LETTERS` letters (short words have too many neighbours) and is not the
+  first half of a contraction ("weren't");
+- its stem occurs in no article (`knows`);
+- it is not an English word: pyspellchecker's English word list (a maintained list of 160,000
+  words with their frequencies, loaded on first need) says so. A real word the articles happen not
+  to use ("police" beside the articles' "policy") is a different question, not a typo;
+- one edit (a letter dropped, added or changed, or two neighbours swapped: Damerau-Levenshtein
+  distance 1, Norvig's candidates) makes it a word whose stem the articles use.
+Among the candidates an English word wins over a non-word, then the commoner stem in the articles
+(the lowest `idf`). The replacement keeps the typed word's capitals ("Geroge" -> "George").
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..index.bm25 import fold, stem_words
+
+__all__ = ["MIN_LETTERS", "Respelt", "describe", "edits", "is_english", "respell"]
+
+MIN_LETTERS = 5
+WORD = re.compile(r"\w+")
+CONTRACTION = re.compile(r"['’]t\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Respelt:
+    """`query` with its misspelt words replaced; `changes` pairs each typed word with its replacement."""
+
+    query: str
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+def describe(changes: tuple[tuple[str, str], ...]) -> str:
+    """One line saying which typed words were searched as the articles spell them ("" for none).
+
+    >>> describe((("Geroge", "George"),))
+    'Searched as the articles spell it: “Geroge” → “George”.'
+    """
+    if not changes:
+        return ""
+    return "Searched as the articles spell it: " + ", ".join(f"“{a}” → “{b}”" for a, b in changes) + "."
+
+
+@lru_cache(maxsize=1)
+def _english() -> Any:
+    from spellchecker import SpellChecker  # 0.3 s to load: only once a question has an unknown word
+
+    return SpellChecker(language="en", distance=1)
+
+
+def is_english(word: str) -> bool:
+    """Whether pyspellchecker's English word list holds `word` (any case).
+
+    >>> is_english("Police"), is_english("goverment")
+    (True, False)
+    """
+    return bool(_english().known([word.lower()]))
+
+
+def edits(word: str) -> set[str]:
+    """The lower-case ASCII words one edit from `word`: a letter deleted, two neighbours swapped, a
+    letter replaced or inserted.
+
+    >>> sorted(w for w in edits("teh") if w.startswith("th"))
+    ['th', 'the', 'theh', 'thh']
+    >>> len(edits("goverment"))  # 9 deletions, 8 swaps, 9 x 25 changes, 10 x 26 insertions, less repeats
+    493
+    """
+    letters = string.ascii_lowercase
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deleted = {a + b[1:] for a, b in cuts if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    replaced = {a + c + b[1:] for a, b in cuts if b for c in letters}
+    inserted = {a + c + b for a, b in cuts for c in letters}
+    return (deleted | swapped | replaced | inserted) - {word}
+
+
+def _cased(typed: str, word: str) -> str:
+    """`word` with the capitals of `typed`: "GEROGE" -> "GEORGE", "Geroge" -> "George"."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    return word.capitalize() if typed[:1].isupper() else word
+
+
+def respell(
+    query: str,
+    knows: Callable[[str], bool],
+    idf: Callable[[str], float],
+    english: Callable[[str], bool] = is_english,
+) -> Respelt:
+    """`query` with each misspelt word (see the module docstring) replaced by the articles' word.
+
+    `knows(stem)` says whether the articles use a stem, `idf(stem)` how rare it is in them.
+
+    >>> stems = {"govern": 1.0, "georg": 2.0, "celoron": 3.0, "polici": 2.0}
+    >>> r = respell("Did Geroge's goverment ask the police? Who is Celeron?", stems.__contains__, stems.get)
+    >>> r.query
+    "Did George's government ask the police? Who is Celoron?"
+    >>> r.changes
+    (('Geroge', 'George'), ('goverment', 'government'), ('Celeron', 'Celoron'))
+    """
+    changes: list[tuple[str, str]] = []
+
+    def replace(match: re.Match[str]) -> str:
+        typed = match.group(0)
+        word = fold(typed)
+        if len(word) < MIN_LETTERS or not (word.isascii() and word.isalpha()):
+            return typed
+        if CONTRACTION.match(query, match.end()) or knows(stem_words([word])[0]) or english(word):
+            return typed
+        near = sorted(edits(word))
+        used = [(w, s) for w, s in zip(near, stem_words(near), strict=True) if knows(s)]
+        if not used:
+            return typed
+        best = min(used, key=lambda ws: (not english(ws[0]), idf(ws[1]), ws[0]))[0]
+        changes.append((typed, _cased(typed, best)))
+        return changes[-1][1]
+
+    fixed = WORD.sub(replace, query)
+    return Respelt(fixed, tuple(changes))

@@ -1,0 +1,88 @@
+"""Misspelt question words searched as the articles spell them, and words folded (accents,
+invisible characters) so that a question meets the articles' spelling."""
+
+import pytest
+from fakes import FakeEmbedder
+
+from rag import Assistant, Retriever
+from rag.answer.citations import Answer
+from rag.index.bm25 import fold, tokenize
+from rag.search.spelling import describe, edits, respell
+
+STEMS = {"govern": 1.0, "georg": 2.0, "celoron": 3.0, "polici": 2.0, "famili": 2.5, "fail": 1.5}
+
+
+def fixed(query, english=None):
+    if english is None:
+        return respell(query, STEMS.__contains__, STEMS.get)
+    return respell(query, STEMS.__contains__, STEMS.get, english)
+
+
+def test_a_typo_is_respelt_as_the_articles_spell_it_keeping_its_capitals():
+    assert fixed("What did the goverment say?").query == "What did the government say?"
+    assert fixed("Who is Geroge?").changes == (("Geroge", "George"),)
+    assert fixed("GEROGE").query == "GEORGE"
+    assert fixed("Who met Céleron?").query == "Who met Celoron?"  # folded before it is compared
+
+
+def test_real_words_short_words_contractions_and_known_words_stay():
+    assert fixed("Did the police act?").changes == ()  # an English word the articles happen not to use
+    assert fixed("Who is Xeroge?").changes == ()  # more than one edit from George
+    assert fixed("Did Geo go?").changes == ()  # too short to guess
+    assert fixed("What did the government say?").changes == ()  # the articles' own word
+    assert fixed("Why weren't they there?", english=lambda w: False).changes == ()  # "weren" of "weren't"
+    assert fixed("What about 19th-century ships?").changes == ()
+
+
+def test_an_english_candidate_wins_over_a_commoner_non_word():
+    # "familes" is one edit from "families" and from "failes"; "fail" is the commoner stem.
+    assert fixed("Where did the familes live?").changes == (("familes", "families"),)
+
+
+def test_edits_are_one_step_away():
+    near = edits("abc")
+    assert {"ab", "bac", "abd", "abcd"} <= near
+    assert "abc" not in near and "cab" not in near
+
+
+def test_describe_names_each_change():
+    assert describe(()) == ""
+    assert describe((("a", "b"), ("c", "d"))) == "Searched as the articles spell it: “a” → “b”, “c” → “d”."
+
+
+def test_fold_drops_accents_and_invisible_characters():
+    assert fold("Hervé") == "herve"
+    assert fold("secu\u00adri\u200bty") == "security"
+    assert tokenize(["São Paulo"]) == tokenize(["Sao Paulo"])
+
+
+def test_search_meets_accented_and_misspelt_words(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "The expedition of Céloron\n\nCéloron buried lead plates along the Ohio river in 1749 to claim "
+        "the valley for France. The government in Paris approved the plan.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Harvest festival\n\nFarmers brought pumpkins to the festival and the town counted a record crowd.\n",
+        encoding="utf-8",
+    )
+    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+    for query in ("What did Celoron bury?", "What did Celeron bury?", "Which goverment approved it?"):
+        assert retriever.search(query, k=1, mode="bm25")[0].doc_id == "a.txt", query
+    assert retriever.respell("What did Celeron bury?").changes == (("Celeron", "Celoron"),)
+    answer = Assistant(retriever).ask("When did Celeron bury the lead plates?")
+    assert answer.question == "When did Celeron bury the lead plates?"  # as typed
+    assert answer.respelt == (("Celeron", "Celoron"),)
+    assert "1749" in answer.text
+    assert Answer.from_dict(answer.to_dict()).respelt == answer.respelt
+
+
+@pytest.mark.parametrize("question", ["When did Céloron bury the plates?", "When did the plates go in?"])
+def test_no_respelling_when_every_word_is_known(tmp_path, question):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Plates\n\nCéloron buried the plates in 1749.\n", encoding="utf-8")
+    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+    assert retriever.respell(question).changes == ()
