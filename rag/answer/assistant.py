@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import ModelError, QueryError
 from ..search.retriever import Retriever, check_query
 from .answerers import Answerer, make_answerer
+from .casing import truecase
 from .citations import Answer, cite, grounded, short_of
 from .conversation import resolve
 from .evidence import Evidence, gather
@@ -120,5 +121,10 @@ class Assistant:
             query = retriever.respell(resolve(question, history)).query
             hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids)
             own = retriever.query_vector(question) if query != question else None
-            found = gather(retriever.corpus, self.model, question, query, hits, retriever.query_vector(query), own)
+            vector = retriever.query_vector(query)
+            # A question typed without capitals is read with the passages' capitals (casing.py);
+            # the vectors are the same either way (the model reads lower case).
+            texts = [hit.text for hit in hits]
+            question, query = truecase(question, texts), truecase(query, texts)
+            found = gather(retriever.corpus, self.model, question, query, hits, vector, own)
             return dataclasses.replace(found, respelt=respelt.changes) if respelt.changes else found

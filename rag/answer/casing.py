@@ -1,0 +1,77 @@
+"""Capitals for a question typed without them: "what did lavrov say about nato?" is read as "What
+did Lavrov say about NATO?", the capitals taken from how the retrieved passages write each word.
+
+Search does not care (BM25 and the embedding model compare words in lower case), but the reading
+of the question does: names are found by their capitals (`rag.answer.question`), and with them the
+speaker of "What did X say?", the subject of "Who is X?" and the question's names that the
+abstention model looks for in the articles. A question with no capitals past its first letter, or
+typed all in capitals, gets, for each word, the form the passages give it in the middle of a
+sentence (where a capital marks a name, not a sentence's start) when most of its occurrences there
+have it. A question with capitals of its own is left as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+__all__ = ["caseless", "truecase"]
+
+WORD = re.compile(r"[^\W\d_][\w’'-]*")
+# What stands before a word in the middle of a sentence: a letter, digit, comma or a title's
+# abbreviation ("Mr.", "Ms."), then spaces.
+MID_SENTENCE = re.compile(r"(?:[\w,;%)]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Sen|Rep|Gov|St)\.)\s+$")
+
+
+def caseless(question: str) -> bool:
+    """Whether `question` was typed without telling names by their capitals: no capital past its
+    first letter, or nothing but capitals.
+
+    >>> caseless("what did lavrov say?"), caseless("What did lavrov say?"), caseless("WHAT DID LAVROV SAY?")
+    (True, True, True)
+    >>> caseless("What did Lavrov say?")
+    False
+    """
+    letters = [c for c in question if c.isalpha()]
+    return not any(c.isupper() for c in letters[1:]) or not any(c.islower() for c in letters)
+
+
+def truecase(question: str, texts: Sequence[str]) -> str:
+    """`question` with its words written as `texts` write them mid-sentence, when it is `caseless`;
+    else `question` unchanged. The first letter is made a capital.
+
+    >>> passages = ["Russian Foreign Minister Sergei Lavrov said Nato troops would not be accepted."]
+    >>> truecase("what did lavrov say about nato troops?", passages)
+    'What did Lavrov say about Nato troops?'
+    >>> truecase("WHAT DID LAVROV SAY?", passages)
+    'What did Lavrov say?'
+    >>> truecase("What did Lavrov say about nato?", passages)  # capitals of its own: as typed
+    'What did Lavrov say about nato?'
+    >>> truecase("what did the minister say?", passages)  # the passages' title case, as they write it
+    'What did the Minister say?'
+    """
+    if not caseless(question) or not question:
+        return question
+    typed = question.lower() if not any(c.islower() for c in question) else question
+    words = {w.lower() for w in WORD.findall(typed)}
+    if not words:
+        return question
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    forms: dict[str, Counter[str]] = {}
+    for text in texts:
+        for match in pattern.finditer(text):
+            if MID_SENTENCE.search(text, max(0, match.start() - 40), match.start()):
+                forms.setdefault(match.group(0).lower(), Counter())[match.group(0)] += 1
+
+    def written(match: re.Match[str]) -> str:
+        word = match.group(0)
+        seen = forms.get(word.lower())
+        if not seen:
+            return word
+        form, n = seen.most_common(1)[0]
+        return form if 2 * n > sum(seen.values()) and form != form.lower() else word
+
+    cased = WORD.sub(written, typed)
+    return cased[:1].upper() + cased[1:]
