@@ -56,6 +56,11 @@ def test_fold_drops_accents_and_invisible_characters():
     assert tokenize(["São Paulo"]) == tokenize(["Sao Paulo"])
 
 
+def test_british_and_american_spellings_are_one_word():
+    assert tokenize(["defence centre prioritising"]) == tokenize(["defense center prioritizing"])
+    assert tokenize(["the rise of a promise"]) == [["rise", "promis"]]  # not every "-ise" is British
+
+
 def test_search_meets_accented_and_misspelt_words(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

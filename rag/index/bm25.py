@@ -61,29 +61,36 @@ STOPWORDS_EN = frozenset((
 
 
 @lru_cache(maxsize=1)
-def _analyser() -> tuple[Any, frozenset[str]]:
-    """PyStemmer's English Snowball stemmer (in C) and bm25s's English stop words."""
+def _analyser() -> tuple[Any, frozenset[str], dict[str, str]]:
+    """PyStemmer's English Snowball stemmer (in C), bm25s's English stop words, and breame's
+    1,730 British spellings with their American ones ("defence": "defense")."""
     import Stemmer
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
-    return Stemmer.Stemmer("english"), STOPWORDS_EN
+    return Stemmer.Stemmer("english"), STOPWORDS_EN, BRITISH_ENGLISH_SPELLINGS
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-word-filtered, Snowball-stemmed tokens of each text: what
     `bm25s.tokenize(texts, stopwords="en", stemmer=...)` gives, without its per-call progress bars
     and vocabulary (a question's tokens cost a few microseconds instead of a millisecond), and
-    with accents and invisible characters folded away first (`fold`).
+    with accents and invisible characters folded away first (`fold`) and British spellings made
+    American, so that an article's "defence" and a question's "defense" are one word.
 
-    >>> tokenize(["The negotiators and the negotiations", "Café in São Paulo"])
-    [['negoti', 'negoti'], ['cafe', 'sao', 'paulo']]
+    >>> tokenize(["The negotiators and the negotiations", "Café in São Paulo", "defence centre"])
+    [['negoti', 'negoti'], ['cafe', 'sao', 'paulo'], ['defens', 'center']]
     """
-    stemmer, stop = _analyser()
-    return [stemmer.stemWords([t for t in TOKEN.findall(fold(text)) if t not in stop]) for text in texts]
+    stemmer, stop, american = _analyser()
+    return [
+        stemmer.stemWords([american.get(t, t) for t in TOKEN.findall(fold(text)) if t not in stop]) for text in texts
+    ]
 
 
 def stem_words(words: list[str]) -> list[str]:
-    """Each word's Snowball stem, as `tokenize` stems (no lower-casing, no stop words dropped)."""
-    return list(_analyser()[0].stemWords(words))
+    """Each word's Snowball stem, as `tokenize` stems (American spelling; no lower-casing, no stop
+    words dropped)."""
+    stemmer, _, american = _analyser()
+    return list(stemmer.stemWords([american.get(w, w) for w in words]))
 
 
 @lru_cache(maxsize=1024)
