@@ -35,6 +35,7 @@ TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) token patte
 # Characters that are in a word without showing: soft hyphen, zero-width space / non-joiner /
 # joiner, word joiner, byte-order mark. Pages and wire copy carry them inside words ("secu\xadrity").
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off Latin, Greek, Cyrillic letters
 
 
 def fold(text: str) -> str:
@@ -48,7 +49,9 @@ def fold(text: str) -> str:
     text = text.lower().translate(INVISIBLE)
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not unicodedata.is_normalized("NFKD", text):  # curly quotes and dashes alone need nothing
+        text = unicodedata.normalize("NFKD", text)
+    return ACCENTS.sub("", text)
 
 
 # bm25s's English stop words (`bm25s.stopwords.STOPWORDS_EN`; a test checks they stay equal),
