@@ -117,6 +117,17 @@ def test_feedback_buttons_show_the_verdict_and_abstentions_get_two():
     assert "verdict-unsupported" not in answer_html(abstained, 1) and "verdict-wrong" in answer_html(abstained, 1)
 
 
+def test_an_answer_says_which_words_were_respelt_escaped():
+    import dataclasses
+
+    a = dataclasses.replace(answer(), respelt=(("Grahm<", "Graham"),))
+    chat = answer_html(a, 1)
+    assert '<p class="respelt">Searched as the articles spell it: “Grahm&lt;” → “Graham”.</p>' in chat
+    assert 'class="respelt"' not in answer_html(answer(), 1)
+    abstained = Answer(question="q", abstained=True, respelt=(("Grahm", "Graham"),))
+    assert 'class="respelt"' in answer_html(abstained, 1)
+
+
 def test_article_view_highlights_every_cited_span_and_anchors_the_clicked_one():
     other = Citation(
         n=1, doc_id="doc.txt", source="", title="t", start=TEXT.index("More"), end=TEXT.index("More") + 9, quote=""
