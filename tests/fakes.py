@@ -5,8 +5,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    """Each of `articles` (file name -> text) written as a UTF-8 file in `folder`, made if missing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
 
 
 class FakeEmbedder:

@@ -1,6 +1,6 @@
 """A question typed without capitals is read with the capitals the passages give its words."""
 
-from fakes import FakeEmbedder
+from fakes import FakeEmbedder, write_articles
 
 from rag import Assistant, Retriever
 from rag.answer.casing import caseless, truecase
@@ -31,13 +31,11 @@ def test_a_question_with_capitals_of_its_own_is_left_as_typed():
 
 
 def test_the_assistant_reads_a_lower_case_question_with_its_names(tmp_path):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text(
+    text = (
         "Talks in Geneva\n\nThe mediator, Ms. Jones, called the outcome disappointing. "
-        "Officials said the talks would resume. Jones said both sides wanted a deal before winter.\n",
-        encoding="utf-8",
+        "Officials said the talks would resume. Jones said both sides wanted a deal before winter.\n"
     )
+    folder = write_articles(tmp_path / "articles", {"a.txt": text})
     assistant = Assistant(Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder()))
     typed = assistant.evidence("what did jones say about a deal?")
     cased = assistant.evidence("What did Jones say about a deal?")

@@ -2,7 +2,7 @@
 invisible characters) so that a question meets the articles' spelling."""
 
 import pytest
-from fakes import FakeEmbedder
+from fakes import FakeEmbedder, write_articles
 
 from rag import Assistant, Retriever
 from rag.answer.citations import Answer
@@ -62,17 +62,12 @@ def test_british_and_american_spellings_are_one_word():
 
 
 def test_search_meets_accented_and_misspelt_words(tmp_path):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text(
-        "The expedition of Céloron\n\nCéloron buried lead plates along the Ohio river in 1749 to claim "
+    articles = {
+        "a.txt": "The expedition of Céloron\n\nCéloron buried lead plates along the Ohio river in 1749 to claim "
         "the valley for France. The government in Paris approved the plan.\n",
-        encoding="utf-8",
-    )
-    (folder / "b.txt").write_text(
-        "Harvest festival\n\nFarmers brought pumpkins to the festival and the town counted a record crowd.\n",
-        encoding="utf-8",
-    )
+        "b.txt": "Harvest festival\n\nFarmers brought pumpkins to the festival and the town counted a record crowd.\n",
+    }
+    folder = write_articles(tmp_path / "articles", articles)
     retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
     for query in ("What did Celoron bury?", "What did Celeron bury?", "Which goverment approved it?"):
         assert retriever.search(query, k=1, mode="bm25")[0].doc_id == "a.txt", query
@@ -86,8 +81,6 @@ def test_search_meets_accented_and_misspelt_words(tmp_path):
 
 @pytest.mark.parametrize("question", ["When did Céloron bury the plates?", "When did the plates go in?"])
 def test_no_respelling_when_every_word_is_known(tmp_path, question):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Plates\n\nCéloron buried the plates in 1749.\n", encoding="utf-8")
+    folder = write_articles(tmp_path / "articles", {"a.txt": "Plates\n\nCéloron buried the plates in 1749.\n"})
     retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
     assert retriever.respell(question).changes == ()
