@@ -123,7 +123,7 @@ class Assistant:
             own = retriever.query_vector(question) if query != question else None
             vector = retriever.query_vector(query)
             # A question typed without capitals is read with the passages' capitals (casing.py);
-            # the vectors are the same either way (the model reads lower case).
+            # the vectors stay those of the question as typed (the default model reads lower case).
             texts = [hit.text for hit in hits]
             question, query = truecase(question, texts), truecase(query, texts)
             found = gather(retriever.corpus, self.model, question, query, hits, vector, own)
