@@ -34,6 +34,14 @@ def test_real_words_short_words_contractions_and_known_words_stay():
     assert fixed("What about 19th-century ships?").changes == ()
 
 
+def test_only_the_first_unknown_words_are_tried():
+    from rag.search.spelling import MAX_TRIED
+
+    noise = " ".join(["qwxzv"] * MAX_TRIED)
+    assert fixed(f"What did the goverment say? {noise}").changes == (("goverment", "government"),)
+    assert fixed(f"{noise} What did the goverment say?").changes == ()  # past the limit: left as typed
+
+
 def test_an_english_candidate_wins_over_a_commoner_non_word():
     # "familes" is one edit from "families" and from "failes"; "fail" is the commoner stem.
     assert fixed("Where did the familes live?").changes == (("familes", "families"),)

@@ -11,7 +11,9 @@ word is respelt when all of these hold:
   words with their frequencies, loaded on first need) says so. A real word the articles happen not
   to use ("police" beside the articles' "policy") is a different question, not a typo;
 - one edit (a letter dropped, added or changed, or two neighbours swapped: Damerau-Levenshtein
-  distance 1, Norvig's candidates) makes it a word whose stem the articles use.
+  distance 1, Norvig's candidates) makes it a word whose stem the articles use;
+- it is among the question's first `MAX_TRIED` such unknown words (a long paste of unknown words
+  is not a typo, and each one tried costs about a millisecond).
 Among the candidates an English word wins over a non-word, then the commoner stem in the articles
 (the lowest `idf`). The replacement keeps the typed word's capitals ("Geroge" -> "George").
 """
@@ -27,9 +29,12 @@ from typing import Any
 
 from ..index.bm25 import fold, stem_words
 
-__all__ = ["MIN_LETTERS", "Respelt", "describe", "edits", "is_english", "respell"]
+__all__ = ["MAX_TRIED", "MIN_LETTERS", "Respelt", "describe", "edits", "is_english", "respell"]
 
 MIN_LETTERS = 5
+# Words tried per question: each unknown word costs ~500 candidate stems (about 1 ms), and a
+# question with more unknown words than this is not a question with a typo or two.
+MAX_TRIED = 8
 WORD = re.compile(r"\w+")
 CONTRACTION = re.compile(r"['’]t\b", re.IGNORECASE)
 
@@ -112,14 +117,17 @@ def respell(
     (('Geroge', 'George'), ('goverment', 'government'), ('Celeron', 'Celoron'))
     """
     changes: list[tuple[str, str]] = []
+    tried = 0
 
     def replace(match: re.Match[str]) -> str:
+        nonlocal tried
         typed = match.group(0)
         word = fold(typed)
-        if len(word) < MIN_LETTERS or not (word.isascii() and word.isalpha()):
+        if len(word) < MIN_LETTERS or not (word.isascii() and word.isalpha()) or tried >= MAX_TRIED:
             return typed
         if CONTRACTION.match(query, match.end()) or knows(stem_words([word])[0]) or english(word):
             return typed
+        tried += 1
         near = sorted(edits(word))
         used = [(w, s) for w, s in zip(near, stem_words(near), strict=True) if knows(s)]
         if not used:
