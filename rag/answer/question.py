@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..index.bm25 import tokenize
+from ..index.bm25 import fold, tokenize
 from ..ingest.cleaning import MONTH
 
 NUMBER_WORDS = (
@@ -341,8 +341,10 @@ def attributes_speech(sentence: str, speaker: str) -> bool:
     True
     >>> attributes_speech('his deal with Xi Jinping "the best cake"', "Xi Jinping")
     False
+    >>> attributes_speech("“Not ready,” Hervé said.", "Herve")
+    True
     """
-    return speaker.split()[-1].lower() in sentence.lower() and bool(SPEECH.search(sentence))
+    return fold(speaker.split()[-1]) in fold(sentence) and bool(SPEECH.search(sentence))
 
 
 # Words of one closed class: a question naming one member and a sentence naming another, and not

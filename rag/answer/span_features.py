@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..index.bm25 import fold
 from .question import Question, analyse
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT
@@ -46,7 +47,7 @@ A = {name: n for n, name in enumerate(ASKED)}
 
 def _asked_flags(q: Question, stems: tuple[frozenset[str], ...], lower: tuple[str, ...]) -> np.ndarray:
     terms, focus = set(q.terms), set(q.focus)
-    entity_words = {w for e in q.entities for w in e.lower().split()}
+    entity_words = {w for e in q.entities for w in fold(e).split()}
     rows = [
         (bool(ts & terms), bool(ts & focus), q.counted in ts, low in entity_words)
         for ts, low in zip(stems, lower, strict=True)

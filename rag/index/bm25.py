@@ -36,6 +36,9 @@ TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) token patte
 # joiner, word joiner, byte-order mark. Pages and wire copy carry them inside words ("secu\xadrity").
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off Latin, Greek, Cyrillic letters
+# Letters with a stroke or a ligature, which NFKD leaves whole: "Wałęsa" is "walesa", "Øresund" "oresund".
+LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                         "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "TH", "ð": "d"})  # fmt: skip
 
 
 def fold(text: str) -> str:
@@ -43,15 +46,15 @@ def fold(text: str) -> str:
     question typed "Sao Paulo" or "Zelenskyy's" meets an article's "São Paulo", "secu\xadrity"
     is "security". Compatibility forms are unfolded too ("ﬁnal" is "final").
 
-    >>> fold("São Paulo’s secu\u00adrity ﬁnal")
-    'sao paulo’s security final'
+    >>> fold("São Paulo’s secu\u00adrity ﬁnal"), fold("Wałęsa ™")
+    ('sao paulo’s security final', 'walesa tm')
     """
-    text = text.lower().translate(INVISIBLE)
+    text = text.translate(INVISIBLE)
     if text.isascii():
-        return text
+        return text.lower()
     if not unicodedata.is_normalized("NFKD", text):  # curly quotes and dashes alone need nothing
         text = unicodedata.normalize("NFKD", text)
-    return ACCENTS.sub("", text)
+    return ACCENTS.sub("", text).translate(LETTERS).lower()
 
 
 # bm25s's English stop words (`bm25s.stopwords.STOPWORDS_EN`; a test checks they stay equal),
