@@ -119,11 +119,11 @@ class Assistant:
             respelt = retriever.respell(question)
             question = respelt.query
             query = retriever.respell(resolve(question, history)).query
-            hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids)
+            hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids, spelling=False)
             own = retriever.query_vector(question) if query != question else None
             vector = retriever.query_vector(query)
-            # A question typed without capitals is read with the passages' capitals (casing.py);
-            # the vectors stay those of the question as typed (the default model reads lower case).
+            # A question typed without capitals is read with the passages' capitals (casing.py),
+            # after the vectors are made (the default model reads lower case).
             texts = [hit.text for hit in hits]
             question, query = truecase(question, texts), truecase(query, texts)
             found = gather(retriever.corpus, self.model, question, query, hits, vector, own)

@@ -205,13 +205,24 @@ class Retriever:
 
     # -- searching ----------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid", doc_ids: Sequence[str] | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        doc_ids: Sequence[str] | None = None,
+        *,
+        spelling: bool = True,
+    ) -> list[Hit]:
         """The `k` best passages for `query`, best first.
 
         `mode` is "hybrid" (default), "dense" or "bm25"; `doc_ids` restricts the search to
-        those documents. Fewer than `k` hits come back when fewer chunks match.
+        those documents. Fewer than `k` hits come back when fewer chunks match. Misspelt words
+        are respelt first (`respell`) unless `spelling` is False (the caller has done it).
         """
-        query = self.respell(check_query(query)).query
+        query = check_query(query)
+        if spelling:
+            query = self.respell(query).query
         if not isinstance(k, int) or k < 1:
             raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
         if mode not in MODES:
@@ -235,9 +246,10 @@ class Retriever:
             return [corpus.hit(cid, score) for cid, score in ranked[:k]]
 
     def respell(self, query: str) -> Respelt:
-        """`query` with the words the articles never use but spell one letter differently respelt
-        as the articles spell them ("goverment" -> "government"; see spelling.py). `search`
-        respells its query itself; this says what it changed."""
+        """`query` with its misspelt words respelt as the articles spell them ("goverment" ->
+        "government"): words of five letters or more that no article uses, that are not English
+        words and that are one edit from a word the articles use (the rules: spelling.py).
+        `search` respells its query itself; this says what it changed."""
         corpus = self.corpus
         with corpus.lock.read():
             return respell(query, corpus.knows, corpus.idf)
