@@ -24,10 +24,10 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from ..index.bm25 import fold, stem_words
+from ..lazy import Lazy
 
 __all__ = ["MAX_TRIED", "MIN_LETTERS", "Respelt", "describe", "edits", "is_english", "respell"]
 
@@ -58,11 +58,13 @@ def describe(changes: tuple[tuple[str, str], ...]) -> str:
     return "Searched as the articles spell it: " + ", ".join(f"“{a}” → “{b}”" for a, b in changes) + "."
 
 
-@lru_cache(maxsize=1)
-def _english() -> Any:
+def _load_english() -> Any:
     from spellchecker import SpellChecker  # 0.3 s to load: only once a question has an unknown word
 
     return SpellChecker(language="en", distance=1)
+
+
+ENGLISH: Lazy[Any] = Lazy(_load_english)
 
 
 def is_english(word: str) -> bool:
@@ -71,7 +73,7 @@ def is_english(word: str) -> bool:
     >>> is_english("Police"), is_english("goverment")
     (True, False)
     """
-    return bool(_english().known([word.lower()]))
+    return bool(ENGLISH.get().known([word.lower()]))
 
 
 def edits(word: str) -> set[str]:
