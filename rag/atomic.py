@@ -10,7 +10,8 @@ from pathlib import Path
 def write_atomic(path: Path, data: str | bytes) -> Path:
     """Write `data` (text as UTF-8) to `path`: a temporary file beside it, flushed to disk, then
     renamed over it (`os.replace` is atomic). A crash or Ctrl-C leaves the old file whole and at
-    most a hidden `.NAME.*` temporary file. The parent folder is made if missing.
+    most a hidden `.NAME.*` temporary file. The parent folder is made if missing; the file keeps
+    the old one's permissions (a new one gets 0644).
 
     >>> import tempfile
     >>> target = Path(tempfile.mkdtemp()) / "model.json"
@@ -18,8 +19,10 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     '{"a": 1}\\n'
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp's own is 0600
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as out:
             out.write(data.encode("utf-8") if isinstance(data, str) else data)
             out.flush()
