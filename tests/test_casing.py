@@ -18,6 +18,12 @@ def test_names_get_the_passages_capitals_and_other_words_stay():
     assert truecase("WHERE DID LAVROV SPEAK?", PASSAGES) == "Where did Lavrov speak?"
 
 
+def test_either_apostrophe_meets_either():
+    passages = ["The talks, said Lavrov’s deputy, were over. The students' union agreed with Lavrov's aide."]
+    assert truecase("what did lavrov's deputy say?", passages) == "What did Lavrov’s deputy say?"
+    assert truecase("what did lavrov’s aide say?", passages) == "What did Lavrov’s aide say?"
+
+
 def test_a_word_seen_only_at_a_sentence_start_is_not_taken_for_a_name():
     assert truecase("who repeated it?", ["The minister spoke. Officials repeated it."]) == "Who repeated it?"
     assert truecase("what did officials say?", PASSAGES) == "What did officials say?"

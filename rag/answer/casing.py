@@ -24,6 +24,11 @@ WORD = re.compile(r"[^\W\d_][\w’'-]*")
 MID_SENTENCE = re.compile(r"(?:[\w,;%)]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Sen|Rep|Gov|St)\.)\s+$")
 
 
+def _key(word: str) -> str:
+    """A word as it is looked up: lower case, one kind of apostrophe."""
+    return word.lower().replace("’", "'")
+
+
 def caseless(question: str) -> bool:
     """Whether `question` was typed without telling names by their capitals: no capital past its
     first letter, or nothing but capitals.
@@ -54,24 +59,25 @@ def truecase(question: str, texts: Sequence[str]) -> str:
     if not caseless(question) or not question:
         return question
     typed = question.lower() if not any(c.islower() for c in question) else question
-    words = {w.lower() for w in WORD.findall(typed)}
+    words = {_key(w) for w in WORD.findall(typed)}
     if not words:
         return question
-    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-    pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    # Either apostrophe matches either ("lavrov's" meets "Lavrov’s"); a word may end in one ("students'").
+    alternatives = "|".join(re.escape(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     forms: dict[str, Counter[str]] = {}
     for text in texts:
         for match in pattern.finditer(text):
             if MID_SENTENCE.search(text, max(0, match.start() - 40), match.start()):
-                forms.setdefault(match.group(0).lower(), Counter())[match.group(0)] += 1
+                forms.setdefault(_key(match.group(0)), Counter())[match.group(0)] += 1
 
     def written(match: re.Match[str]) -> str:
         word = match.group(0)
-        seen = forms.get(word.lower())
+        seen = forms.get(_key(word))
         if not seen:
             return word
-        form, n = seen.most_common(1)[0]
-        return form if 2 * n > sum(seen.values()) and form != form.lower() else word
+        capitalised = Counter({form: n for form, n in seen.items() if form != form.lower()})
+        return capitalised.most_common(1)[0][0] if 2 * capitalised.total() > seen.total() else word
 
     cased = WORD.sub(written, typed)
     return cased[:1].upper() + cased[1:]
