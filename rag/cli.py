@@ -24,7 +24,7 @@ from .index.files import read_corpus, read_manifest
 from .index.store import IndexStore
 from .ingest.readers import describe_formats, is_web
 from .ingest.web import FEED_PREFIX
-from .search.retriever import Retriever
+from .search.retriever import Retriever, check_query
 from .search.spelling import describe
 from .sync import SyncReport
 
@@ -154,7 +154,8 @@ def _open(args: argparse.Namespace) -> Retriever:
 def cmd_search(args: argparse.Namespace) -> int:
     retriever = _open(args)
     started = time.perf_counter()
-    hits = retriever.search(args.query, k=args.k, mode=args.mode, doc_ids=args.doc)
+    respelt = retriever.respell(check_query(args.query))
+    hits = retriever.search(respelt.query, k=args.k, mode=args.mode, doc_ids=args.doc, spelling=False)
     seconds = time.perf_counter() - started
     if args.json:
         _print_json([{"rank": i, **asdict(h)} for i, h in enumerate(hits, start=1)])
@@ -167,9 +168,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"    {hit.chunk_id}  chars {hit.start}-{hit.end}  score {hit.score:.3f}")
         body = textwrap.fill(" ".join(hit.text.split()), width=96, initial_indent="    ", subsequent_indent="    ")
         print(body + "\n")
-    respelt = retriever.respell(args.query.strip()).changes
-    if respelt:
-        print(describe(respelt))
+    if respelt.changes:
+        print(describe(respelt.changes))
     print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({args.mode})", file=sys.stderr)
     return 0
 

@@ -118,7 +118,9 @@ class Assistant:
         with retriever.reading():
             respelt = retriever.respell(question)
             question = respelt.query
-            query = retriever.respell(resolve(question, history)).query
+            query = resolve(question, history)
+            if query != question:  # the earlier turns a follow-up carries may hold misspelt words too
+                query = retriever.respell(query).query
             hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids, spelling=False)
             own = retriever.query_vector(question) if query != question else None
             vector = retriever.query_vector(query)
