@@ -56,12 +56,12 @@ def squad_long(corpus: Path, folder: Path | None = None) -> Path:
         if article:
             paragraphs[article].append(path)
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in set(folder.glob("*.txt")) - {folder / f"{a}.txt" for a in paragraphs}:
+    for stale in set(folder.glob("*.txt")) - {folder / _long_file(a) for a in paragraphs}:
         stale.unlink()
     for article, paths in paragraphs.items():
         body = "\n\n".join(p.read_text(encoding="utf-8").strip() for p in paths)
         text = f"{article.replace('_', ' ')}\n\n{body}\n"
-        target = folder / f"{article}.txt"
+        target = folder / _long_file(article)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             write_atomic(target, text)
     return folder
@@ -84,7 +84,7 @@ def to_long(question: dict[str, Any]) -> dict[str, Any]:
         evidence.append({**named, "doc_id": _long_name(ev.get("doc_id", ev.get("doc")))})
     article = article_of(question.get("doc"))
     if article:
-        return {**question, "evidence": evidence, "article": article, "doc": f"{article}.txt"}
+        return {**question, "evidence": evidence, "article": article, "doc": _long_file(article)}
     return {**question, "evidence": evidence}
 
 
@@ -94,9 +94,14 @@ def long_variant(questions: list[dict[str, Any]], corpus: Path) -> tuple[list[di
     return [to_long(q) for q in questions], squad_long(corpus)
 
 
+def _long_file(article: str) -> str:
+    """The long file of a SQuAD article: "Warsaw.txt"."""
+    return f"{article}.txt"
+
+
 def _long_name(name: Any) -> Any:
     article = article_of(name)
-    return f"{article}.txt" if article else name
+    return _long_file(article) if article else name
 
 
 def development_set(name: str) -> tuple[list[dict[str, Any]], Path]:
