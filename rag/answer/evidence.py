@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..corpus import Corpus, SentenceKey
-from ..index.bm25 import terms_of, tokenize
+from ..index.bm25 import capital_of, terms_of, tokenize
 from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, make, rank
@@ -179,9 +179,15 @@ def _passage_scores(hits: list[Hit]) -> dict[SentenceKey, float]:
 
 def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[dict[str, float], tuple[str, ...]]:
     """The question-level features the abstention model reads (see ABSTAIN_FEATURES), and the
-    question's name words that occur nowhere in the articles."""
+    question's name words that occur nowhere in the articles (a capital whose country they name is not
+    missing: "What did Paris say?" over articles on France)."""
+
+    def known(term: str) -> bool:
+        country = capital_of(term)
+        return corpus.knows(term) or bool(country and corpus.knows(country))
+
     words = [w for name in asked.entities for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
-    missing = [w for w, stems in zip(words, tokenize(words), strict=True) if not all(map(corpus.knows, stems))]
+    missing = [w for w, stems in zip(words, tokenize(words), strict=True) if not all(map(known, stems))]
     weights = {t: corpus.idf(t) for t in asked.terms}
     unknown = sum(w for t, w in weights.items() if not corpus.knows(t))
     best = ranked[0] if ranked else Candidate("", 0, 0, "")

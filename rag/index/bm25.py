@@ -18,10 +18,10 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -66,37 +66,105 @@ STOPWORDS_EN = frozenset((
 ))  # fmt: skip
 
 
+PLACES_FILE = Path(__file__).with_name("places.json")  # written by `python -m eval.places`
+
+
+@dataclass(frozen=True)
+class _Analyser:
+    """What `tokenize` applies besides folding: the stemmer, the stop words, one word for another
+    (British spellings made American, demonyms made their country), the short and long names of
+    two countries, and each capital's country (`capital_of`)."""
+
+    stem: Callable[[list[str]], list[str]]
+    stop: frozenset[str]
+    words: dict[str, str]  # "defence" -> "defense", "russian" -> "russia"
+    short: re.Pattern[str] | None  # "U.S.", "UK" (with their capitals and dots)
+    short_for: dict[str, str]
+    short_hint: re.Pattern[str]  # their first two characters: most texts have none and skip `short`
+    long: re.Pattern[str] | None  # "united states", "great britain" (in folded text)
+    long_for: dict[str, str]
+    capitals: dict[str, str]  # stem of a capital -> stem of its country: "kyiv" -> "ukrain"
+
+
+def _either(names: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of `names` as a whole, longest first."""
+    if not names:
+        return None
+    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
+
+
 @lru_cache(maxsize=1)
-def _analyser() -> tuple[Any, frozenset[str], dict[str, str]]:
-    """PyStemmer's English Snowball stemmer (in C), bm25s's English stop words, and breame's
-    1,730 British spellings with their American ones ("defence": "defense")."""
+def _analyser() -> _Analyser:
+    """PyStemmer's English Snowball stemmer (in C), bm25s's English stop words, breame's 1,730
+    British spellings with their American ones ("defence": "defense"), and the names of countries
+    in `places.json` (from countryinfo: "Russians" are "russia", "U.S." is "america")."""
     import Stemmer
     from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
-    return Stemmer.Stemmer("english"), STOPWORDS_EN, BRITISH_ENGLISH_SPELLINGS
+    try:
+        places = json.loads(PLACES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        fix = "reinstall rag or run python -m eval.places"
+        raise IndexCorruptError(f"cannot read {PLACES_FILE} ({exc}); {fix}") from None
+    stemmer = Stemmer.Stemmer("english")
+    capitals = places["capitals"]
+    stems = dict(zip(stemmer.stemWords(list(capitals)), stemmer.stemWords(list(capitals.values())), strict=True))
+    return _Analyser(
+        stemmer.stemWords,
+        STOPWORDS_EN,
+        {**BRITISH_ENGLISH_SPELLINGS, **places["demonyms"]},
+        _either(list(places["abbreviations"])),
+        {k: f" {v} " for k, v in places["abbreviations"].items()},
+        re.compile("|".join(sorted({re.escape(k[:2]) for k in places["abbreviations"]}))),
+        _either(list(places["phrases"])),
+        places["phrases"],
+        stems,
+    )
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-word-filtered, Snowball-stemmed tokens of each text: what
     `bm25s.tokenize(texts, stopwords="en", stemmer=...)` gives, without its per-call progress bars
     and vocabulary (a question's tokens cost a few microseconds instead of a millisecond), and
-    with accents and invisible characters folded away first (`fold`) and British spellings made
-    American, so that an article's "defence" and a question's "defense" are one word.
+    with accents and invisible characters folded away first (`fold`), British spellings made
+    American ("defence" is "defense") and a country named one way ("Russian", "U.S.", "the United
+    States" are "russia", "america", "america"), so that an article and a question using either
+    form share the word.
 
     >>> tokenize(["The negotiators and the negotiations", "Café in São Paulo", "defence centre"])
     [['negoti', 'negoti'], ['cafe', 'sao', 'paulo'], ['defens', 'center']]
+    >>> tokenize(["Ukrainians and the U.S. Congress", "the United States' ally"])
+    [['ukrain', 'america', 'congress'], ['america', 'alli']]
     """
-    stemmer, stop, american = _analyser()
-    return [
-        stemmer.stemWords([american.get(t, t) for t in TOKEN.findall(fold(text)) if t not in stop]) for text in texts
-    ]
+    a = _analyser()
+    out = []
+    for text in texts:
+        if a.short and a.short_hint.search(text):
+            text = a.short.sub(lambda m: a.short_for[m.group()], text)
+        text = fold(text)
+        if a.long and ("united" in text or "britain" in text):
+            text = a.long.sub(lambda m: a.long_for[m.group()], text)
+        out.append(a.stem([a.words.get(t, t) for t in TOKEN.findall(text) if t not in a.stop]))
+    return out
 
 
 def stem_words(words: list[str]) -> list[str]:
-    """Each word's Snowball stem, as `tokenize` stems (American spelling; no lower-casing, no stop
-    words dropped)."""
-    stemmer, _, american = _analyser()
-    return list(stemmer.stemWords([american.get(w, w) for w in words]))
+    """Each word's Snowball stem, as `tokenize` stems (American spelling, a demonym as its country;
+    no lower-casing, no stop words dropped)."""
+    a = _analyser()
+    return list(a.stem([a.words.get(w, w) for w in words]))
+
+
+def capital_of(term: str) -> str | None:
+    """The country a capital's stem may stand for ("kyiv" -> "ukrain"), or None. News names a
+    government by its capital ("what Moscow wants"); the abstention rule reads a question's capital
+    as known when the articles name its country. Search does not add the country to a question's
+    words: that lowered BM25's R@1 on every training set (an article's "Warsaw" is the city).
+
+    >>> capital_of("kyiv"), capital_of("ukrain")
+    ('ukrain', None)
+    """
+    return _analyser().capitals.get(term)
 
 
 @lru_cache(maxsize=1024)
