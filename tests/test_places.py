@@ -7,7 +7,7 @@ import pytest
 from fakes import FakeEmbedder, write_articles
 
 from rag import Assistant, Retriever
-from rag.index.bm25 import PLACES_FILE, capital_of, tokenize
+from rag.index.bm25 import PLACES_FILE, country_of, tokenize
 
 
 def test_a_demonym_is_its_country_in_articles_and_questions():
@@ -26,7 +26,7 @@ def test_the_us_and_the_uk_by_any_of_their_names():
 
 
 def test_a_capital_is_known_by_its_country_but_searched_as_itself():
-    assert capital_of("kyiv") == "ukrain" and capital_of("warsaw") == "poland" and capital_of("ukrain") is None
+    assert country_of("kyiv") == "ukrain" and country_of("warsaw") == "poland" and country_of("talk") is None
     assert tokenize(["Kyiv"]) == [["kyiv"]]  # an article's Kyiv is often the city
 
 
@@ -43,7 +43,7 @@ ARTICLES = {
     "talks.txt": "Talks on the war\n\nUkrainian President Volodymyr Zelensky said the talks had failed. "
     "The Russian delegation left the room after an hour.\n",
     "harvest.txt": "Harvest festival\n\nFarmers in France brought pumpkins to the festival and the town counted "
-    "a record crowd of 4,000 people.\n",
+    "a record crowd of 4,000 people. French officials said the festival would return next year.\n",
 }
 
 
@@ -55,3 +55,5 @@ def test_search_and_answers_meet_the_other_name(tmp_path):
     assistant = Assistant(retriever)
     assert "never mention Paris" not in assistant.ask("How many people came to the festival Paris held?").reason
     assert "never mention Madrid" in assistant.ask("How many people came to the festival Madrid held?").reason
+    said = assistant.ask("What did Paris say about the festival?")  # a government by its capital
+    assert "no passage reports what Paris said" not in said.reason

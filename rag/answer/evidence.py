@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..corpus import Corpus, SentenceKey
-from ..index.bm25 import capital_of, terms_of, tokenize
+from ..index.bm25 import country_of, terms_of, tokenize
 from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, make, rank
@@ -183,7 +183,7 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
     missing: "What did Paris say?" over articles on France)."""
 
     def known(term: str) -> bool:
-        country = capital_of(term)
+        country = country_of(term)
         return corpus.knows(term) or bool(country and corpus.knows(country))
 
     words = [w for name in asked.entities for w in re.split(r"[\s-]+", name) if w[:1].isupper()]

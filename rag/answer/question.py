@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..index.bm25 import fold, tokenize
+from ..index.bm25 import country_of, fold, terms_of, tokenize
 from ..ingest.cleaning import MONTH
 
 NUMBER_WORDS = (
@@ -343,8 +343,20 @@ def attributes_speech(sentence: str, speaker: str) -> bool:
     False
     >>> attributes_speech("“Not ready,” Hervé said.", "Herve")
     True
+
+    A country speaks through its officials and its capital: "Ukraine" and "Kyiv" are reported by
+    "Ukrainian officials said", "Paris" by "France's foreign ministry said".
+
+    >>> attributes_speech("Ukrainian officials said talks were over.", "Kyiv")
+    True
     """
-    return fold(speaker.split()[-1]) in fold(sentence) and bool(SPEECH.search(sentence))
+    if not SPEECH.search(sentence):
+        return False
+    last = speaker.split()[-1]
+    if fold(last) in fold(sentence):
+        return True
+    country = country_of(next(iter(tokenize([last])[0]), ""))
+    return bool(country and country in terms_of(sentence))
 
 
 # Words of one closed class: a question naming one member and a sentence naming another, and not

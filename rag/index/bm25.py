@@ -73,7 +73,7 @@ PLACES_FILE = Path(__file__).with_name("places.json")  # written by `python -m e
 class _Analyser:
     """What `tokenize` applies besides folding: the stemmer, the stop words, one word for another
     (British spellings made American, demonyms made their country), the short and long names of
-    two countries, and each capital's country (`capital_of`)."""
+    two countries, and the country each country's or capital's name stands for (`country_of`)."""
 
     stem: Callable[[list[str]], list[str]]
     stop: frozenset[str]
@@ -83,7 +83,7 @@ class _Analyser:
     short_hint: re.Pattern[str]  # their first two characters: most texts have none and skip `short`
     long: re.Pattern[str] | None  # "united states", "great britain" (in folded text)
     long_for: dict[str, str]
-    capitals: dict[str, str]  # stem of a capital -> stem of its country: "kyiv" -> "ukrain"
+    countries: dict[str, str]  # stem of a capital or a country -> its country's: "kyiv", "ukrain" -> "ukrain"
 
 
 def _either(names: Sequence[str]) -> re.Pattern[str] | None:
@@ -108,7 +108,9 @@ def _analyser() -> _Analyser:
         raise IndexCorruptError(f"cannot read {PLACES_FILE} ({exc}); {fix}") from None
     stemmer = Stemmer.Stemmer("english")
     capitals = places["capitals"]
+    countries = stemmer.stemWords(sorted({*places["demonyms"].values(), *capitals.values()}))
     stems = dict(zip(stemmer.stemWords(list(capitals)), stemmer.stemWords(list(capitals.values())), strict=True))
+    stems |= dict(zip(countries, countries, strict=True))
     return _Analyser(
         stemmer.stemWords,
         STOPWORDS_EN,
@@ -155,16 +157,17 @@ def stem_words(words: list[str]) -> list[str]:
     return list(a.stem([a.words.get(w, w) for w in words]))
 
 
-def capital_of(term: str) -> str | None:
-    """The country a capital's stem may stand for ("kyiv" -> "ukrain"), or None. News names a
-    government by its capital ("what Moscow wants"); the abstention rule reads a question's capital
-    as known when the articles name its country. Search does not add the country to a question's
-    words: that lowered BM25's R@1 on every training set (an article's "Warsaw" is the city).
+def country_of(term: str) -> str | None:
+    """The country a stem names: itself for a country ("ukrain"), its country for a capital ("kyiv"
+    -> "ukrain"; news names a government by its capital: "what Moscow wants"), else None. The
+    abstention rule and the "What did X say?" rule read them as one; search does not add the
+    country to a question's words: that lowered BM25's R@1 on every training set (an article's
+    "Warsaw" is most often the city).
 
-    >>> capital_of("kyiv"), capital_of("ukrain")
-    ('ukrain', None)
+    >>> country_of("kyiv"), country_of("ukrain"), country_of("talk")
+    ('ukrain', 'ukrain', None)
     """
-    return _analyser().capitals.get(term)
+    return _analyser().countries.get(term)
 
 
 @lru_cache(maxsize=1024)
