@@ -4,7 +4,7 @@
 
 WordNet marks direct antonyms ("large" / "small", "succeed" / "fail", "win" / "lose") with the
 lexical pointer `!`. Each single-word pair of adjectives, verbs and adverbs (nouns oppose loosely:
-"war" / "peace") is written as the Snowball stems `rag.index.bm25.tokenize` gives (so "failed" meets
+"war" / "peace") is written as the Snowball stems `rag.index.words.tokenize` gives (so "failed" meets
 "fail"), with the irregular forms WordNet lists (`adj.exc`, `verb.exc`:
 "largest" -> "large", "won" -> "win") and the regular comparatives and superlatives of adjectives
 ("smaller", "smallest"). The assistant reads the file to notice a question that swaps a word of the
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.atomic import write_atomic
-from rag.index.bm25 import tokenize
+from rag.index.words import tokenize
 
 OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / "antonyms.json"
 POS = {"adj": "a", "adv": "r", "noun": "n", "verb": "v"}

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from rag.config import Config
-from rag.index.bm25 import BM25Index, tokenize
+from rag.index.bm25 import BM25Index
+from rag.index.words import tokenize
 from rag.ingest.readers import load_documents
 from rag.metrics import mrr, recall_at
 from rag.sync import chunked
@@ -50,7 +51,7 @@ def seed_chunks(corpus: Path, config: Config) -> tuple[dict[str, Document], list
 
 
 def english_stop_words() -> list[str]:
-    from rag.index.bm25 import STOPWORDS_EN
+    from rag.index.words import STOPWORDS_EN
 
     return sorted(STOPWORDS_EN)
 

@@ -23,10 +23,11 @@ import numpy as np
 
 from .config import Config
 from .errors import IndexCorruptError, IndexMismatchError
-from .index.bm25 import BM25Index, terms_of
+from .index.bm25 import BM25Index
 from .index.files import read_corpus, read_manifest, write_corpus, write_manifest
 from .index.locks import ReadWriteLock
 from .index.vectors import VectorIndex, open_vector_index
+from .index.words import terms_of
 from .types import Chunk, Document, Hit, Span
 
 SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
@@ -150,7 +151,7 @@ class Corpus:
         return [found[i] for i in chunk_ids]
 
     def chunk_sentence_terms(self, chunk_id: str) -> tuple[frozenset[str], ...]:
-        """`bm25.terms_of` each of a chunk's sentences, in `chunk.sentences` order; remembered as
+        """`words.terms_of` each of a chunk's sentences, in `chunk.sentences` order; remembered as
         the sentence vectors are (`chunks_sentence_vectors`)."""
         found = self._chunk_terms.get(chunk_id)
         if found is None:
@@ -160,7 +161,7 @@ class Corpus:
         return found
 
     def chunk_terms(self, chunk_id: str) -> frozenset[str]:
-        """`bm25.terms_of` the chunk's text. When its sentences cover it but for the whitespace between
+        """`words.terms_of` the chunk's text. When its sentences cover it but for the whitespace between
         them (as the splitter leaves them), that is the union of `chunk_sentence_terms`, which a search
         reads anyway: a chunk met for the first time is not tokenised twice. Remembered like them."""
         found = self._passage_terms.get(chunk_id)
@@ -174,7 +175,7 @@ class Corpus:
         return found
 
     def idf(self, term: str) -> float:
-        """How rare a stemmed term is across the chunks (bm25.tokenize makes terms)."""
+        """How rare a stemmed term is across the chunks (words.tokenize makes terms)."""
         return self.lexical.idf(term)
 
     def knows(self, term: str) -> bool:

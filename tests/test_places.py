@@ -1,5 +1,6 @@
 """A country named one way or another ("Russians", "Russia"; "the U.S.", "the United States";
-"Kyiv" for Ukraine's government) is one word to search and to the abstention rule."""
+"Kyiv" for Ukraine's government) is one word to search, to the abstention rule and to the
+"What did X say?" rule."""
 
 import json
 
@@ -7,22 +8,22 @@ import pytest
 from fakes import FakeEmbedder, write_articles
 
 from rag import Assistant, Retriever
-from rag.index.bm25 import PLACES_FILE, country_of, tokenize
+from rag.index.words import PLACES_FILE, country_of, tokenize
 
 
 def test_a_demonym_is_its_country_in_articles_and_questions():
     assert tokenize(["Russian troops", "Ukrainians"]) == tokenize(["Russia troops", "Ukraine"])
-    assert tokenize(["the polish on the shoes"]) == [["polish", "shoe"]]  # an English word first
+    assert tokenize(["the polish on the shoes", "the Swiss"]) == [["polish", "shoe"], ["switzerland"]]
 
 
 def test_the_us_and_the_uk_by_any_of_their_names():
     america = tokenize(["America"])
-    for text in ("U.S.", "the US", "USA", "the United States", "United States of America", "American"):
+    for text in ("U.S.", "the US", "USA", "usa", "u.s.", "the U.S", "the United States", "United\nStates", "American"):
         assert tokenize([text]) == america, text
     britain = tokenize(["Britain"])
-    for text in ("U.K.", "UK", "the United Kingdom", "Great Britain", "British"):
+    for text in ("U.K.", "UK", "uk", "the United Kingdom", "Great Britain", "British"):
         assert tokenize([text]) == britain, text
-    assert tokenize(["let us go", "a bus"]) == [["let", "us", "go"], ["bus"]]  # the pronoun stays
+    assert tokenize(["let us go", "a bus", "LET US KNOW"]) == [["let", "us", "go"], ["bus"], ["let", "us", "know"]]
 
 
 def test_a_capital_is_known_by_its_country_but_searched_as_itself():
@@ -39,21 +40,34 @@ def test_the_table_is_what_its_script_writes():
         assert written[part] == entries, f"{part} differ: run python -m eval.places"
 
 
+def test_search_meets_the_other_name(tmp_path):
+    articles = {
+        "troops.txt": "River crossing\n\nRussian troops crossed the river at dawn.\n",
+        "farm.txt": "Farm news\n\nAt dawn the farmers crossed the river at dawn with their cattle at dawn.\n",
+    }
+    folder = write_articles(tmp_path / "articles", articles)
+    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+    # "dawn" alone favours the farm; only "Russia" = "Russian" points to the troops.
+    assert retriever.search("What did Russia do at dawn?", k=1, mode="bm25")[0].doc_id == "troops.txt"
+
+
 ARTICLES = {
     "talks.txt": "Talks on the war\n\nUkrainian President Volodymyr Zelensky said the talks had failed. "
     "The Russian delegation left the room after an hour.\n",
     "harvest.txt": "Harvest festival\n\nFarmers in France brought pumpkins to the festival and the town counted "
     "a record crowd of 4,000 people. French officials said the festival would return next year.\n",
+    "aid.txt": "Air defence\n\nThe United States offered 40 air defence systems to its allies.\n",
 }
 
 
-def test_search_and_answers_meet_the_other_name(tmp_path):
+def test_answers_read_a_capital_and_a_country_as_their_government(tmp_path):
     folder = write_articles(tmp_path / "articles", ARTICLES)
-    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
-    for query in ("What did Ukraine's president say about the talks?", "Who did the Russians send?"):
-        assert retriever.search(query, k=1, mode="bm25")[0].doc_id == "talks.txt", query
-    assistant = Assistant(retriever)
+    assistant = Assistant(Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder()))
     assert "never mention Paris" not in assistant.ask("How many people came to the festival Paris held?").reason
     assert "never mention Madrid" in assistant.ask("How many people came to the festival Madrid held?").reason
     said = assistant.ask("What did Paris say about the festival?")  # a government by its capital
-    assert "no passage reports what Paris said" not in said.reason
+    assert "French officials said" in said.text
+    assert "Kyiv" not in assistant.ask("What did Kyiv say about the talks?").reason
+    moscow = assistant.ask("What did Moscow say about the talks?")  # Russia is named, but not speaking
+    assert moscow.abstained and "no passage reports what Moscow said" in moscow.reason
+    assert "never mention" not in assistant.ask("How many systems did the U.S. offer?").reason

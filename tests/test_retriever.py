@@ -17,8 +17,8 @@ from rag import (
     QueryError,
     Retriever,
 )
-from rag.index.bm25 import terms_of
 from rag.index.store import IndexStore
+from rag.index.words import terms_of
 
 MODES = ["hybrid", "dense", "bm25"]
 QUESTIONS = [
@@ -383,7 +383,8 @@ def test_an_index_is_plain_files_loadable_without_pickle(corpus, tmp_path, fake)
 def test_incremental_bm25_scores_as_bm25s_does_after_adds_and_removes():
     import bm25s
 
-    from rag.index.bm25 import BM25Index, tokenize
+    from rag.index.bm25 import BM25Index
+    from rag.index.words import tokenize
 
     texts = [
         "The central bank kept interest rates unchanged at 4.5 percent.",
@@ -414,6 +415,6 @@ def test_incremental_bm25_scores_as_bm25s_does_after_adds_and_removes():
 def test_the_stop_words_are_bm25s_english_ones():
     from bm25s.stopwords import STOPWORDS_EN
 
-    from rag.index.bm25 import STOPWORDS_EN as ours
+    from rag.index.words import STOPWORDS_EN as ours
 
     assert ours == frozenset(STOPWORDS_EN)

@@ -6,7 +6,7 @@ from fakes import FakeEmbedder, write_articles
 
 from rag import Assistant, Retriever
 from rag.answer.citations import Answer
-from rag.index.bm25 import fold, tokenize
+from rag.index.words import fold, tokenize
 from rag.search.spelling import describe, edits, respell
 
 STEMS = {"govern": 1.0, "georg": 2.0, "celoron": 3.0, "polici": 2.0, "famili": 2.5, "fail": 1.5}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..corpus import Corpus, SentenceKey
-from ..index.bm25 import country_of, terms_of, tokenize
+from ..index.words import country_of, terms_of, tokenize
 from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, make, rank
@@ -186,8 +186,12 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
         country = country_of(term)
         return corpus.knows(term) or bool(country and corpus.knows(country))
 
+    # A name the articles know whole ("United States" is "america") has no missing words.
+    named = zip(asked.entities, tokenize(asked.entities), strict=True)
+    names = [name for name, terms in named if not all(map(known, terms))]
     words = [w for name in asked.entities for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
-    missing = [w for w, stems in zip(words, tokenize(words), strict=True) if not all(map(known, stems))]
+    unknown_words = [w for name in names for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
+    missing = [w for w, stems in zip(unknown_words, tokenize(unknown_words), strict=True) if not all(map(known, stems))]
     weights = {t: corpus.idf(t) for t in asked.terms}
     unknown = sum(w for t, w in weights.items() if not corpus.knows(t))
     best = ranked[0] if ranked else Candidate("", 0, 0, "")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..index.bm25 import country_of, fold, terms_of, tokenize
+from ..index.words import country_of, fold, tokenize
 from ..ingest.cleaning import MONTH
 
 NUMBER_WORDS = (
@@ -48,6 +48,11 @@ SPEECH = re.compile(
     r"\b(?:said|says|say|told|tells|wrote|writes|write|stated|added|continued|declared|argued|insisted|warned|noted"
     r"|concluded|asserted|claimed|explained|suggested|described|called|dismissed|maintained|posted|remarked"
     r"|replied|responded|proposed|stressed|affirmed|recalled|admitted)\b"
+)
+# Who speaks for a country, or the speaking itself, right after its name: "Ukrainian officials said".
+VOICE = (
+    "officials government ministry minister spokesman spokeswoman spokesperson president leader authorities "
+    "diplomats embassy administration said says told stated announced warned insisted claimed"
 )
 # Words that start questions or sentences: capitalised, but not names.
 NOT_ENTITIES = {
@@ -344,11 +349,13 @@ def attributes_speech(sentence: str, speaker: str) -> bool:
     >>> attributes_speech("“Not ready,” Hervé said.", "Herve")
     True
 
-    A country speaks through its officials and its capital: "Ukraine" and "Kyiv" are reported by
-    "Ukrainian officials said", "Paris" by "France's foreign ministry said".
+    A country, or its capital, speaks through its officials: "Kyiv" and "Ukraine" are reported by
+    "Ukrainian officials said" or "Ukraine said", not by a sentence that only names the country.
 
     >>> attributes_speech("Ukrainian officials said talks were over.", "Kyiv")
     True
+    >>> attributes_speech("Putin said the war in Ukraine would go on.", "Kyiv")
+    False
     """
     if not SPEECH.search(sentence):
         return False
@@ -356,7 +363,17 @@ def attributes_speech(sentence: str, speaker: str) -> bool:
     if fold(last) in fold(sentence):
         return True
     country = country_of(next(iter(tokenize([last])[0]), ""))
-    return bool(country and country in terms_of(sentence))
+    if not country:
+        return False
+    words = tokenize([sentence])[0]
+    voice = _voice()
+    return any(w == country and not voice.isdisjoint(words[i + 1 : i + 3]) for i, w in enumerate(words))
+
+
+@lru_cache(maxsize=1)
+def _voice() -> frozenset[str]:
+    """Stems of who speaks for a country, or of the speaking itself, right after its name."""
+    return frozenset(tokenize([VOICE])[0])
 
 
 # Words of one closed class: a question naming one member and a sentence naming another, and not

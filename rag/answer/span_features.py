@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..index.bm25 import fold
+from ..index.words import fold
 from .question import Question, analyse
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT

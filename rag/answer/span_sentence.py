@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..index.bm25 import fold, stem_words
+from ..index.words import fold, stem_words
 from .span_types import KINDS, tokens, typed_spans
 
 MAX_TOKENS = 10  # longest candidate, in tokens (nine in ten SQuAD answers are shorter)
@@ -189,7 +189,7 @@ def _parse(sentence: str) -> SentenceSpans | None:
         return None
     n = len(spans)
     words = [sentence[s:e] for s, e in spans]
-    lower = [fold(w) for w in words]  # as the question's words are compared (bm25.tokenize folds)
+    lower = [fold(w) for w in words]  # as the question's words are compared (words.tokenize folds)
     parts = [WORD_PARTS.findall(w) for w in lower]
     flat = [p for ps in parts for p in ps]
     stems = iter(stem_words(flat)) if flat else iter(())

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,147 +24,9 @@ import numpy as np
 
 from ..errors import IndexCorruptError
 from ..types import Scored
+from .words import tokenize
 
 TOKENS_FILE = "bm25_tokens.jsonl"
-
-
-TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) token pattern
-# Characters that are in a word without showing: soft hyphen, zero-width space / non-joiner /
-# joiner, word joiner, byte-order mark. Pages and wire copy carry them inside words ("secu\xadrity").
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off Latin, Greek, Cyrillic letters
-# Letters with a stroke or a ligature, which NFKD leaves whole: "Wałęsa" is "walesa", "Øresund" "oresund".
-LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
-                         "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "TH", "ð": "d"})  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """`text` lower-cased, without invisible characters and accents, as search compares words: a
-    question typed "Sao Paulo" or "Zelenskyy's" meets an article's "São Paulo", "secu\xadrity"
-    is "security". Compatibility forms are unfolded too ("ﬁnal" is "final").
-
-    >>> fold("São Paulo’s secu\u00adrity ﬁnal"), fold("Wałęsa ™")
-    ('sao paulo’s security final', 'walesa tm')
-    """
-    text = text.translate(INVISIBLE)
-    if text.isascii():
-        return text.lower()
-    if not unicodedata.is_normalized("NFKD", text):  # curly quotes and dashes alone need nothing
-        text = unicodedata.normalize("NFKD", text)
-    return ACCENTS.sub("", text).translate(LETTERS).lower()
-
-
-# bm25s's English stop words (`bm25s.stopwords.STOPWORDS_EN`; a test checks they stay equal),
-# written out because importing `bm25s` loads scipy and tqdm: 0.2 s of a cold `rag ask`.
-STOPWORDS_EN = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
-    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
-    "will", "with",
-))  # fmt: skip
-
-
-PLACES_FILE = Path(__file__).with_name("places.json")  # written by `python -m eval.places`
-
-
-@dataclass(frozen=True)
-class _Analyser:
-    """What `tokenize` applies besides folding: the stemmer, the stop words, one word for another
-    (British spellings made American, demonyms made their country), the short and long names of
-    two countries, and the country each country's or capital's name stands for (`country_of`)."""
-
-    stem: Callable[[list[str]], list[str]]
-    stop: frozenset[str]
-    words: dict[str, str]  # "defence" -> "defense", "russian" -> "russia"
-    short: re.Pattern[str] | None  # "U.S.", "UK" (with their capitals and dots)
-    short_for: dict[str, str]
-    short_hint: re.Pattern[str]  # their first two characters: most texts have none and skip `short`
-    long: re.Pattern[str] | None  # "united states", "great britain" (in folded text)
-    long_for: dict[str, str]
-    countries: dict[str, str]  # stem of a capital or a country -> its country's: "kyiv", "ukrain" -> "ukrain"
-
-
-def _either(names: Sequence[str]) -> re.Pattern[str] | None:
-    """One pattern matching any of `names` as a whole, longest first."""
-    if not names:
-        return None
-    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
-
-
-@lru_cache(maxsize=1)
-def _analyser() -> _Analyser:
-    """PyStemmer's English Snowball stemmer (in C), bm25s's English stop words, breame's 1,730
-    British spellings with their American ones ("defence": "defense"), and the names of countries
-    in `places.json` (from countryinfo: "Russians" are "russia", "U.S." is "america")."""
-    import Stemmer
-    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
-
-    try:
-        places = json.loads(PLACES_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        fix = "reinstall rag or run python -m eval.places"
-        raise IndexCorruptError(f"cannot read {PLACES_FILE} ({exc}); {fix}") from None
-    stemmer = Stemmer.Stemmer("english")
-    capitals = places["capitals"]
-    countries = stemmer.stemWords(sorted({*places["demonyms"].values(), *capitals.values()}))
-    stems = dict(zip(stemmer.stemWords(list(capitals)), stemmer.stemWords(list(capitals.values())), strict=True))
-    stems |= dict(zip(countries, countries, strict=True))
-    return _Analyser(
-        stemmer.stemWords,
-        STOPWORDS_EN,
-        {**BRITISH_ENGLISH_SPELLINGS, **places["demonyms"]},
-        _either(list(places["abbreviations"])),
-        {k: f" {v} " for k, v in places["abbreviations"].items()},
-        re.compile("|".join(sorted({re.escape(k[:2]) for k in places["abbreviations"]}))),
-        _either(list(places["phrases"])),
-        places["phrases"],
-        stems,
-    )
-
-
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased, stop-word-filtered, Snowball-stemmed tokens of each text: what
-    `bm25s.tokenize(texts, stopwords="en", stemmer=...)` gives, without its per-call progress bars
-    and vocabulary (a question's tokens cost a few microseconds instead of a millisecond), and
-    with accents and invisible characters folded away first (`fold`), British spellings made
-    American ("defence" is "defense") and a country named one way ("Russian", "U.S.", "the United
-    States" are "russia", "america", "america"), so that an article and a question using either
-    form share the word.
-
-    >>> tokenize(["The negotiators and the negotiations", "Café in São Paulo", "defence centre"])
-    [['negoti', 'negoti'], ['cafe', 'sao', 'paulo'], ['defens', 'center']]
-    >>> tokenize(["Ukrainians and the U.S. Congress", "the United States' ally"])
-    [['ukrain', 'america', 'congress'], ['america', 'alli']]
-    """
-    a = _analyser()
-    out = []
-    for text in texts:
-        if a.short and a.short_hint.search(text):
-            text = a.short.sub(lambda m: a.short_for[m.group()], text)
-        text = fold(text)
-        if a.long and ("united" in text or "britain" in text):
-            text = a.long.sub(lambda m: a.long_for[m.group()], text)
-        out.append(a.stem([a.words.get(t, t) for t in TOKEN.findall(text) if t not in a.stop]))
-    return out
-
-
-def stem_words(words: list[str]) -> list[str]:
-    """Each word's Snowball stem, as `tokenize` stems (American spelling, a demonym as its country;
-    no lower-casing, no stop words dropped)."""
-    a = _analyser()
-    return list(a.stem([a.words.get(w, w) for w in words]))
-
-
-def country_of(term: str) -> str | None:
-    """The country a stem names: itself for a country ("ukrain"), its country for a capital ("kyiv"
-    -> "ukrain"; news names a government by its capital: "what Moscow wants"), else None. The
-    abstention rule and the "What did X say?" rule read them as one; search does not add the
-    country to a question's words: that lowered BM25's R@1 on every training set (an article's
-    "Warsaw" is most often the city).
-
-    >>> country_of("kyiv"), country_of("ukrain"), country_of("talk")
-    ('ukrain', 'ukrain', None)
-    """
-    return _analyser().countries.get(term)
 
 
 @lru_cache(maxsize=1024)
@@ -178,17 +37,6 @@ def _query_tokens(query: str) -> tuple[str, ...]:
 
 
 K1, B = 1.5, 0.75  # bm25s's defaults
-
-
-@lru_cache(maxsize=65536)
-def terms_of(text: str) -> frozenset[str]:
-    """The stemmed content words of `text`, remembered: a passage's sentences and titles recur
-    across questions, so each is tokenised once per process (the answer path and the fusion read it).
-
-    >>> sorted(terms_of("The negotiators met in Anchorage"))
-    ['anchorag', 'met', 'negoti']
-    """
-    return frozenset(tokenize([text])[0])
 
 
 def _new_posting() -> tuple[array[int], array[int]]:

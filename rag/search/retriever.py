@@ -25,10 +25,10 @@ import numpy as np
 from ..config import INDEX_SETTINGS, MODES, Config, default_index_dir
 from ..corpus import Corpus
 from ..errors import IndexMismatchError, IndexNotFoundError, QueryError, RagError
-from ..index.bm25 import terms_of
 from ..index.embedders import Embedder, make_embedder
 from ..index.files import read_manifest
 from ..index.store import IndexStore
+from ..index.words import terms_of
 from ..sync import PathsArg, Prepare, Syncer, SyncReport
 from ..types import Chunk, Document, Hit, Scored
 from .fusion import Ranked, convex

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..index.bm25 import fold, stem_words
+from ..index.words import fold, stem_words
 from ..lazy import Lazy
 
 __all__ = ["MAX_TRIED", "MIN_LETTERS", "Respelt", "describe", "edits", "is_english", "respell"]
