@@ -67,6 +67,7 @@ def test_fold_drops_accents_and_invisible_characters():
 def test_british_and_american_spellings_are_one_word():
     assert tokenize(["defence centre prioritising"]) == tokenize(["defense center prioritizing"])
     assert tokenize(["the rise of a promise"]) == [["rise", "promis"]]  # not every "-ise" is British
+    assert tokenize(["55 per cent", "55%"]) == tokenize(["55 percent"]) * 2  # and the sign has a word
 
 
 def test_search_meets_accented_and_misspelt_words(tmp_path):
