@@ -25,7 +25,7 @@ from .index.store import IndexStore
 from .ingest.readers import describe_formats, is_web
 from .ingest.web import FEED_PREFIX
 from .search.retriever import Retriever, check_query
-from .search.spelling import describe
+from .search.spelling import as_written, describe
 from .sync import SyncReport
 
 
@@ -169,7 +169,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         body = textwrap.fill(" ".join(hit.text.split()), width=96, initial_indent="    ", subsequent_indent="    ")
         print(body + "\n")
     if respelt.changes:
-        print(describe(respelt.changes))
+        print(describe(as_written(respelt.changes, [hit.text for hit in hits])))
     print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({args.mode})", file=sys.stderr)
     return 0
 

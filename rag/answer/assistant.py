@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import ModelError, QueryError
 from ..search.retriever import Retriever, check_query
+from ..search.spelling import as_written
 from .answerers import Answerer, make_answerer
 from .casing import truecase
 from .citations import Answer, cite, grounded, short_of
@@ -129,4 +130,6 @@ class Assistant:
             texts = [hit.text for hit in hits]
             question, query = truecase(question, texts), truecase(query, texts)
             found = gather(retriever.corpus, self.model, question, query, hits, vector, own)
-            return dataclasses.replace(found, respelt=respelt.changes) if respelt.changes else found
+            if not respelt.changes:
+                return found
+            return dataclasses.replace(found, respelt=as_written(respelt.changes, texts))  # as the articles write it

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..index.words import fold, stem_words
 from ..lazy import Lazy
 
-__all__ = ["MAX_TRIED", "MIN_LETTERS", "Respelt", "describe", "edits", "is_english", "respell"]
+__all__ = ["MAX_TRIED", "MIN_LETTERS", "Respelt", "as_written", "describe", "edits", "is_english", "respell"]
 
 MIN_LETTERS = 5
 # Words tried per question: each unknown word costs ~500 candidate stems (about 1 ms), and a
@@ -92,6 +93,25 @@ def edits(word: str) -> set[str]:
     replaced = {a + c + b[1:] for a, b in cuts if b for c in letters}
     inserted = {a + c + b for a, b in cuts for c in letters}
     return (deleted | swapped | replaced | inserted) - {word}
+
+
+def as_written(changes: tuple[tuple[str, str], ...], texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """`changes` with each replacement as the passages `texts` most often write it, accents and
+    capitals included, when one of their words folds to it ("Celoron" -> "Céloron", "Mcdonalds"
+    -> "McDonalds"): respelling compares folded words, and says what it did in the articles' words.
+
+    >>> as_written((("Celeron", "Celoron"), ("goverment", "government")), ["Céloron buried plates. Céloron left."])
+    (('Celeron', 'Céloron'), ('goverment', 'government'))
+    """
+    if not changes:
+        return changes
+    forms: dict[str, Counter[str]] = {fold(new): Counter() for _, new in changes}
+    for text in texts:
+        for word in WORD.findall(text):
+            seen = forms.get(fold(word))
+            if seen is not None:
+                seen[word] += 1
+    return tuple((typed, forms[fold(new)].most_common(1)[0][0] if forms[fold(new)] else new) for typed, new in changes)
 
 
 def _cased(typed: str, word: str) -> str:
