@@ -96,12 +96,15 @@ def edits(word: str) -> set[str]:
 
 
 def as_written(changes: tuple[tuple[str, str], ...], texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """`changes` with each replacement as the passages `texts` most often write it, accents and
-    capitals included, when one of their words folds to it ("Celoron" -> "Céloron", "Mcdonalds"
-    -> "McDonalds"): respelling compares folded words, and says what it did in the articles' words.
+    """`changes` with each replacement as the passages `texts` most often write it, when one of
+    their words folds to it: with its accents, and with its inner capitals if it has any
+    ("Celoron" -> "Céloron", "Mcdonalds" -> "McDonalds"); a plain word keeps the typed word's
+    capitals ("goverment" -> "government" even where the passages say "Government"). Respelling
+    compares folded words, and says what it did in the articles' words.
 
-    >>> as_written((("Celeron", "Celoron"), ("goverment", "government")), ["Céloron buried plates. Céloron left."])
-    (('Celeron', 'Céloron'), ('goverment', 'government'))
+    >>> texts = ["Céloron buried plates. The Government met. Céloron left.", "McDonalds opened."]
+    >>> as_written((("Celeron", "Celoron"), ("goverment", "government"), ("McDonlds", "Mcdonalds")), texts)
+    (('Celeron', 'Céloron'), ('goverment', 'government'), ('McDonlds', 'McDonalds'))
     """
     if not changes:
         return changes
@@ -111,7 +114,13 @@ def as_written(changes: tuple[tuple[str, str], ...], texts: Iterable[str]) -> tu
             seen = forms.get(fold(word))
             if seen is not None:
                 seen[word] += 1
-    return tuple((typed, forms[fold(new)].most_common(1)[0][0] if forms[fold(new)] else new) for typed, new in changes)
+    out = []
+    for typed, new in changes:
+        seen = forms[fold(new)]
+        written = seen.most_common(1)[0][0] if seen else new
+        plain = written in (written.lower(), written.capitalize())
+        out.append((typed, _cased(typed, written.lower()) if plain else written))
+    return tuple(out)
 
 
 def _cased(typed: str, word: str) -> str:
