@@ -186,11 +186,13 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
         country = country_of(term)
         return corpus.knows(term) or bool(country and corpus.knows(country))
 
+    def name_words(name: str) -> list[str]:
+        return [w for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
+
+    words = [w for name in asked.entities for w in name_words(name)]
     # A name the articles know whole ("United States" is "america") has no missing words.
     named = zip(asked.entities, tokenize(asked.entities), strict=True)
-    names = [name for name, terms in named if not all(map(known, terms))]
-    words = [w for name in asked.entities for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
-    unknown_words = [w for name in names for w in re.split(r"[\s-]+", name) if w[:1].isupper()]
+    unknown_words = [w for name, terms in named if not all(map(known, terms)) for w in name_words(name)]
     missing = [w for w, stems in zip(unknown_words, tokenize(unknown_words), strict=True) if not all(map(known, stems))]
     weights = {t: corpus.idf(t) for t in asked.terms}
     unknown = sum(w for t, w in weights.items() if not corpus.knows(t))

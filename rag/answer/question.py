@@ -362,12 +362,19 @@ def attributes_speech(sentence: str, speaker: str) -> bool:
     last = speaker.split()[-1]
     if fold(last) in fold(sentence):
         return True
-    country = country_of(next(iter(tokenize([last])[0]), ""))
+    country = _country_named(last)
     if not country:
         return False
     words = tokenize([sentence])[0]
     voice = _voice()
     return any(w == country and not voice.isdisjoint(words[i + 1 : i + 3]) for i, w in enumerate(words))
+
+
+@lru_cache(maxsize=256)
+def _country_named(word: str) -> str | None:
+    """The country `word`'s first stem names (`country_of`), remembered: every candidate sentence
+    of a "What did X say?" question asks about the same X."""
+    return country_of(next(iter(tokenize([word])[0]), ""))
 
 
 @lru_cache(maxsize=1)
