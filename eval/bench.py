@@ -84,8 +84,10 @@ def cold_start(index_dir: Path, question: str, backend: str = "default") -> dict
     return {"total_s": total, **phases}
 
 
-def cold_ask(index_dir: Path, question: str, runs: int = 3) -> dict[str, Any]:
-    """`rag ask` as a shell runs it: process start to printed answer (median of `runs`)."""
+def cold_ask(index_dir: Path, question: str, runs: int = 5) -> dict[str, Any]:
+    """`rag ask` as a shell runs it: process start to printed answer (median of `runs`), with the
+    machine's load average before the first run (a shared machine's noise shows in the spread)."""
+    load = os.getloadavg()[0]
     times, cpu = [], []
     for _ in range(runs):
         before = os.times()
@@ -103,6 +105,7 @@ def cold_ask(index_dir: Path, question: str, runs: int = 3) -> dict[str, Any]:
         "p50_s": statistics.median(times),
         "cpu_p50_s": statistics.median(cpu),
         "runs": times,
+        "load_average": load,
         "printed": done.stdout.splitlines()[0],
         "stderr": done.stderr,
     }
@@ -424,7 +427,8 @@ def show(results: dict[str, Any]) -> str:
     lines = [f"embedding backend: {results['backend']} (default model, fp32)", ""]
     lines.append(
         f"cold `rag ask` from a shell, process start to printed answer: {ask['p50_s']:.2f} s "
-        f"(median of {len(ask['runs'])}; CPU time {ask['cpu_p50_s']:.2f} s)"
+        f"(median of {len(ask['runs'])}, {min(ask['runs']):.2f}-{max(ask['runs']):.2f} s; CPU time "
+        f"{ask['cpu_p50_s']:.2f} s; load average before {ask.get('load_average', float('nan')):.2f})"
     )
     for name, c in (("ONNX fp32", cold), ("PyTorch (before)", torch)):
         lines.append(

@@ -31,6 +31,8 @@ ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off L
 # Letters with a stroke or a ligature, which NFKD leaves whole: "Wałęsa" is "walesa", "Øresund" "oresund".
 LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
                          "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "TH", "ð": "d"})  # fmt: skip
+HAS_INVISIBLE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "]")
+HAS_LETTERS = re.compile("[" + "".join(map(chr, LETTERS)) + "]")
 PLACES_FILE = Path(__file__).with_name("places.json")  # written by `python -m eval.places`
 TWO_WORD_BRITISH = {"per cent": "percent"}  # breame's table has single words only
 
@@ -51,12 +53,19 @@ def fold(text: str) -> str:
     >>> fold("São Paulo’s secu\u00adrity ﬁnal"), fold("Wałęsa ™")
     ('sao paulo’s security final', 'walesa tm')
     """
-    text = text.translate(INVISIBLE)
     if text.isascii():
         return text.lower()
+    # `str.translate` looks up every character in a dict, slow on a long text: only when needed.
+    if HAS_INVISIBLE.search(text):
+        text = text.translate(INVISIBLE)
+        if text.isascii():
+            return text.lower()
     if not unicodedata.is_normalized("NFKD", text):  # curly quotes and dashes alone need nothing
         text = unicodedata.normalize("NFKD", text)
-    return ACCENTS.sub("", text).translate(LETTERS).lower()
+    text = ACCENTS.sub("", text)
+    if HAS_LETTERS.search(text):
+        text = text.translate(LETTERS)
+    return text.lower()
 
 
 @dataclass(frozen=True)
