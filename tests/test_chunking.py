@@ -134,3 +134,32 @@ def test_a_hard_wrapped_article_has_the_sentences_and_title_of_the_unwrapped_one
 
     assert sentences(wrapped) == sentences(one_line)
     assert sum(len(s) for s in sentences(wrapped)[1]) > 0.9 * len(" ".join(paragraphs))
+
+
+def test_pysbd_with_its_patterns_kept_compiled_splits_as_plain_pysbd():
+    """The splitter's patterns compiled once (regex_cache) change its speed, not its sentences:
+    over the seed articles, which make pysbd build more patterns than `re` keeps compiled."""
+    import re
+    import sys
+
+    import pysbd
+
+    from rag.ingest import chunking
+    from rag.ingest.regex_cache import CompiledOnce
+
+    chunking._segmenter()  # patches pysbd's modules
+    patched = [
+        n for n, m in sys.modules.items() if n.startswith("pysbd") and isinstance(getattr(m, "re", None), CompiledOnce)
+    ]
+    assert "pysbd.abbreviation_replacer" in patched
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("seeds").glob("*.txt"))]
+    with_cache = [pysbd.Segmenter(language="en", clean=False).segment(t) for t in texts]
+    saved = {name: sys.modules[name].re for name in patched}
+    try:
+        for name in patched:
+            sys.modules[name].re = re
+        plain = [pysbd.Segmenter(language="en", clean=False).segment(t) for t in texts]
+    finally:
+        for name, once in saved.items():
+            sys.modules[name].re = once
+    assert with_cache == plain
