@@ -41,10 +41,10 @@ def test_answers_quote_and_cite_the_source(assistant, question, expected):
     check_citations(answer, assistant.retriever)
 
 
-@pytest.mark.parametrize(
-    "question",
-    ["What is the GDP of France?", "How many goals did Messi score?", "When was the Eiffel Tower built?"],
-)
+# "What is the GDP of France?" is left to test_real_answers: a question whose only clue is a name
+# the articles never use is decided on how close a sentence comes to it, and the fake embedder's
+# closeness is shared words ("what", "is", "the", "of"), not meaning.
+@pytest.mark.parametrize("question", ["How many goals did Messi score?", "When was the Eiffel Tower built?"])
 def test_abstains_when_the_articles_do_not_say(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained

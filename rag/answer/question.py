@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..index.words import country_of, fold, tokenize
+from ..index.words import country_of, fold, is_place, tokenize
 from ..ingest.cleaning import MONTH
 
 NUMBER_WORDS = (
@@ -27,8 +27,11 @@ UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 
 # "one" and "half" are left out of numbers: "one conversation" does not say how many.
 NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS.replace('one|', '').replace('|half', '')})\b", re.IGNORECASE)
+# A year from 1000 to 2099, a decade ("the 1740s") or a range ("1754–1763", "1621 to 1629"); a century.
+YEAR = r"\b(?:1\d|20)\d\d(?:s|\s*(?:–|-|to)\s*\d{2,4})?\b"
+CENTURY = r"\b\d{1,2}(?:st|nd|rd|th)(?:\s+and\s+\d{1,2}(?:st|nd|rd|th))?\s+centur(?:y|ies)\b"
 DATE = re.compile(
-    rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|\b(?:1[89]|20)\d\d\b|\b{WEEKDAY}\b|\b(?:yesterday|last (?:week|month|year))\b"
+    rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|\b{WEEKDAY}\b|\b(?:yesterday|last (?:week|month|year))\b"
 )
 DURATION = re.compile(
     rf"\b(?:\d+|a|an|{NUMBER_WORDS})[\s-]+(?:{UNIT})\b|\b(?:end of the year|overnight|within|until)\b", re.IGNORECASE
@@ -41,6 +44,7 @@ NAME = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|President|Secretary|Minister|Chancellor)\.?\s+[A-Z][\w’'-]+"
     r"|[A-Z][a-z][\w’'-]*(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)"
 )
+CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
 PLACE = re.compile(r"\b(?:in|at|from|to|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+")
 # A capitalised run, allowing "of"/"the" inside ("Council on Foreign Relations").
 ENTITY = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:(?:of|on|for|the|de|al)\s+)?[A-Z][\w’'.-]*)*")
@@ -321,7 +325,10 @@ def _kinds(kind: str, text: str) -> frozenset[str]:
     pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[
         kind
     ]
-    return frozenset(m.group(0).lower() for m in pattern.finditer(text))
+    found = frozenset(m.group(0).lower() for m in pattern.finditer(text))
+    if kind == "place":  # a country or a capital anywhere: "Sweden rationed gasoline"
+        found |= {w.lower() for w in CAPITALISED.findall(text) if is_place(w)}
+    return found
 
 
 def counts(sentence: str, noun_stem: str) -> bool:

@@ -8,7 +8,20 @@ from __future__ import annotations
 import bisect
 import re
 
-from .question import AMOUNT, DURATION, ENTITY, MONTH, NAME, NOT_ENTITIES, NUMBER_WORDS, PLACE, UNIT, WEEKDAY
+from .question import (
+    AMOUNT,
+    CENTURY,
+    DURATION,
+    ENTITY,
+    MONTH,
+    NAME,
+    NOT_ENTITIES,
+    NUMBER_WORDS,
+    PLACE,
+    UNIT,
+    WEEKDAY,
+    YEAR,
+)
 
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d[\d,.:]*\d%?|\d%?|\w+(?:[’'-]\w+)*|[$€£]|[^\w\s]")
 
@@ -23,8 +36,7 @@ NUMBER_SPAN = re.compile(
 WORD_NUMBER = re.compile(rf"\b{_APPROX}(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*{_SCALE}\b", re.I)
 DATE_SPAN = re.compile(
     rf"\b(?:{WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}(?!\w)(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+\d{{4}})?"
-    rf"|\b(?:1\d|20)\d\d(?:s|\s*(?:–|-|to)\s*\d{{2,4}})?\b|\b\d{{1,2}}(?:st|nd|rd|th)(?:\s+and\s+\d{{1,2}}(?:st|nd|rd|th))?"
-    rf"\s+centur(?:y|ies)\b|\b{WEEKDAY}\b"
+    rf"|{YEAR}|{CENTURY}|\b{WEEKDAY}\b"
 )
 DURATION_SPAN = re.compile(
     rf"\b{_APPROX}(?:{_NUM}|half an?|a few|several)[\s-]+(?:and a half\s+)?{UNIT}\b|{DURATION.pattern}", re.I

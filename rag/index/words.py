@@ -103,6 +103,7 @@ class _Analyser:
     written: Respelling | None  # names matched as written: "US" (not the pronoun "us")
     folded: Respelling | None  # names matched in folded text: "u.s.", "united states", "great britain"
     countries: dict[str, str]  # stem of a capital or a country -> its country's: "kyiv", "ukrain" -> "ukrain"
+    places: frozenset[str]  # countries and capitals as written, lower-cased: "sweden", "kyiv", "uk" (no demonyms)
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +131,7 @@ def _analyser() -> _Analyser:
         Respelling.of(written),
         Respelling.of({**dotted, **phrases, **TWO_WORD_BRITISH}),
         countries,
+        frozenset({*demonyms.values(), *capitals, *capitals.values(), *abbreviations}),
     )
 
 
@@ -178,6 +180,16 @@ def terms_of(text: str) -> frozenset[str]:
     ['anchorag', 'met', 'negoti']
     """
     return frozenset(tokenize([text])[0])
+
+
+def is_place(word: str) -> bool:
+    """Whether `word` as written is the name of a country or a capital in `places.json` (not a
+    demonym: "Swedish" names no place).
+
+    >>> is_place("Sweden"), is_place("Kyiv"), is_place("UK"), is_place("Swedish"), is_place("talks")
+    (True, True, True, False, False)
+    """
+    return fold(word) in _analyser().places
 
 
 def country_of(term: str) -> str | None:
