@@ -152,7 +152,8 @@ def test_pysbd_with_its_patterns_kept_compiled_splits_as_plain_pysbd():
         n for n, m in sys.modules.items() if n.startswith("pysbd") and isinstance(getattr(m, "re", None), CompiledOnce)
     ]
     assert "pysbd.abbreviation_replacer" in patched
-    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("seeds").glob("*.txt"))]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    assert texts
     with_cache = [pysbd.Segmenter(language="en", clean=False).segment(t) for t in texts]
     saved = {name: sys.modules[name].re for name in patched}
     try:

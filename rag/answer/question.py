@@ -44,7 +44,8 @@ NAME = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|President|Secretary|Minister|Chancellor)\.?\s+[A-Z][\w’'-]+"
     r"|[A-Z][a-z][\w’'-]*(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)"
 )
-CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
+# A capitalised word without its possessive ("Russia’s" is "Russia"), or initials ("U.S.").
+CAPITALISED = re.compile(r"(?:\b[A-Z]\.){2,}|\b[A-Z][\w-]*")
 PLACE = re.compile(r"\b(?:in|at|from|to|near|outside)\s+(?:the\s+)?[A-Z][\w’'-]+")
 # A capitalised run, allowing "of"/"the" inside ("Council on Foreign Relations").
 ENTITY = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:(?:of|on|for|the|de|al)\s+)?[A-Z][\w’'.-]*)*")
@@ -294,6 +295,15 @@ def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
     True
     >>> contains_kind("number", "574 drones hit Ukraine", "Were the 574 drones deadly?")
     False
+
+    A date is also an older year, a decade or a century; a place also a country or capital named
+    anywhere in the sentence, unless the question names it:
+
+    >>> contains_kind("date", "It was King George's War in the 1740s."), contains_kind("date", "in the 18th century")
+    (True, True)
+    >>> s = "Sweden rationed gasoline, as did the U.S."
+    >>> contains_kind("place", s, "Where was gasoline rationed?"), contains_kind("place", "Sweden did.", "Did Sweden?")
+    (True, False)
     """
     return kind_finder(kind, question)(sentence)
 
@@ -326,7 +336,7 @@ def _kinds(kind: str, text: str) -> frozenset[str]:
         kind
     ]
     found = frozenset(m.group(0).lower() for m in pattern.finditer(text))
-    if kind == "place":  # a country or a capital anywhere: "Sweden rationed gasoline"
+    if kind == "place":  # a country or a capital anywhere: "Sweden rationed gasoline", "Russia’s army"
         found |= {w.lower() for w in CAPITALISED.findall(text) if is_place(w)}
     return found
 

@@ -103,7 +103,8 @@ class _Analyser:
     written: Respelling | None  # names matched as written: "US" (not the pronoun "us")
     folded: Respelling | None  # names matched in folded text: "u.s.", "united states", "great britain"
     countries: dict[str, str]  # stem of a capital or a country -> its country's: "kyiv", "ukrain" -> "ukrain"
-    places: frozenset[str]  # countries and capitals as written, lower-cased: "sweden", "kyiv", "uk" (no demonyms)
+    places: frozenset[str]  # countries and capitals, folded: "sweden", "kyiv", "uk", "u.s." (no demonyms)
+    places_as_written: frozenset[str]  # those matched only as written: "US" (not "us")
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +132,8 @@ def _analyser() -> _Analyser:
         Respelling.of(written),
         Respelling.of({**dotted, **phrases, **TWO_WORD_BRITISH}),
         countries,
-        frozenset({*demonyms.values(), *capitals, *capitals.values(), *abbreviations}),
+        frozenset({*demonyms.values(), *capitals, *capitals.values(), *abbreviations, *dotted}),
+        frozenset(written),
     )
 
 
@@ -183,13 +185,16 @@ def terms_of(text: str) -> frozenset[str]:
 
 
 def is_place(word: str) -> bool:
-    """Whether `word` as written is the name of a country or a capital in `places.json` (not a
-    demonym: "Swedish" names no place).
+    """Whether `word` as written is the name of a country or a capital in `places.json`, in one
+    word ("United States" is two) and not a demonym ("Swedish" names no place).
 
-    >>> is_place("Sweden"), is_place("Kyiv"), is_place("UK"), is_place("Swedish"), is_place("talks")
-    (True, True, True, False, False)
+    >>> is_place("Sweden"), is_place("Kyiv"), is_place("U.S."), is_place("US"), is_place("us")
+    (True, True, True, True, False)
+    >>> is_place("Swedish"), is_place("talks")
+    (False, False)
     """
-    return fold(word) in _analyser().places
+    a = _analyser()
+    return word in a.places_as_written or fold(word) in a.places
 
 
 def country_of(term: str) -> str | None:

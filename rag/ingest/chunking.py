@@ -34,7 +34,7 @@ def _segmenter() -> Any:
 
     from .regex_cache import compile_once
 
-    compile_once("pysbd")  # the same sentences, twice as fast
+    compile_once("pysbd")  # the same sentences, about 1.7x faster
     return pysbd.Segmenter(language="en", clean=False)
 
 
