@@ -247,7 +247,7 @@ def test_page_keeps_every_answer_saves_feedback_reads_articles_and_exports(page,
         [
             "How many visitors attended the harvest festival?",
             "What rate did the central bank keep interest rates at?",
-            "What is the GDP of France?",
+            "When was the Eiffel Tower built?",  # abstained: no passage gives a date (see test_assistant on GDP)
         ],
     )
     assert [t.n for t in turns] == [1, 2, 3] and turns[2].answer.abstained
@@ -261,7 +261,7 @@ def test_page_keeps_every_answer_saves_feedback_reads_articles_and_exports(page,
     assert "right or wrong" in refused
     assert "chosen" in history[turns[0].message]["content"] and turns[0].verdict == "right"
     rows = [json.loads(line) for line in (tmp_path / "index" / "feedback.jsonl").read_text().splitlines()]
-    assert [(r["question"][:8], r["verdict"]) for r in rows] == [("How many", "right"), ("What is ", "wrong")]
+    assert [(r["question"][:8], r["verdict"]) for r in rows] == [("How many", "right"), ("When was", "wrong")]
 
     view, original = page.read(turns, 2, 1, None)
     assert 'id="article-current"' in view and "4.5 percent" in view
@@ -291,7 +291,7 @@ def test_eval_feedback_turns_verdicts_into_questions_and_keeps_edits(page, tmp_p
         page,
         [
             "How many visitors attended the harvest festival?",
-            "What is the GDP of France?",
+            "When was the Eiffel Tower built?",  # abstained: no passage gives a date (see test_assistant on GDP)
             "What rate did the central bank keep interest rates at?",
         ],
     )
