@@ -284,9 +284,9 @@ def ask_at_scale(
     build_s = time.perf_counter() - started
     size = {"chunks": len(retriever.chunks), "documents": len(retriever.documents)}
     size["sentences"] = len(retriever.corpus.sentences)
-    held_out = real_text(1, 100).queries
-    timing = warm(retriever, held_out[:50] + questions[:20], repeat=1)
-    paired = paired_ask(seeds, retriever, held_out[:50] + questions[:20]) if seeds else None
+    asked = real_text(1, 100).queries[:50] + questions[:20]  # held-out sentences and news questions
+    timing = warm(retriever, asked, repeat=1)
+    paired = paired_ask(seeds, retriever, asked) if seeds else None
     article = root / "new"
     article.mkdir()
     news = next(p for p in sorted(CORPUS.glob("*.txt")) if "Tom Graham" in p.read_text(encoding="utf-8"))

@@ -104,7 +104,6 @@ class _Analyser:
     folded: Respelling | None  # names matched in folded text: "u.s.", "united states", "great britain"
     countries: dict[str, str]  # stem of a capital or a country -> its country's: "kyiv", "ukrain" -> "ukrain"
     places: frozenset[str]  # countries and capitals, folded: "sweden", "kyiv", "uk", "u.s." (no demonyms)
-    places_as_written: frozenset[str]  # those matched only as written: "US" (not "us")
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +132,6 @@ def _analyser() -> _Analyser:
         Respelling.of({**dotted, **phrases, **TWO_WORD_BRITISH}),
         countries,
         frozenset({*demonyms.values(), *capitals, *capitals.values(), *abbreviations, *dotted}),
-        frozenset(written),
     )
 
 
@@ -194,7 +192,7 @@ def is_place(word: str) -> bool:
     (False, False)
     """
     a = _analyser()
-    return word in a.places_as_written or fold(word) in a.places
+    return bool(a.written and word in a.written.word_for) or fold(word) in a.places  # "US" only as written
 
 
 def country_of(term: str) -> str | None:
