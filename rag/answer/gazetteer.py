@@ -1,0 +1,83 @@
+"""The places a sentence names in capitals, from a list of place names (`gazetteer.json`, written
+by `python -m eval.gazetteer` from GeoNames): countries, capitals, continents, US states and cities
+of 100,000 people or more, in one word or several ("Geneva", "South Carolina", "Mexico City").
+
+The question model reads them as the place a "Where ...?" question wants when no preposition
+introduces them ("the city of Geneva", "North Korea gave up ..."). A name that is also an English word
+("Anchorage", "Nice", "Mobile") counts only after the text's first word. The list is read on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RagError
+from ..index.words import fold
+
+GAZETTEER_FILE = Path(__file__).with_name("gazetteer.json")
+# Runs of capitalised words ("Charleston, South Carolina" holds two); a possessive ends a word.
+CAPITALISED_RUN = re.compile(r"[A-Z][\w-]*(?:[’']s\b)?(?:[ \t]+[A-Z][\w-]*(?:[’']s\b)?)*")
+WORD = re.compile(r"([A-Z][\w-]*)(?:[’']s\b)?")
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The folded place names, those that are also words, and the first word of each (to skip fast)."""
+
+    places: frozenset[str]
+    words: frozenset[str]
+    firsts: frozenset[str]
+    longest: int  # the most words any name has
+
+
+@lru_cache(maxsize=1)
+def _names() -> _Names:
+    try:
+        data = json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
+        places, words = frozenset(map(fold, data["places"])), frozenset(map(fold, data["words"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RagError(f"cannot read {GAZETTEER_FILE} ({exc}); reinstall rag or run python -m eval.gazetteer") from None
+    firsts = frozenset(p.split(" ", 1)[0] for p in places)
+    return _Names(places, words, firsts, max((p.count(" ") + 1 for p in places), default=1))
+
+
+def places_in(text: str) -> frozenset[str]:
+    """The listed places `text` names in capitals, folded; the longest name wins where names overlap.
+
+    >>> sorted(places_in("Many settled near present-day Charleston, South Carolina, and Geneva’s people."))
+    ['charleston', 'geneva', 'south carolina']
+    >>> places_in("Mobile phones reached North Korea."), places_in("They flew to Anchorage.")
+    (frozenset({'north korea'}), frozenset({'anchorage'}))
+    """
+    return frozenset(name for _, _, name in place_spans(text))
+
+
+def place_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded name) of each listed place `text` names, in order, without possessives.
+
+    >>> place_spans("Then North Korea’s envoy flew to Hanoi.")
+    [(5, 16, 'north korea'), (33, 38, 'hanoi')]
+    """
+    names = _names()
+    found = []
+    opening = len(text) - len(text.lstrip(" \t\n“\"‘'(—-"))  # where the first word starts
+    for run in CAPITALISED_RUN.finditer(text):
+        words = [(m.start(1), m.end(1), fold(m.group(1))) for m in WORD.finditer(text, run.start(), run.end())]
+        i = 0
+        while i < len(words):
+            if words[i][2] not in names.firsts and words[i][2] not in names.words:
+                i += 1
+                continue
+            for n in range(min(names.longest, len(words) - i), 0, -1):
+                name = " ".join(w for _, _, w in words[i : i + n])
+                if name in names.places or (n == 1 and name in names.words and (i > 0 or run.start() > opening)):
+                    found.append((words[i][0], words[i + n - 1][1], name))
+                    i += n
+                    break
+            else:
+                i += 1
+    return found
