@@ -157,8 +157,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     respelt = retriever.respell(check_query(args.query))
     hits = retriever.search(respelt.query, k=args.k, mode=args.mode, doc_ids=args.doc, spelling=False)
     seconds = time.perf_counter() - started
-    if args.json:
+    if args.json:  # the list of hits, as before; a respelling is said beside it, on stderr
         _print_json([{"rank": i, **asdict(h)} for i, h in enumerate(hits, start=1)])
+        if respelt.changes:
+            print(describe(as_written(respelt.changes, [hit.text for hit in hits])), file=sys.stderr)
         return 0
     if not hits:
         print("No passage matches.")

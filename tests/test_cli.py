@@ -37,6 +37,9 @@ def test_index_search_docs_on_seeds(capsys, tmp_path, seeds_copy):
     original = (seeds_copy / hits[0]["doc_id"]).read_text(encoding="utf-8")
     assert original[hits[0]["start"] : hits[0]["end"]] == hits[0]["text"]
 
+    code, out, err = run(capsys, "search", "What did the Kremln want?", "--index-dir", index, "--json")
+    assert code == 0 and json.loads(out) and "“Kremln” → “Kremlin”" in err  # stdout stays the list of hits
+
     code, out, _ = run(capsys, "search", "Lavrov", "-k", "2", "--mode", "bm25", "--index-dir", index)
     assert code == 0 and out.count("score ") == 2
 
