@@ -31,9 +31,13 @@ NUMBER = re.compile(rf"\d|\b(?:{NUMBER_WORDS.replace('one|', '').replace('|half'
 # A year from 1000 to 2099, a decade ("the 1740s") or a range ("1754–1763", "1621 to 1629"); a century.
 YEAR = r"\b(?:1\d|20)\d\d(?:s|\s*(?:–|-|to)\s*\d{2,4})?\b"
 CENTURY = r"\b\d{1,2}(?:st|nd|rd|th)(?:\s+and\s+\d{1,2}(?:st|nd|rd|th))?\s+centur(?:y|ies)\b"
-DATE = re.compile(
-    rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|\b{WEEKDAY}\b|\b(?:yesterday|last (?:week|month|year))\b"
+# A century in words ("the eighteenth century"), and a time named from now ("this month", "next year").
+WORD_CENTURY = (
+    r"\b(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)\s+centur(?:y|ies)\b"
 )
+RELATIVE = r"\b(?:yesterday|(?:[Ll]ast|[Tt]his|[Nn]ext) (?:week|month|year|spring|summer|autumn|fall|winter))\b"
+DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|{WORD_CENTURY}|\b{WEEKDAY}\b|{RELATIVE}")
 DURATION = re.compile(
     rf"\b(?:\d+|a|an|{NUMBER_WORDS})[\s-]+(?:{UNIT})\b|\b(?:end of the year|overnight|within|until)\b", re.IGNORECASE
 )
@@ -297,11 +301,13 @@ def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
     >>> contains_kind("number", "574 drones hit Ukraine", "Were the 574 drones deadly?")
     False
 
-    A date is also an older year, a decade or a century; a place also a country or capital named
-    anywhere in the sentence, or a place of `gazetteer.json` ("the city of Geneva"), unless the
-    question names it:
+    A date is also an older year, a decade, a century (in figures or words) or a time named from
+    now ("this month", "next year"); a place also a country or capital named anywhere in the
+    sentence, or a place of `gazetteer.json` ("the city of Geneva"), unless the question names it:
 
     >>> contains_kind("date", "It was King George's War in the 1740s."), contains_kind("date", "in the 18th century")
+    (True, True)
+    >>> contains_kind("date", "in the eighteenth century"), contains_kind("date", "The deadline passed this month.")
     (True, True)
     >>> s = "Sweden rationed gasoline, as did the U.S."
     >>> contains_kind("place", s, "Where was gasoline rationed?"), contains_kind("place", "Sweden did.", "Did Sweden?")
