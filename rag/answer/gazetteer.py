@@ -16,12 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import RagError
-from ..index.words import fold
+from ..index.words import STOPWORDS_EN, fold
 
 GAZETTEER_FILE = Path(__file__).with_name("gazetteer.json")
-# Runs of capitalised words ("Charleston, South Carolina" holds two); a possessive ends a word.
-CAPITALISED_RUN = re.compile(r"[A-Z][\w-]*(?:[’']s\b)?(?:[ \t]+[A-Z][\w-]*(?:[’']s\b)?)*")
-WORD = re.compile(r"([A-Z][\w-]*)(?:[’']s\b)?")
+# Runs of capitalised words, accented capitals included ("Charleston, South Carolina" holds two);
+# a possessive ends a run ("New York’s City Hall" names New York).
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
+CAPITALISED_RUN = re.compile(rf"[{UPPER}][\w-]*(?:[ \t]+[{UPPER}][\w-]*)*(?:[’']s\b)?")
+WORD = re.compile(rf"([{UPPER}][\w-]*)(?:[’']s\b)?")
+OPENING = " \t\n“\"‘'(«[—–-•…"  # what may come before a text's first word
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class _Names:
     places: frozenset[str]
     words: frozenset[str]
     firsts: frozenset[str]
+    openers: frozenset[str]  # stop words that begin a name, with a space: "the " (The Hague)
     longest: int  # the most words any name has
 
 
@@ -42,7 +46,8 @@ def _names() -> _Names:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RagError(f"cannot read {GAZETTEER_FILE} ({exc}); reinstall rag or run python -m eval.gazetteer") from None
     firsts = frozenset(p.split(" ", 1)[0] for p in places)
-    return _Names(places, words, firsts, max((p.count(" ") + 1 for p in places), default=1))
+    openers = frozenset(f"{w} " for w in firsts if w in STOPWORDS_EN)
+    return _Names(places, words, firsts, openers, max((p.count(" ") + 1 for p in places), default=1))
 
 
 def places_in(text: str) -> frozenset[str]:
@@ -59,14 +64,25 @@ def places_in(text: str) -> frozenset[str]:
 def place_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, folded name) of each listed place `text` names, in order, without possessives.
 
+    A name of one word counts only as a whole run of capitals (a stop word such as "In" opening
+    the run aside): in "Irving Berlin", "Geneva Convention" or "Washington Post" it names
+    something else.
+
     >>> place_spans("Then North Korea’s envoy flew to Hanoi.")
     [(5, 16, 'north korea'), (33, 38, 'hanoi')]
+    >>> place_spans("In Zürich, Irving Berlin read the Washington Post.")
+    [(3, 9, 'zurich')]
     """
     names = _names()
     found = []
-    opening = len(text) - len(text.lstrip(" \t\n“\"‘'(—-"))  # where the first word starts
+    opening = len(text) - len(text.lstrip(OPENING))  # where the first word starts
     for run in CAPITALISED_RUN.finditer(text):
         words = [(m.start(1), m.end(1), fold(m.group(1))) for m in WORD.finditer(text, run.start(), run.end())]
+        first = run.start() <= opening
+        while words and words[0][2] in STOPWORDS_EN:  # "In Geneva", "The Hague" aside
+            if f"{words[0][2]} " in names.openers:
+                break
+            words, first = words[1:], False
         i = 0
         while i < len(words):
             if words[i][2] not in names.firsts and words[i][2] not in names.words:
@@ -74,7 +90,8 @@ def place_spans(text: str) -> list[tuple[int, int, str]]:
                 continue
             for n in range(min(names.longest, len(words) - i), 0, -1):
                 name = " ".join(w for _, _, w in words[i : i + n])
-                if name in names.places or (n == 1 and name in names.words and (i > 0 or run.start() > opening)):
+                whole = n == len(words)
+                if (name in names.places and (n > 1 or whole)) or (whole and name in names.words and not first):
                     found.append((words[i][0], words[i + n - 1][1], name))
                     i += n
                     break

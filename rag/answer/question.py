@@ -33,10 +33,10 @@ YEAR = r"\b(?:1\d|20)\d\d(?:s|\s*(?:–|-|to)\s*\d{2,4})?\b"
 CENTURY = r"\b\d{1,2}(?:st|nd|rd|th)(?:\s+and\s+\d{1,2}(?:st|nd|rd|th))?\s+centur(?:y|ies)\b"
 # A century in words ("the eighteenth century"), and a time named from now ("this month", "next year").
 WORD_CENTURY = (
-    r"\b(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
-    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)\s+centur(?:y|ies)\b"
+    r"\b(?i:(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\s-]+centur(?:y|ies))\b"
 )
-RELATIVE = r"\b(?:yesterday|(?:[Ll]ast|[Tt]his|[Nn]ext) (?:week|month|year|spring|summer|autumn|fall|winter))\b"
+RELATIVE = r"\b(?i:yesterday|(?:last|this|next)\s+(?:week|month|year|spring|summer|autumn|winter))\b"
 DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|{WORD_CENTURY}|\b{WEEKDAY}\b|{RELATIVE}")
 DURATION = re.compile(
     rf"\b(?:\d+|a|an|{NUMBER_WORDS})[\s-]+(?:{UNIT})\b|\b(?:end of the year|overnight|within|until)\b", re.IGNORECASE
@@ -341,13 +341,13 @@ def _names(sentence: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _kinds(kind: str, text: str) -> frozenset[str]:
-    """The things of `kind` that `text` names, lower-cased."""
+    """The things of `kind` that `text` names, folded ("Bogotá" is "bogota", as the question may type it)."""
     pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[
         kind
     ]
-    found = frozenset(m.group(0).lower() for m in pattern.finditer(text))
+    found = frozenset(fold(m.group(0)) for m in pattern.finditer(text))
     if kind == "place":  # a country or a capital anywhere: "Sweden rationed gasoline", "Russia’s army"
-        found |= {w.lower() for w in CAPITALISED.findall(text) if is_place(w)}
+        found |= {fold(w) for w in CAPITALISED.findall(text) if is_place(w)}
         found |= places_in(text)  # a listed place, in one word or several: "Charleston, South Carolina"
     return found
 
