@@ -157,10 +157,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     respelt = retriever.respell(check_query(args.query))
     hits = retriever.search(respelt.query, k=args.k, mode=args.mode, doc_ids=args.doc, spelling=False)
     seconds = time.perf_counter() - started
+    respelling = describe(as_written(respelt.changes, [hit.text for hit in hits])) if respelt.changes else ""
     if args.json:  # the list of hits, as before; a respelling is said beside it, on stderr
         _print_json([{"rank": i, **asdict(h)} for i, h in enumerate(hits, start=1)])
-        if respelt.changes:
-            print(describe(as_written(respelt.changes, [hit.text for hit in hits])), file=sys.stderr)
+        if respelling:
+            print(respelling, file=sys.stderr)
         return 0
     if not hits:
         print("No passage matches.")
@@ -170,8 +171,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"    {hit.chunk_id}  chars {hit.start}-{hit.end}  score {hit.score:.3f}")
         body = textwrap.fill(" ".join(hit.text.split()), width=96, initial_indent="    ", subsequent_indent="    ")
         print(body + "\n")
-    if respelt.changes:
-        print(describe(as_written(respelt.changes, [hit.text for hit in hits])))
+    if respelling:
+        print(respelling)
     print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({args.mode})", file=sys.stderr)
     return 0
 
