@@ -116,3 +116,87 @@ def test_symlink_loops_are_not_followed(tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE)
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     assert [i for i, _ in find_files([tmp_path])] == ["a.txt"]
+
+
+def test_articles_saved_as_json_objects_are_read_with_their_fields(tmp_path):
+    import json
+
+    body = "Talks resumed in Geneva on Monday.\n\nAdvertisement\n\nBoth sides said the first day went well.\n"
+    news_please = {
+        "title": "Geneva talks  resume",
+        "maintext": body,
+        "authors": ["Ana Ruiz", "Tom Lee"],
+        "date_publish": "2025-08-27 10:00:00",
+        "source_domain": "example.org",
+        "url": "https://example.org/geneva",
+    }
+    trafilatura = {
+        "title": "Harbour deal",
+        "text": ["Workers ended the strike.", "Pay rises 4%."],
+        "author": "By Ingrid Solberg; Marcus Webb",
+        "hostname": "courier.example",
+        "date": "2025-09-03",
+    }
+    news_api = {
+        "headline": "Rates held",
+        "content": "The bank held rates.",
+        "source": {"name": "Wire"},
+        "publishedAt": "2025-10-01T08:00:00Z",
+    }
+    for name, record in [("a.json", news_please), ("b.json", trafilatura), ("c.json", news_api)]:
+        (tmp_path / name).write_text(json.dumps(record))
+    docs, skipped = load_documents([tmp_path])
+    assert not skipped
+    a, b, c = sorted(docs, key=lambda d: d.doc_id)
+    assert a.text == body and a.extracted and a.url == "https://example.org/geneva"
+    fields = ("Geneva talks resume", ("Ana Ruiz", "Tom Lee"), "2025-08-27", "example.org")
+    assert (a.title, a.authors, a.date, a.outlet) == fields
+    # Cleaned as plain text: the furniture line is not article text, and offsets index `text`.
+    kept = [a.text[s:e] for s, e in a.segments]
+    assert "Advertisement" not in kept and "Talks resumed in Geneva on Monday." in kept
+    assert b.text == "Workers ended the strike.\n\nPay rises 4%."
+    assert (b.authors, b.outlet, b.date) == (("Ingrid Solberg", "Marcus Webb"), "courier.example", "2025-09-03")
+    assert (c.title, c.outlet, c.date) == ("Rates held", "Wire", "2025-10-01")
+
+
+def test_json_files_that_hold_no_article_are_skipped_with_reasons(tmp_path):
+    (tmp_path / "broken.json").write_text('{"text": "unterminated')
+    (tmp_path / "many.json").write_text('[{"text": "One."}, {"text": "Two."}]')
+    (tmp_path / "settings.json").write_text('{"theme": "dark"}')
+    (tmp_path / "number.json").write_text("42")
+    (tmp_path / "latin1.json").write_bytes('{"text": "Café"}'.encode("latin-1"))
+    docs, skipped = load_documents([tmp_path])
+    assert not docs
+    why = reasons(skipped)
+    assert why["broken.json"].startswith("not valid JSON (Unterminated string")
+    assert why["many.json"].startswith("a list of 2 items: rag reads one article per .json file")
+    assert why["settings.json"].startswith("no article text: the object has none of the fields text/maintext")
+    assert why["number.json"] == "not a JSON object: an article is an object with a text field"
+    assert why["latin1.json"].startswith("not UTF-8 JSON")
+
+
+def test_an_index_of_json_articles_cites_their_text_exactly(tmp_path):
+    import json
+
+    from fakes import FakeEmbedder
+
+    from rag import Assistant, Retriever
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    record = {
+        "title": "Harbour strike ends",
+        "maintext": "Dock workers ended their strike on Tuesday.\nThe union said 412 ships had been diverted.\n",
+        "source_domain": "courier.example",
+    }
+    (folder / "strike.json").write_text(json.dumps(record))
+    (folder / "other.txt").write_text(ARTICLE)
+    retriever = Retriever.build(folder, tmp_path / "index", embedder=FakeEmbedder())
+    loaded = Retriever.load(tmp_path / "index", embedder=FakeEmbedder())
+    assert loaded.documents == retriever.documents and loaded.documents["strike.json"].extracted
+    hits = loaded.search("How many ships were diverted during the strike?", k=2)
+    assert hits[0].doc_id == "strike.json" and hits[0].outlet == "courier.example"
+    answer = Assistant(loaded).ask("How many ships were diverted during the strike?")
+    assert "412" in answer.text and answer.citations[0].doc_id == "strike.json"
+    for citation in answer.citations:
+        assert loaded.documents[citation.doc_id].text[citation.start : citation.end] == citation.quote

@@ -35,6 +35,9 @@ class Article:
     outlet: str | None = None
     date: str | None = None
     url: str | None = None  # the canonical URL the page names for itself
+    # True when `text` is as someone else saved it (a JSON article's text field), to be cleaned as
+    # plain text is (furniture lines, wrapped lines) rather than kept a line at a time.
+    plain: bool = False
 
     def paragraphs(self) -> tuple[Span, ...]:
         """The span of each paragraph of `text`.

@@ -4,8 +4,9 @@ Adding a format is one function: a reader `bytes -> str | Article` registered in
 suffix. A reader that returns text (`.txt`, `.text`, `.md`, `.story`) gets the plain-text cleaning and metadata
 rules, and offsets are into the decoded file exactly as stored (no newline translation), so a
 citation's `start:end` can be checked against the file itself. A reader that returns an `Article`
-(`.html`, `.htm`, `.shtml`, `.xhtml`) has found the article text and metadata itself; offsets are into that text,
-which the index stores (`Document.text`, with `extracted=True`).
+(`.html`, `.htm`, `.shtml`, `.xhtml`, and `.json` for an article saved as a JSON object) has found the
+article text and metadata itself; offsets are into that text, which the index stores (`Document.text`,
+with `extracted=True`).
 
 Sources are folders, files, article URLs (`https://...`) and feeds (`feed:https://...`); the web
 ones are fetched by `rag.web`.
@@ -25,6 +26,7 @@ from ..errors import CorpusError
 from ..types import Document
 from .cleaning import clean
 from .html import Article, NotAnArticle
+from .json_article import NotAnArticleObject, read_article_object
 from .metadata import extract_metadata, shorten
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,14 @@ def read_html(data: bytes) -> Article:
         raise UnreadableFile(str(exc)) from None
 
 
+def read_json(data: bytes) -> Article:
+    """The article in a JSON file holding one article object (json_article.py)."""
+    try:
+        return read_article_object(data)
+    except NotAnArticleObject as exc:
+        raise UnreadableFile(str(exc)) from None
+
+
 READERS: dict[str, Callable[[bytes], str | Article]] = {
     ".txt": read_plain_text,
     ".text": read_plain_text,
@@ -92,12 +102,13 @@ READERS: dict[str, Callable[[bytes], str | Article]] = {
     ".htm": read_html,
     ".shtml": read_html,
     ".xhtml": read_html,
+    ".json": read_json,  # one article object, as news-please, trafilatura or a news API saves it
 }
 WEB_PREFIXES = ("http://", "https://", "feed:")
 
 
 def describe_formats() -> str:
-    """The registered file suffixes, for messages: ".txt/.text/.md/.story/.html/.htm/.shtml/.xhtml"."""
+    """The registered file suffixes, for messages: ".txt/.text/.md/.story/.html/.htm/.shtml/.xhtml/.json"."""
     return "/".join(READERS)
 
 
@@ -132,12 +143,13 @@ def parse_document(doc_id: str, source: str, text: str) -> Document:
 
 def article_document(doc_id: str, source: str, article: Article, **fields: object) -> Document:
     """A Document whose text is an extracted article: every paragraph is kept (extraction has
-    already left the page furniture out); `fields` are the web fields (`url`, `fetched`, ...)."""
+    already left the page furniture out), or, for a `plain` one, what the plain-text cleaning
+    keeps; `fields` are the web fields (`url`, `fetched`, ...)."""
     return Document(
         doc_id=doc_id,
         source=source,
         text=article.text,
-        segments=article.paragraphs(),
+        segments=clean(article.text).segments if article.plain else article.paragraphs(),
         title=shorten(article.title or article.text.split("\n", 1)[0]),
         authors=article.authors,
         outlet=article.outlet,
