@@ -17,6 +17,7 @@ from rag import (
     QueryError,
     Retriever,
 )
+from rag import corpus as corpus_module
 from rag.index.store import IndexStore
 from rag.index.words import terms_of
 
@@ -149,6 +150,63 @@ def test_what_searches_remember_per_chunk_follows_an_updated_document(corpus, tm
     assert retriever.search("volcanoes erupted near the central bank")[0].doc_id == "gamma.txt"
 
 
+def hubness_by_numpy(retriever, ids, sample=None):
+    """Each chunk's cosine with the mean vector of `sample` (default: every chunk), and its mean cosine
+    with its ten nearest others in it."""
+    sample = sorted(sample or retriever.chunks)
+    reference = retriever.corpus.vectors.get(sample)
+    mean = reference.sum(axis=0)
+    rows = []
+    for chunk_id in ids:
+        vector = retriever.corpus.vectors.get([chunk_id])[0]
+        others = sorted(
+            (float(vector @ r) for s, r in zip(sample, reference, strict=True) if s != chunk_id), reverse=True
+        )
+        rows.append([vector @ mean / np.linalg.norm(mean), np.mean(others[: min(10, len(sample) - 1)])])
+    return np.array(rows)
+
+
+def test_hubness_reads_every_chunk_whatever_order_they_came_in_and_follows_changes(corpus, tmp_path, fake):
+    retriever = build(corpus, tmp_path, fake)
+    ids = sorted(retriever.chunks)
+    np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids), atol=1e-5)
+    # The same index grown one article at a time, in another order.
+    grown = Retriever(embedder=fake, index_dir=tmp_path / "grown")
+    for name in sorted(ARTICLES, reverse=True):
+        grown.add_paths([corpus / name])
+    assert sorted(grown.chunks) == ids
+    np.testing.assert_allclose(grown.corpus.hubness(ids), retriever.corpus.hubness(ids), atol=1e-6)
+    # What it remembers is dropped when an article comes or goes.
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Geneva ceasefire interest rates pumpkins\n\nGeneva talks on rates and pumpkins and records.\n")
+    retriever.add_paths([extra])
+    np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids), atol=1e-5)
+    retriever.remove_documents(["extra.txt"])
+    np.testing.assert_allclose(retriever.corpus.hubness(ids), grown.corpus.hubness(ids), atol=1e-6)
+
+
+def test_a_large_corpus_measures_neighbours_among_a_sample_chosen_by_id(corpus, tmp_path, fake, monkeypatch):
+    monkeypatch.setattr(corpus_module, "HUB_SAMPLE", 8)
+    retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
+    ids = sorted(retriever.chunks)
+    assert len(ids) > 8
+    sample = sorted(ids, key=corpus_module._id_hash)[:8]
+    np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids, sample), atol=1e-5)
+    grown = Retriever(embedder=fake, index_dir=tmp_path / "grown", config=Config(chunk_tokens=24))
+    for name in sorted(ARTICLES, reverse=True):
+        grown.add_paths([corpus / name])
+    np.testing.assert_allclose(grown.corpus.hubness(ids), retriever.corpus.hubness(ids), atol=1e-6)
+
+
+def test_a_lone_chunk_has_no_neighbours(tmp_path, fake):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Geneva talks resumed on Monday.\n")
+    retriever = Retriever.build(folder, tmp_path / "index", embedder=fake)
+    (only,) = retriever.chunks
+    assert retriever.corpus.hubness([only]).tolist() == [[pytest.approx(1.0), 0.0]]
+
+
 def test_a_chunks_terms_are_its_texts_whether_read_off_its_sentences_or_tokenised(corpus, tmp_path, fake):
     """`Corpus.chunk_terms` unites the sentences' terms when they cover the chunk; a chunk whose
     sentences leave words out (a splitter that dropped some text) is tokenised whole instead."""
@@ -215,7 +273,7 @@ def test_empty_folder_is_a_clear_error_and_index_untouched(corpus, tmp_path, fak
     build(corpus, tmp_path, fake)
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(CorpusError, match=r"no \.txt/\.text/\.md/\.story/\.html/\.htm/\.shtml/\.xhtml files"):
+    with pytest.raises(CorpusError, match=r"no \.txt/\.text/\.md/\.story/\.html/\.htm/\.shtml/\.xhtml/\.json files"):
         build(empty, tmp_path, fake)
     assert len(Retriever.load(tmp_path / "index", embedder=fake).documents) == 3
 

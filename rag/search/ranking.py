@@ -43,6 +43,8 @@ FEATURES = (
     "coverage",  # IDF-weighted share of the question's words in the passage
     "sentence_coverage",  # the same share in the passage's best-covering sentence
     "title_coverage",  # the same share in its article's title
+    "hub_mean",  # cosine of the passage with the corpus's mean passage vector
+    "hub_neighbours",  # mean cosine of the passage with its ten nearest passages
 )
 
 
@@ -131,11 +133,12 @@ def features(
     rarity: float,
     doc_bm25: np.ndarray | None = None,
     coverages: np.ndarray | None = None,
+    hubness: np.ndarray | None = None,
 ) -> np.ndarray:
     """One row of `FEATURES` per candidate, from its cosine, BM25 score, best-sentence cosine,
     document id and length in characters, the question's rarity (0..1), the BM25 score of the
-    candidate's whole document, and its `coverage` of the question's words (n x 3: the passage,
-    its best sentence, its article's title); zeros when not given.
+    candidate's whole document, its `coverage` of the question's words (n x 3: the passage, its
+    best sentence, its article's title) and its `Corpus.hubness` (n x 2); zeros when not given.
 
     >>> dense, bm25, best_sentence = np.array([0.8, 0.4]), np.array([2.0, 6.0]), np.array([0.7, 0.5])
     >>> x = features(dense, bm25, best_sentence, ["a", "a"], np.array([500, 900]), 0.5)
@@ -174,6 +177,8 @@ def features(
     x[:, 14] = dense_mm * rarity
     if coverages is not None:
         x[:, 15:18] = coverages
+    if hubness is not None:
+        x[:, 18:20] = hubness
     return x
 
 

@@ -313,7 +313,8 @@ class Retriever:
         best_sentence = [cover.best(corpus.chunk_sentence_terms(i)) for i in ids]
         title = cover.each([titles[d] for d in docs])
         coverages = np.array([passage, best_sentence, title], dtype=np.float32).T
-        return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25, coverages)
+        hubness = corpus.hubness(ids)
+        return ids, features(dense_scores, bm25, sentence, docs, lengths, float(rarity), doc_bm25, coverages, hubness)
 
     def use_reranker(self, name: str | None) -> None:
         """Rerank hybrid results with the reranker called `name` (see rerank.py); None turns it off."""
