@@ -1,6 +1,7 @@
 import codecs
 import os
 import random
+from pathlib import Path
 
 import pytest
 from fakes import deny_reading
@@ -169,10 +170,13 @@ def test_json_files_that_hold_no_article_are_skipped_with_reasons(tmp_path):
     assert not docs
     why = reasons(skipped)
     assert why["broken.json"].startswith("not valid JSON (Unterminated string")
-    assert why["many.json"].startswith("a list of 2 items: rag reads one article per .json file")
-    assert why["settings.json"].startswith("no article text: the object has none of the fields text/maintext")
-    assert why["number.json"] == "not a JSON object: an article is an object with a text field"
-    assert why["latin1.json"].startswith("not UTF-8 JSON")
+    assert why["broken.json"].endswith("; save one article object per .json file")
+    assert why["many.json"] == "a list of 2 items: save one article object per .json file, one file per article"
+    assert why["settings.json"].startswith("no article text: put it in one of the fields text/maintext/")
+    assert (
+        why["number.json"] == "not a JSON object; save one article object per .json file, with its text in a text field"
+    )
+    assert why["latin1.json"].startswith("not JSON text (bad byte at offset")
 
 
 def test_an_index_of_json_articles_cites_their_text_exactly(tmp_path):
@@ -200,3 +204,58 @@ def test_an_index_of_json_articles_cites_their_text_exactly(tmp_path):
     assert "412" in answer.text and answer.citations[0].doc_id == "strike.json"
     for citation in answer.citations:
         assert loaded.documents[citation.doc_id].text[citation.start : citation.end] == citation.quote
+
+
+def test_json_fields_are_read_from_the_first_key_that_fits(tmp_path):
+    import json
+
+    import trafilatura
+
+    page = (Path(__file__).parent / "fixtures" / "web" / "jsonld.html").read_text(encoding="utf-8")
+    extracted = trafilatura.extract(page, output_format="json", with_metadata=True, url="https://courier.example/a")
+    (tmp_path / "trafilatura.json").write_text(extracted)
+    odd = {
+        "text": "   ",
+        "maintext": "Real body.",
+        "title": 42,
+        "headline": "Real title",
+        "author": {"x": 1},
+        "byline": "Smith, John",
+        "source": "https://example.org/odd",
+        "hostname": None,
+    }
+    (tmp_path / "odd.json").write_text(json.dumps(odd))
+    (tmp_path / "utf16.json").write_bytes(json.dumps({"text": "Café talks."}).encode("utf-16"))
+    docs, skipped = load_documents([tmp_path])
+    assert not skipped
+    by_id = {d.doc_id: d for d in docs}
+    page_doc = by_id["trafilatura.json"]
+    fields = json.loads(extracted)
+    assert page_doc.url == fields["source"] and page_doc.url.startswith("https://")
+    assert page_doc.outlet == fields["source-hostname"] == "The Northern Courier"
+    assert page_doc.title == "Harbour workers end strike after pay deal"
+    assert "Dorothea Pike" in page_doc.text
+    odd_doc = by_id["odd.json"]
+    assert (odd_doc.text, odd_doc.title, odd_doc.authors) == ("Real body.", "Real title", ("Smith, John",))
+    assert (odd_doc.url, odd_doc.outlet) == ("https://example.org/odd", None)
+    assert by_id["utf16.json"].text == "Café talks."
+
+
+def test_json_that_cannot_be_read_is_one_line_and_an_upload_is_refused(tmp_path):
+    from ui.uploads import UploadError, check_upload
+
+    (tmp_path / "deep.json").write_text("[" * 200_000)
+    (tmp_path / "long-number.json").write_text('{"text": ' + "9" * 5_000 + "}")
+    (tmp_path / "lines.json").write_text('{"text": "One."}\n{"text": "Two."}\n')
+    docs, skipped = load_documents([tmp_path])
+    assert not docs
+    why = reasons(skipped)
+    assert why["deep.json"].startswith("JSON that cannot be read (RecursionError)")
+    assert why["long-number.json"].startswith("JSON that cannot be read (ValueError)")
+    assert why["lines.json"] == (
+        "more than one JSON value (JSON Lines?): save one article object per .json file, one file per article"
+    )
+    with pytest.raises(UploadError, match=r"lines\.json: more than one JSON value"):
+        check_upload(tmp_path / "lines.json", "lines.json")
+    (tmp_path / "ok.json").write_text('{"text": "Talks resumed in Geneva on Monday."}')
+    assert check_upload(tmp_path / "ok.json", "ok.json")[0] == "ok.json"
