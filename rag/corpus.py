@@ -12,18 +12,19 @@ module (sync.py) changes it through `add` and `remove`; `write` and `read` persi
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from .config import Config
 from .errors import IndexCorruptError, IndexMismatchError
+from .index import hubs
 from .index.bm25 import BM25Index
 from .index.files import read_corpus, read_manifest, write_corpus, write_manifest
 from .index.locks import ReadWriteLock
@@ -35,11 +36,6 @@ SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
 # Chunks whose sentence vectors are kept between questions: about 15 MB, up to twice that since a kept
 # chunk's array is a view of the whole look-up it came in.
 CHUNK_CACHE = 1024
-# How central a chunk sits (`Corpus.hubness`) is measured against at most HUB_SAMPLE chunks (every chunk
-# of a smaller corpus; else those whose ids hash lowest, whatever order they came in), which bounds the
-# cost per question (~1 ms for 60 candidates) and after each change; HUB_NEIGHBOURS nearest count.
-HUB_NEIGHBOURS = 10
-HUB_SAMPLE = 2048
 
 
 def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
@@ -68,21 +64,6 @@ def _covered(chunk: Chunk, text: str) -> bool:
 def sentence_id(key: SentenceKey) -> str:
     """The id a sentence's vector is stored under: "{doc_id}@{start}:{end}"."""
     return f"{key[0]}@{key[1]}:{key[2]}"
-
-
-def _id_hash(chunk_id: str) -> bytes:
-    """A chunk id's place in the hub sample's order: a stable hash, the same in every process."""
-    return hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=8).digest()
-
-
-@dataclass(frozen=True)
-class _HubReference:
-    """What `Corpus.hubness` measures chunks against: the unit mean chunk vector, and the sample of
-    reference chunks (their ids' rows in `sample`)."""
-
-    mean: np.ndarray
-    position: dict[str, int]
-    sample: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -120,9 +101,9 @@ class Corpus:
         self._chunk_terms: dict[str, tuple[frozenset[str], ...]] = {}
         self._passage_terms: dict[str, frozenset[str]] = {}
         self._doc_sentences: dict[str, tuple[Span, ...]] = {}
-        # Chunk id -> its `hubness`; what it is measured against (built on first use after a change).
+        # Chunk id -> its `hubness`; the reference chunks' rows and vectors (on first use after a change).
         self._hubness: dict[str, tuple[float, float]] = {}
-        self._hub_reference: _HubReference | None = None
+        self._hub_sample: tuple[MappingProxyType[str, int], np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -199,47 +180,29 @@ class Corpus:
         return found
 
     def hubness(self, chunk_ids: Sequence[str]) -> np.ndarray:
-        """How central each chunk sits among all the chunks (n x 2): its vector's cosine with the mean
-        chunk vector, and its mean cosine with its `HUB_NEIGHBOURS` nearest other chunks, both over the
-        reference chunks (every chunk, or a sample of `HUB_SAMPLE` in a larger corpus). Some passages
-        lie close to everything and come first for many unrelated questions; the ranker reads these to
-        tell them apart. Neither depends on the order chunks were added; both are remembered until the
-        corpus changes."""
+        """How much of a hub each chunk is (n x 2, `index/hubs.py`): its cosine with the mean chunk
+        vector and its mean cosine with its nearest other chunks, both over the reference chunks
+        (every chunk, or a fixed sample of a large corpus). Remembered until the corpus changes."""
         found = {i: v for i in chunk_ids if (v := self._hubness.get(i)) is not None}
         missing = [i for i in dict.fromkeys(chunk_ids) if i not in found]
         if missing:
-            reference = self._hub_reference or self._reference()
-            vectors = self.vectors.get(missing)
-            central = (vectors @ reference.mean).tolist()
-            k = min(HUB_NEIGHBOURS, len(reference.position) - 1)
-            if k > 0:
-                similar = vectors @ reference.sample.T
-                for row, chunk_id in enumerate(missing):  # a chunk is not its own neighbour
-                    column = reference.position.get(chunk_id)
-                    if column is not None:
-                        similar[row, column] = -np.inf
-                nearest = (-np.partition(-similar, k - 1, axis=1)[:, :k]).mean(axis=1).tolist()
-            else:
-                nearest = [0.0] * len(missing)
-            for chunk_id, cosine, near in zip(missing, central, nearest, strict=True):
-                found[chunk_id] = (cosine, near)
+            position, sample, mean = self._hub_sample or self._reference()
+            own = [position.get(i) for i in missing]
+            rows = hubs.hub_features(self.vectors.get(missing), own, sample, mean)
+            for chunk_id, row in zip(missing, rows.tolist(), strict=True):
+                found[chunk_id] = (row[0], row[1])
                 _remember(self._hubness, chunk_id, found[chunk_id])
         return np.array([found[i] for i in chunk_ids], dtype=np.float32).reshape(-1, 2)
 
-    def _reference(self) -> _HubReference:
-        """The reference chunks of `hubness` and their mean vector (unit length): every chunk of a
-        corpus of up to `HUB_SAMPLE`, else the `HUB_SAMPLE` whose ids hash lowest: the first question
-        after a change reads at most that many vectors, on any backend and at any size."""
-        ids = sorted(self.chunks)
-        if len(ids) > HUB_SAMPLE:
-            ids = sorted(sorted(ids, key=_id_hash)[:HUB_SAMPLE])
-        sample = self.vectors.get(ids)
-        total = sample.sum(axis=0, dtype=np.float64)
-        norm = float(np.linalg.norm(total))
-        mean = (total / norm if norm > 0 else total).astype(np.float32)
-        reference = _HubReference(mean, {cid: n for n, cid in enumerate(ids)}, sample)
-        self._hub_reference = reference
-        return reference
+    def _reference(self) -> tuple[MappingProxyType[str, int], np.ndarray, np.ndarray]:
+        """The reference chunks of `hubness` (their rows), their vectors and their mean (float64), read
+        in one look-up of at most `hubs.SAMPLE` rows and shared, read-only, until the corpus changes."""
+        ids = hubs.reference_ids(self.chunks, hubs.SAMPLE)
+        sample = self.vectors.get(ids).astype(np.float64)
+        mean = hubs.mean_vector(sample)
+        sample.flags.writeable = mean.flags.writeable = False
+        self._hub_sample = (MappingProxyType({cid: n for n, cid in enumerate(ids)}), sample, mean)
+        return self._hub_sample
 
     def idf(self, term: str) -> float:
         """How rare a stemmed term is across the chunks (words.tokenize makes terms)."""
@@ -318,7 +281,7 @@ class Corpus:
         self._passage_terms.clear()
         self._doc_sentences.clear()
         self._hubness.clear()
-        self._hub_reference = None
+        self._hub_sample = None
 
     def moved(self, doc: Document) -> None:
         """Record a new `source` for an unchanged document (a file moved or renamed)."""

@@ -50,6 +50,8 @@ def test_candidates_carry_one_feature_row_each(corpus, tmp_path, fake):
     ids, x = retriever.candidate_features("ceasefire talks in Geneva", depth=50)
     assert len(ids) == len(set(ids)) == x.shape[0] and x.shape[1] == len(FEATURES)
     assert set(ids) <= set(retriever.chunks)
+    hub = [FEATURES.index("hub_mean"), FEATURES.index("hub_neighbours")]
+    assert np.array_equal(x[:, hub], retriever.corpus.hubness(ids))
     only, _ = retriever.candidate_features("ceasefire talks in Geneva", depth=50, doc_ids=["beta.md"])
     assert only and {retriever.chunks[i].doc_id for i in only} == {"beta.md"}
 

@@ -17,7 +17,7 @@ from rag import (
     QueryError,
     Retriever,
 )
-from rag import corpus as corpus_module
+from rag.index import hubs
 from rag.index.store import IndexStore
 from rag.index.words import terms_of
 
@@ -175,27 +175,32 @@ def test_hubness_reads_every_chunk_whatever_order_they_came_in_and_follows_chang
     for name in sorted(ARTICLES, reverse=True):
         grown.add_paths([corpus / name])
     assert sorted(grown.chunks) == ids
-    np.testing.assert_allclose(grown.corpus.hubness(ids), retriever.corpus.hubness(ids), atol=1e-6)
+    assert np.array_equal(grown.corpus.hubness(ids), retriever.corpus.hubness(ids))
+    # A chunk's figures are the same computed alone or with others, first or after others.
+    assert np.array_equal(
+        np.vstack([grown.corpus.hubness([i]) for i in reversed(ids)])[::-1], grown.corpus.hubness(ids)
+    )
+    assert retriever.corpus.hubness([]).shape == (0, 2)
     # What it remembers is dropped when an article comes or goes.
     extra = tmp_path / "extra.txt"
     extra.write_text("Geneva ceasefire interest rates pumpkins\n\nGeneva talks on rates and pumpkins and records.\n")
     retriever.add_paths([extra])
     np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids), atol=1e-5)
     retriever.remove_documents(["extra.txt"])
-    np.testing.assert_allclose(retriever.corpus.hubness(ids), grown.corpus.hubness(ids), atol=1e-6)
+    assert np.array_equal(retriever.corpus.hubness(ids), grown.corpus.hubness(ids))
 
 
-def test_a_large_corpus_measures_neighbours_among_a_sample_chosen_by_id(corpus, tmp_path, fake, monkeypatch):
-    monkeypatch.setattr(corpus_module, "HUB_SAMPLE", 8)
+def test_a_large_corpus_measures_hubs_against_a_sample_chosen_by_id(corpus, tmp_path, fake, monkeypatch):
+    monkeypatch.setattr(hubs, "SAMPLE", 8)
     retriever = build(corpus, tmp_path, fake, config=Config(chunk_tokens=24))
     ids = sorted(retriever.chunks)
-    assert len(ids) > 8
-    sample = sorted(ids, key=corpus_module._id_hash)[:8]
+    sample = hubs.reference_ids(ids, 8)
+    assert len(ids) > 8 and len(sample) == 8 and set(sample) < set(ids)
     np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids, sample), atol=1e-5)
     grown = Retriever(embedder=fake, index_dir=tmp_path / "grown", config=Config(chunk_tokens=24))
     for name in sorted(ARTICLES, reverse=True):
         grown.add_paths([corpus / name])
-    np.testing.assert_allclose(grown.corpus.hubness(ids), retriever.corpus.hubness(ids), atol=1e-6)
+    assert np.array_equal(grown.corpus.hubness(ids), retriever.corpus.hubness(ids))
 
 
 def test_a_lone_chunk_has_no_neighbours(tmp_path, fake):

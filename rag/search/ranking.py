@@ -5,7 +5,8 @@ A candidate is any chunk in the top `Config.candidates` of either index. Its fea
 with the question and its BM25 score (raw, relative to the best candidate, min-max, and as reciprocal
 ranks), the cosine of its best sentence, how well its document does (the best candidate of the same
 article), its length, BM25 and cosine weighted by how rare the question's words are (a rare name
-favours BM25), and how much of the question the passage, its best sentence and its title hold.
+favours BM25), how much of the question the passage, its best sentence and its title hold, and how
+much of a hub it is (`index/hubs.py`: close to the mean passage, and to its nearest passages).
 Applying the model is a dot product in numpy; scikit-learn is needed only to fit it.
 """
 
@@ -43,8 +44,8 @@ FEATURES = (
     "coverage",  # IDF-weighted share of the question's words in the passage
     "sentence_coverage",  # the same share in the passage's best-covering sentence
     "title_coverage",  # the same share in its article's title
-    "hub_mean",  # cosine of the passage with the corpus's mean passage vector
-    "hub_neighbours",  # mean cosine of the passage with its ten nearest passages
+    "hub_mean",  # cosine of the passage with the mean passage vector (of up to 2,048: index/hubs.py)
+    "hub_neighbours",  # mean cosine of the passage with its ten nearest other passages (among those)
 )
 
 
