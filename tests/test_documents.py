@@ -131,7 +131,7 @@ def test_articles_saved_as_json_objects_are_read_with_their_fields(tmp_path):
         "source_domain": "example.org",
         "url": "https://example.org/geneva",
     }
-    trafilatura = {
+    listed = {  # the text as a list of paragraphs, the authors as one "A; B" string
         "title": "Harbour deal",
         "text": ["Workers ended the strike.", "Pay rises 4%."],
         "author": "By Ingrid Solberg; Marcus Webb",
@@ -144,7 +144,7 @@ def test_articles_saved_as_json_objects_are_read_with_their_fields(tmp_path):
         "source": {"name": "Wire"},
         "publishedAt": "2025-10-01T08:00:00Z",
     }
-    for name, record in [("a.json", news_please), ("b.json", trafilatura), ("c.json", news_api)]:
+    for name, record in [("a.json", news_please), ("b.json", listed), ("c.json", news_api)]:
         (tmp_path / name).write_text(json.dumps(record))
     docs, skipped = load_documents([tmp_path])
     assert not skipped
