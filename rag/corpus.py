@@ -36,11 +36,14 @@ SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
 # Chunks whose sentence vectors are kept between questions: about 15 MB, up to twice that since a kept
 # chunk's array is a view of the whole look-up it came in.
 CHUNK_CACHE = 1024
+# Chunks whose two hub figures are kept (about 10 MB when full): a large index's questions meet
+# thousands of different candidates, and each costs a product with the reference sample.
+HUB_CACHE = 65_536
 
 
-def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
-    """Put `value` in a cache of at most CHUNK_CACHE entries (emptied when full: no order to keep)."""
-    if len(cache) >= CHUNK_CACHE:
+def _remember(cache: dict[str, Any], key: str, value: Any, size: int = CHUNK_CACHE) -> None:
+    """Put `value` in a cache of at most `size` entries (emptied when full: no order to keep)."""
+    if len(cache) >= size:
         cache.clear()
     cache[key] = value
 
@@ -191,7 +194,7 @@ class Corpus:
             rows = hubs.hub_features(self.vectors.get(missing), own, sample, mean)
             for chunk_id, row in zip(missing, rows.tolist(), strict=True):
                 found[chunk_id] = (row[0], row[1])
-                _remember(self._hubness, chunk_id, found[chunk_id])
+                _remember(self._hubness, chunk_id, found[chunk_id], HUB_CACHE)
         return np.array([found[i] for i in chunk_ids], dtype=np.float32).reshape(-1, 2)
 
     def _reference(self) -> tuple[MappingProxyType[str, int], np.ndarray, np.ndarray]:
