@@ -31,7 +31,9 @@ KNOWN = [
     ("What did Zelenskyy say Putin understands?", "force and pressure", "001"),
     ("How many drones hit western Ukraine overnight Thursday?", "574", "001"),
     ("Which US-owned plant was struck during the massive aerial assault?", "electronics factory", "001"),
-    ("Why has Trump held back from new economic penalties on Moscow?", "enough to deter putin", "001"),
+    ("What did Lavrov say about addressing security guarantees for Ukraine without Russia?", "will not work", "001"),
+    # ("Why has Trump held back from new economic penalties on Moscow?": answered from the wrong passage
+    # since the eleventh round's hub features, one of their training losses; README, "Eleventh round")
     # 002: The Washington Post via The Nightly
     ("What did Medvedev call Macron?", "brainless gallic rooster", "002"),
     ("What line of work was Witkoff in before he became an envoy?", "real estate", "002"),

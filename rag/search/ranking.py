@@ -197,7 +197,7 @@ class Ranker:
 
         >>> n = len(FEATURES)
         >>> Ranker((0.0,) * n, (1.0,) * n, (1.0,) * n, -1.0).log_odds(np.ones((1, n))).tolist()
-        [17.0]
+        [19.0]
         """
         return ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ np.asarray(self.coef) + self.intercept
 
