@@ -33,8 +33,9 @@ def reference_ids(ids: Iterable[str], size: int = SAMPLE) -> list[str]:
     >>> len(reference_ids(map(str, range(100)), size=10)), reference_ids(map(str, range(100)), size=3)
     (10, ['29', '90', '99'])
     """
-    ids = sorted(ids)
-    return ids if len(ids) <= size else sorted(heapq.nsmallest(size, ids, key=id_hash))
+    ids = list(ids)
+    # Ties of the hash go to the smaller id, so the sample does not depend on the order of `ids`.
+    return sorted(ids if len(ids) <= size else heapq.nsmallest(size, ids, key=lambda i: (id_hash(i), i)))
 
 
 def mean_vector(sample: np.ndarray) -> np.ndarray:
