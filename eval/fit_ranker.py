@@ -1,6 +1,7 @@
 """Fit the learned fusion (`rag/search/ranker.json`) and choose the chunk size, on TRAIN questions only.
 
     python -m eval.fit_ranker [--sizes 96 160 192 224 240] [--sets seeds squad squad-long] [--write]
+    python -m eval.fit_ranker --sizes 240 --titles on --cv 4 [--draws 5] [--drop hub_mean hub_neighbours]
 
 For each chunk size, builds an index of each development set (`eval/devsets.py`), describes every
 candidate passage of every training question by `rag.search.ranking.FEATURES`, labels it by whether it
@@ -8,13 +9,23 @@ contains an evidence quote, and fits a logistic regression (each set weighs the 
 each of its questions the same). The chunk size with the best mean training R@1 + MRR is chosen.
 `--write` saves the coefficients, the chosen size and the training figures to `rag/search/ranker.json`;
 held-out figures are printed by `python -m eval.retrieval`, never used here.
+
+`--cv K` also cross-validates inside the training questions: `--draws` times, they are dealt into K
+folds by a hash of their id (a conversation's turns together), each fold is ranked by a model
+fitted on the other folds, and the figures of the pooled folds are averaged over the draws. The
+chunk size is then chosen by these figures, which no question scored was fitted on. `--drop`
+prints the same figures for a model without the named features beside the full one: how a
+feature is judged before it is kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,15 +43,18 @@ from .splits import split_of
 
 DEPTH = Config().candidates  # each index's top candidates, as search takes them
 C = 1.0  # inverse regularisation strength of the logistic regression
+Figures = tuple[float, float, float]  # R@1, R@5, MRR
 
 
 @dataclass(frozen=True)
 class Query:
-    """One question's candidates: features, labels, and its side of the split."""
+    """One question's candidates: features, labels, its side of the split, and the key that keeps
+    questions together in cross-validation (a conversation's turns share one)."""
 
     side: str
     x: np.ndarray
     labels: np.ndarray
+    group: str = ""
 
 
 def collect(retriever: Retriever, devset: DevSet, depth: int = DEPTH) -> list[Query]:
@@ -49,7 +63,8 @@ def collect(retriever: Retriever, devset: DevSet, depth: int = DEPTH) -> list[Qu
         ids, x = retriever.candidate_features(q["question"], depth)
         chunks = [retriever.chunks[i] for i in ids]
         labels = judge([(c.doc_id, c.start, c.end) for c in chunks], evidence_spans(q, retriever.documents))
-        out.append(Query(split_of(q), x, np.array(labels, dtype=bool)))
+        group = str(q.get("conversation") or q["id"])
+        out.append(Query(split_of(q), x, np.array(labels, dtype=bool), group))
     return out
 
 
@@ -92,7 +107,8 @@ def fit(per_set: dict[str, list[Query]], c: float = C, pairwise: bool = False) -
     return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": coef.tolist(), "intercept": intercept}
 
 
-def figures(queries: list[Query], params: dict, side: str) -> tuple[float, float, float]:
+def ranked_runs(queries: list[Query], params: dict, side: str) -> list[list[bool]]:
+    """Each question's top-10 candidates under the fitted `params`, judged, for one side."""
     mean, scale, coef = (np.array(params[k]) for k in ("mean", "scale", "coef"))
     runs = []
     for q in queries:
@@ -101,7 +117,63 @@ def figures(queries: list[Query], params: dict, side: str) -> tuple[float, float
         scores = ((q.x - mean) / scale) @ coef
         order = np.argsort(-scores, kind="stable")[:10]
         runs.append(q.labels[order].tolist())
+    return runs
+
+
+def figures(queries: list[Query], params: dict, side: str) -> Figures:
+    runs = ranked_runs(queries, params, side)
     return recall_at(runs, 1), recall_at(runs, 5), mrr(runs)
+
+
+def _line(results: dict[str, Figures]) -> str:
+    return "  ".join(f"{n} R@1 {a:.3f} R@5 {b:.3f} MRR {c:.3f}" for n, (a, b, c) in results.items())
+
+
+def fold_of(group: str, folds: int, draw: int) -> int:
+    """The cross-validation fold (0..folds-1) of a question's group in one draw: a hash, so the same
+    on every run and machine, and different from one draw to the next.
+
+    >>> [fold_of("q01", 4, d) for d in range(3)] == [fold_of("q01", 4, d) for d in range(3)]
+    True
+    >>> sorted({fold_of(f"q{n}", 4, 0) for n in range(40)})
+    [0, 1, 2, 3]
+    """
+    digest = hashlib.sha256(f"{draw}:{group}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % folds
+
+
+def _dealt(query: Query, columns: list[int], scored: bool) -> Query:
+    """A training question as one fold sees it: its kept feature columns, scored ("test") or fitted on."""
+    return dataclasses.replace(query, x=query.x[:, columns], side="test" if scored else "train")
+
+
+def cross_validate(
+    per_set: dict[str, list[Query]],
+    folds: int = 4,
+    draws: int = 5,
+    columns: Sequence[int] | None = None,
+    pairwise: bool = False,
+    c: float = C,
+) -> dict[str, Figures]:
+    """{set: (R@1, R@5, MRR)} of the training questions, each ranked by a model fitted on the other
+    folds (every set's folds fitted together, as `fit` does), pooled over the folds and averaged over
+    `draws` different deals. `columns` keeps only those features. The held-out side is never read."""
+    keep = list(range(len(FEATURES))) if columns is None else list(columns)
+    train = {name: [q for q in queries if q.side == "train"] for name, queries in per_set.items()}
+    totals = {name: np.zeros(3) for name in train}
+    for draw in range(draws):
+        runs: dict[str, list[list[bool]]] = {name: [] for name in train}
+        for fold in range(folds):
+            dealt = {
+                name: [_dealt(q, keep, fold_of(q.group, folds, draw) == fold) for q in queries]
+                for name, queries in train.items()
+            }
+            params = fit(dealt, c, pairwise=pairwise)
+            for name, queries in dealt.items():
+                runs[name] += ranked_runs(queries, params, "test")
+        for name, judged in runs.items():
+            totals[name] += (recall_at(judged, 1), recall_at(judged, 5), mrr(judged))
+    return {name: (float(r1 / draws), float(r5 / draws), float(m / draws)) for name, (r1, r5, m) in totals.items()}
 
 
 def main() -> None:
@@ -111,10 +183,19 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
     parser.add_argument("--pairwise", action="store_true", help="fit on pairs of candidates instead of each one")
     parser.add_argument("--write", action="store_true", help=f"save the chosen fit to {RANKER_FILE}")
+    parser.add_argument("--cv", type=int, default=0, metavar="K", help="cross-validate in K folds of the training side")
+    parser.add_argument("--draws", type=int, default=5, help="how many different deals into folds (with --cv)")
+    parser.add_argument("--drop", nargs="+", default=[], choices=FEATURES, help="with --cv: also without these")
+    parser.add_argument("--c", type=float, default=C, help=f"inverse regularisation strength (default {C})")
     args = parser.parse_args()
+    if args.cv == 1 or args.cv < 0 or args.draws < 1 or args.c <= 0:
+        parser.error("--cv takes at least 2 folds, --draws at least 1, --c a positive number")
+    if args.drop and not args.cv:
+        parser.error("--drop compares cross-validated figures: give --cv K too")
+    kept = [n for n, f in enumerate(FEATURES) if f not in args.drop]
     embedder = CachingEmbedder(SentenceTransformerEmbedder())
     devsets = [load(name) for name in args.sets]
-    best: tuple[float, int, bool, dict, dict] | None = None
+    best: tuple[float, int, bool, dict, dict, dict] | None = None
     for size in args.sizes:
         for title in args.titles:
             per_set: dict[str, list[Query]] = {}
@@ -124,19 +205,27 @@ def main() -> None:
                     retriever = Retriever.build(devset.corpus, tmp, config=config, embedder=embedder)
                     per_set[devset.name] = collect(retriever, devset)
                 embedder.save()
-            params = fit(per_set, pairwise=args.pairwise)
+            params = fit(per_set, args.c, pairwise=args.pairwise)
             train = {name: figures(queries, params, "train") for name, queries in per_set.items()}
-            score = float(np.mean([r1 + m for r1, _, m in train.values()]))
-            line = "  ".join(f"{n} R@1 {a:.3f} R@5 {b:.3f} MRR {c:.3f}" for n, (a, b, c) in train.items())
-            print(f"chunk_tokens={size} title {title:<3}  {line}", flush=True)
+            chosen_by = train
+            print(f"chunk_tokens={size} title {title:<3} fitted on all training questions  {_line(train)}", flush=True)
+            if args.cv:
+                chosen_by = cross_validate(per_set, args.cv, args.draws, pairwise=args.pairwise, c=args.c)
+                print(f"{'':>25} cross-validated ({args.cv} folds x {args.draws})  {_line(chosen_by)}", flush=True)
+                if args.drop:
+                    without = cross_validate(per_set, args.cv, args.draws, kept, pairwise=args.pairwise, c=args.c)
+                    print(f"{'':>25} the same without {' '.join(args.drop)}  {_line(without)}", flush=True)
+            score = float(np.mean([r1 + m for r1, _, m in chosen_by.values()]))
             if best is None or score > best[0]:
-                best = (score, size, title == "on", params, train)
+                best = (score, size, title == "on", params, train, chosen_by)
     assert best is not None
-    _, size, title_context, params, train = best
+    _, size, title_context, params, train, validated = best
     print(f"chosen: chunk_tokens={size}, title_context={title_context}")
     print("coefficients: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, params["coef"], strict=True)))
     if args.write:
         command = ["--sizes", *map(str, args.sizes), "--titles", *args.titles, "--sets", *args.sets]
+        command += ["--cv", str(args.cv), "--draws", str(args.draws)] if args.cv else []
+        command += ["--c", str(args.c)] if args.c != C else []
         data = {
             "features": list(FEATURES),
             **params,
@@ -150,6 +239,10 @@ def main() -> None:
                 n: {"R@1": round(a, 4), "R@5": round(b, 4), "MRR": round(c, 4)} for n, (a, b, c) in train.items()
             },
         }
+        if args.cv:
+            data["cross_validated_figures"] = {
+                n: {"R@1": round(a, 4), "R@5": round(b, 4), "MRR": round(c, 4)} for n, (a, b, c) in validated.items()
+            }
         write_atomic(RANKER_FILE, json.dumps(data, indent=1) + "\n")
         print(f"wrote {RANKER_FILE}")
 
