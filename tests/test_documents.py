@@ -162,7 +162,7 @@ def test_articles_saved_as_json_objects_are_read_with_their_fields(tmp_path):
 
 def test_json_files_that_hold_no_article_are_skipped_with_reasons(tmp_path):
     (tmp_path / "broken.json").write_text('{"text": "unterminated')
-    (tmp_path / "many.json").write_text('[{"text": "One."}, {"text": "Two."}]')
+    (tmp_path / "empty.json").write_text("[]")
     (tmp_path / "settings.json").write_text('{"theme": "dark"}')
     (tmp_path / "number.json").write_text("42")
     (tmp_path / "latin1.json").write_bytes('{"text": "Café"}'.encode("latin-1"))
@@ -170,12 +170,10 @@ def test_json_files_that_hold_no_article_are_skipped_with_reasons(tmp_path):
     assert not docs
     why = reasons(skipped)
     assert why["broken.json"].startswith("not valid JSON (Unterminated string")
-    assert why["broken.json"].endswith("; save one article object per .json file")
-    assert why["many.json"] == "a list of 2 items: save one article object per .json file, one file per article"
+    assert why["broken.json"].endswith("; save one article object, or a list of them, per .json file")
+    assert why["empty.json"] == "an empty list; save one article object, or a list of them, per .json file"
     assert why["settings.json"].startswith("no article text: put it in one of the fields text/maintext/")
-    assert (
-        why["number.json"] == "not a JSON object; save one article object per .json file, with its text in a text field"
-    )
+    assert why["number.json"] == "not a JSON object; save each article as an object with its text in a text field"
     assert why["latin1.json"].startswith("not JSON text (bad byte at offset")
 
 
@@ -253,9 +251,80 @@ def test_json_that_cannot_be_read_is_one_line_and_an_upload_is_refused(tmp_path)
     assert why["deep.json"].startswith("JSON that cannot be read (RecursionError)")
     assert why["long-number.json"].startswith("JSON that cannot be read (ValueError)")
     assert why["lines.json"] == (
-        "more than one JSON value (JSON Lines?): save one article object per .json file, one file per article"
+        "more than one JSON value: name a JSON Lines file .jsonl (one article object a line), "
+        "or save one article object, or a list of them, per .json file"
     )
     with pytest.raises(UploadError, match=r"lines\.json: more than one JSON value"):
         check_upload(tmp_path / "lines.json", "lines.json")
     (tmp_path / "ok.json").write_text('{"text": "Talks resumed in Geneva on Monday."}')
     assert check_upload(tmp_path / "ok.json", "ok.json")[0] == "ok.json"
+
+
+def test_a_collection_file_gives_one_document_per_record(tmp_path):
+    import json
+
+    lines = [
+        {"id": "a81f", "title": "Talks resume", "text": "Talks resumed in Geneva on Monday."},
+        {"title": "No id", "maintext": "The second record has no id of its own."},
+        "not an object",
+        {"id": "a81f", "text": "A second record with the same id is keyed by its line."},
+        {"headline": "No text at all"},
+    ]
+    body = "\n".join(json.dumps(x) for x in lines[:2]) + "\n\n{broken\n" + "\n".join(json.dumps(x) for x in lines[2:])
+    (tmp_path / "news.jsonl").write_text(body + "\n")
+    (tmp_path / "wire.json").write_text(json.dumps([{"text": "First item."}, {"id": 7, "text": "Item seven."}]))
+    docs, skipped = load_documents([tmp_path])
+    by_id = {d.doc_id: d for d in docs}
+    assert sorted(by_id) == ["news.jsonl#2", "news.jsonl#6", "news.jsonl#a81f", "wire.json#1", "wire.json#7"]
+    assert by_id["news.jsonl#6"].text == "A second record with the same id is keyed by its line."
+    assert by_id["news.jsonl#a81f"].text == "Talks resumed in Geneva on Monday." and by_id["news.jsonl#a81f"].extracted
+    assert by_id["news.jsonl#a81f"].title == "Talks resume"
+    assert by_id["wire.json#7"].source == str((tmp_path / "wire.json").resolve())
+    why = reasons(skipped)
+    assert why["news.jsonl#4"] == (
+        "line 4: not valid JSON (Expecting property name enclosed in double quotes at column 2)"
+    )
+    assert why["news.jsonl#5"].startswith("line 5: not a JSON object")
+    assert why["news.jsonl#7"].startswith("line 7: no article text: put it in one of the fields")
+
+
+def test_a_collection_stays_in_sync_record_by_record(tmp_path):
+    import json
+
+    from fakes import FakeEmbedder
+
+    from rag import Retriever
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    feed = folder / "feed.jsonl"
+    cities = ["Geneva", "Vienna", "Oslo"]
+    records = [{"id": f"r{n}", "text": f"Record {n} says the talks in {c} went well."} for n, c in enumerate(cities)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    retriever = Retriever.build(folder, tmp_path / "index", embedder=FakeEmbedder())
+    assert sorted(retriever.documents) == ["feed.jsonl#r0", "feed.jsonl#r1", "feed.jsonl#r2"]
+    hit = retriever.search("Vienna", k=1, mode="bm25")[0]
+    assert hit.doc_id == "feed.jsonl#r1" and retriever.documents[hit.doc_id].text[hit.start : hit.end] == hit.text
+    # A record appended and one dropped: only those change, the others are not embedded again.
+    records = [*records[1:], {"id": "r3", "text": "Record 3 is new and mentions a ceasefire."}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    report = retriever.sync(folder)
+    assert (report.added, report.removed, sorted(report.unchanged)) == (
+        ("feed.jsonl#r3",),
+        ("feed.jsonl#r0",),
+        ["feed.jsonl#r1", "feed.jsonl#r2"],
+    )
+    assert report.texts_embedded == 1  # the new record: its one sentence is its chunk, embedded once
+    retriever.save()
+    assert sorted(Retriever.load(tmp_path / "index").documents) == ["feed.jsonl#r1", "feed.jsonl#r2", "feed.jsonl#r3"]
+
+
+def test_a_collection_cannot_be_uploaded_as_one_article(tmp_path):
+    from ui.uploads import UploadError, check_upload
+
+    (tmp_path / "two.json").write_text('[{"text": "One article."}, {"text": "Another article."}]')
+    with pytest.raises(UploadError, match=r"two\.json: holds 2 articles; put it in a folder to index them"):
+        check_upload(tmp_path / "two.json", "two.json")
+    (tmp_path / "feed.jsonl").write_text('{"text": "One article."}\n')
+    with pytest.raises(UploadError, match=r"feed\.jsonl: only .* files can be added"):
+        check_upload(tmp_path / "feed.jsonl", "feed.jsonl")

@@ -142,7 +142,7 @@ class Page:
         folder = self.export_dir / "originals"
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            return str(shutil.copyfile(source, folder / Path(doc_id).name))
+            return str(shutil.copyfile(source, folder / Path(source).name))  # a collection record: its file
         except OSError:
             return None
 

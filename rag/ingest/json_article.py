@@ -1,4 +1,5 @@
-"""One article saved as a JSON object, as scrapers and news APIs write them.
+"""Articles saved as JSON objects, as scrapers and news APIs write them: one object in a `.json`
+file, or many in one file, as JSON Lines (`.jsonl`, `.ndjson`: an object a line) or a `.json` array.
 
 news-please writes `maintext`, `authors`, `date_publish` and `source_domain`; trafilatura's JSON
 output `text`, `author` ("A; B"), `date`, `source` (the URL) and `source-hostname`; NewsAPI-style
@@ -6,11 +7,18 @@ records `content` or `body`, `publishedAt` and `source` ({"name": ...}). For eac
 first key (in `FIELDS` order) whose value fits is read: text is a non-blank string or a list of
 paragraphs, a URL starts with http(s)://, and an outlet does not. The text is cleaned as plain text
 is (page furniture, hard-wrapped lines), and a citation's offsets index it.
+
+The records of a collection are keyed, for their document ids ("news.jsonl#a81f"), by their own
+`id` field (or `_id`, `uuid`, ...) when it is a short plain name that no other record of the file
+has, else by their line (JSON Lines) or place (an array), counted from 1 ("news.jsonl#7"): records
+appended later, as a scraper appends them, never rename the ones before. A record that is not an
+article is passed over with its reason, and the others are read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +43,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "url": ("url", "link", "canonical_url", "source"),
 }
-ONE_PER_FILE = "save one article object per .json file"
+ONE_PER_FILE = "save one article object, or a list of them, per .json file"
+AS_OBJECT = "save each article as an object with its text in a text field"
+ID_FIELDS = ("id", "_id", "uuid", "guid", "article_id", "doc_id")
+PLAIN_KEY = re.compile(r"[A-Za-z0-9][\w.:-]{0,79}")  # an id that reads well after "#" in a document id
+Records = list[tuple[str, "Article | str"]]  # a collection's records in file order: (key, article or why not)
 
 
 class NotAnArticleObject(ValueError):
@@ -98,7 +110,8 @@ def _parse(data: bytes) -> Any:
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
             raise NotAnArticleObject(
-                f"more than one JSON value (JSON Lines?): {ONE_PER_FILE}, one file per article"
+                "more than one JSON value: name a JSON Lines file .jsonl (one article object a line), "
+                f"or {ONE_PER_FILE}"
             ) from None
         raise NotAnArticleObject(
             f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {ONE_PER_FILE}"
@@ -107,20 +120,100 @@ def _parse(data: bytes) -> Any:
         raise NotAnArticleObject(f"JSON that cannot be read ({type(exc).__name__}); {ONE_PER_FILE}") from None
 
 
-def read_article_object(data: bytes) -> Article:
-    """The article in a JSON file holding one object (see the module docstring).
+def read_json_file(data: bytes) -> Article | Records:
+    """The article in a JSON file holding one object, or the records of one holding an array of
+    them (see the module docstring).
 
-    >>> a = read_article_object(b'{"title": "Talks resume", "maintext": "Talks resumed.", "authors": ["A B"],'
-    ...                         b' "date_publish": "2025-08-27 10:00:00", "source_domain": "example.org"}')
+    >>> a = read_json_file(b'{"title": "Talks resume", "maintext": "Talks resumed.", "authors": ["A B"],'
+    ...                    b' "date_publish": "2025-08-27 10:00:00", "source_domain": "example.org"}')
     >>> a.text, a.title, a.authors, a.date, a.outlet, a.plain
     ('Talks resumed.', 'Talks resume', ('A B',), '2025-08-27', 'example.org', True)
+    >>> [(key, a.text) for key, a in read_json_file(b'[{"text": "One."}, {"id": 7, "text": "Two."}]')]
+    [('1', 'One.'), ('7', 'Two.')]
     """
     record = _parse(data)
     if isinstance(record, list):
-        items = f"{len(record):,} item{'' if len(record) == 1 else 's'}"
-        raise NotAnArticleObject(f"a list of {items}: {ONE_PER_FILE}, one file per article")
+        if not record:
+            raise NotAnArticleObject(f"an empty list; {ONE_PER_FILE}")
+        return keyed([(n, f"item {n}", value) for n, value in enumerate(record, start=1)])
+    return article_of(record)
+
+
+def read_json_lines(data: bytes) -> Records:
+    """Every record of a JSON Lines file, one JSON object a line (blank lines are passed over).
+
+    >>> records = read_json_lines(b'{"text": "One."}\\n\\n{"oops"\\n[1]\\n')
+    >>> [(key, a if isinstance(a, str) else a.text) for key, a in records][:2]
+    [('1', 'One.'), ('3', "line 3: not valid JSON (Expecting ':' delimiter at column 8)")]
+    >>> records[2][1]
+    'line 4: not a JSON object; save each article as an object with its text in a text field'
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotAnArticleObject(f"not UTF-8 text (bad byte at offset {exc.start}); save JSON Lines as UTF-8") from None
+    rows: list[tuple[int, str, Any]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value: Any = json.loads(line)
+        except json.JSONDecodeError as exc:
+            value = NotAnArticleObject(f"not valid JSON ({exc.msg} at column {exc.colno})")
+        except (ValueError, RecursionError) as exc:  # a number too long to read, or nesting too deep
+            value = NotAnArticleObject(f"JSON that cannot be read ({type(exc).__name__})")
+        rows.append((number, f"line {number}", value))
+    if not rows:
+        raise NotAnArticleObject("no JSON objects in it; JSON Lines holds one article object a line")
+    return keyed(rows)
+
+
+def keyed(rows: list[tuple[int, str, Any]]) -> Records:
+    """(key, article or reason) for each (number, where, parsed value or NotAnArticleObject) of a
+    collection: keyed by its own plain id, the first record that has it (a record repeating an id
+    is keyed by its number, so appending one renames nothing), else by its number, written "n7"
+    when some record's id is "7" (no two keys meet); a reason says where.
+
+    >>> rows = [(1, "line 1", {"id": "a", "text": "x"}), (2, "line 2", {"id": "a", "text": "y"}),
+    ...         (3, "line 3", {"id": "2", "text": "z"}), (4, "line 4", {"title": "no text"})]
+    >>> [(key, a if isinstance(a, str) else a.text) for key, a in keyed(rows)][:3]
+    [('a', 'x'), ('n2', 'y'), ('2', 'z')]
+    >>> keyed(rows)[3][1].split(":")[0]
+    'line 4'
+    """
+    ids = [_own_id(value) for _, _, value in rows]
+    taken = {i for i in ids if i is not None}
+    first = {own: number for (number, _, _), own in reversed(list(zip(rows, ids, strict=True))) if own is not None}
+    out: Records = []
+    for (number, where, value), own in zip(rows, ids, strict=True):
+        key = own if own is not None and first[own] == number else str(number)
+        if key == str(number) and key in taken and own != key:
+            key = f"n{number}"
+        try:
+            if isinstance(value, NotAnArticleObject):
+                raise value
+            out.append((key, article_of(value)))
+        except NotAnArticleObject as exc:
+            out.append((key, f"{where}: {exc}"))
+    return out
+
+
+def _own_id(record: Any) -> str | None:
+    """A record's own id, when it is a short plain name ("a81f", 7), else None."""
+    if isinstance(record, dict):
+        for field in ID_FIELDS:
+            value = record.get(field)
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if isinstance(value, str) and PLAIN_KEY.fullmatch(value):
+                return value
+    return None
+
+
+def article_of(record: Any) -> Article:
+    """The article in one parsed JSON value, or NotAnArticleObject saying why it holds none."""
     if not isinstance(record, dict):
-        raise NotAnArticleObject(f"not a JSON object; {ONE_PER_FILE}, with its text in a text field")
+        raise NotAnArticleObject(f"not a JSON object; {AS_OBJECT}")
     text = _first(record, "text", _text)
     if text is None:
         keys = "/".join(FIELDS["text"])

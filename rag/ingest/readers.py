@@ -6,7 +6,9 @@ rules, and offsets are into the decoded file exactly as stored (no newline trans
 citation's `start:end` can be checked against the file itself. A reader that returns an `Article`
 (`.html`, `.htm`, `.shtml`, `.xhtml`, and `.json` for an article saved as a JSON object) has found the
 article text and metadata itself; offsets are into that text, which the index stores (`Document.text`,
-with `extracted=True`).
+with `extracted=True`). A collection, many articles in one file (`.jsonl` and `.ndjson`, JSON Lines;
+a `.json` array), becomes one document per record, "news.jsonl#7" (json_article.py says how records
+are keyed); a record that is no article is skipped with its reason and the others are read.
 
 Sources are folders, files, article URLs (`https://...`) and feeds (`feed:https://...`); the web
 ones are fetched by `rag.web`.
@@ -26,12 +28,13 @@ from ..errors import CorpusError
 from ..types import Document
 from .cleaning import clean
 from .html import Article, NotAnArticle
-from .json_article import NotAnArticleObject, read_article_object
+from .json_article import NotAnArticleObject, Records, read_json_file, read_json_lines
 from .metadata import extract_metadata, shorten
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20_000_000
+MAX_COLLECTION_BYTES = 500_000_000  # a JSON Lines export of thousands of articles is read whole
 
 
 class UnreadableFile(Exception):
@@ -85,15 +88,24 @@ def read_html(data: bytes) -> Article:
         raise UnreadableFile(str(exc)) from None
 
 
-def read_json(data: bytes) -> Article:
-    """The article in a JSON file holding one article object (json_article.py)."""
+def read_json(data: bytes) -> Article | Records:
+    """The article in a JSON file holding one article object, or the records of an array of them
+    (json_article.py)."""
     try:
-        return read_article_object(data)
+        return read_json_file(data)
     except NotAnArticleObject as exc:
         raise UnreadableFile(str(exc)) from None
 
 
-READERS: dict[str, Callable[[bytes], str | Article]] = {
+def read_jsonl(data: bytes) -> Records:
+    """The records of a JSON Lines file, one article object a line (json_article.py)."""
+    try:
+        return read_json_lines(data)
+    except NotAnArticleObject as exc:
+        raise UnreadableFile(str(exc)) from None
+
+
+READERS: dict[str, Callable[[bytes], str | Article | Records]] = {
     ".txt": read_plain_text,
     ".text": read_plain_text,
     ".md": read_plain_text,
@@ -102,14 +114,16 @@ READERS: dict[str, Callable[[bytes], str | Article]] = {
     ".htm": read_html,
     ".shtml": read_html,
     ".xhtml": read_html,
-    ".json": read_json,  # one article object, as news-please, trafilatura or a news API saves it
+    ".json": read_json,  # one article object, as news-please, trafilatura or a news API saves it (or an array)
 }
+# Files that hold many articles: each record is a document of its own ("news.jsonl#7").
+COLLECTIONS: dict[str, Callable[[bytes], Records]] = {".jsonl": read_jsonl, ".ndjson": read_jsonl}
 WEB_PREFIXES = ("http://", "https://", "feed:")
 
 
 def describe_formats() -> str:
-    """The registered file suffixes, for messages: ".txt/.text/.md/.story/.html/.htm/.shtml/.xhtml/.json"."""
-    return "/".join(READERS)
+    """The registered file suffixes, for messages: ".txt/.text/.md/ ... /.json/.jsonl/.ndjson"."""
+    return "/".join([*READERS, *COLLECTIONS])
 
 
 @dataclass(frozen=True)
@@ -169,19 +183,46 @@ def to_document(doc_id: str, source: str, read: str | Article) -> Document:
 
 def read_file(doc_id: str, path: Path, max_bytes: int = 0) -> Document:
     """One article file (`doc_id` ends in a registered suffix) as a Document, or UnreadableFile saying why not:
-    too large, unreadable, or no article text in it. `max_bytes` defaults to `MAX_FILE_BYTES`."""
-    limit = max_bytes or MAX_FILE_BYTES
+    too large, unreadable, no article text in it, or many articles (`read_articles` reads those).
+    `max_bytes` defaults to `MAX_FILE_BYTES`."""
+    docs, skipped = read_articles(doc_id, path, max_bytes)
+    if len(docs) == 1 and not skipped and docs[0].doc_id == doc_id:
+        return docs[0]
+    raise UnreadableFile(f"holds {len(docs) + len(skipped):,} articles; put it in a folder to index them")
+
+
+def read_articles(doc_id: str, path: Path, max_bytes: int = 0) -> tuple[list[Document], list[Skipped]]:
+    """Every article in one file: the one of an article file, or each record of a collection (as
+    "{doc_id}#{key}") with the records skipped and why; UnreadableFile when the file itself cannot be
+    read (too large, unreadable, no article text). `max_bytes` defaults to `MAX_FILE_BYTES`, or
+    `MAX_COLLECTION_BYTES` for a collection's suffix."""
+    suffix = Path(doc_id).suffix.lower()  # an upload's temporary file may lack the suffix
+    limit = max_bytes or (MAX_COLLECTION_BYTES if suffix in COLLECTIONS else MAX_FILE_BYTES)
+    source = str(path.resolve())
     try:
         size = path.stat().st_size
         if size > limit:
             raise UnreadableFile(f"larger than {limit / 1e6:g} MB ({size:,} bytes)")
-        reader = READERS[Path(doc_id).suffix.lower()]  # an upload's temporary file may lack the suffix
-        doc = to_document(doc_id, str(path.resolve()), reader(path.read_bytes()))
+        read = (COLLECTIONS.get(suffix) or READERS[suffix])(path.read_bytes())
     except OSError as exc:
         raise UnreadableFile(exc.strerror or str(exc)) from None
-    if not doc.segments:
-        raise UnreadableFile("empty file" if not doc.text.strip() else "no article text (only boilerplate)")
-    return doc
+    if not isinstance(read, list):
+        doc = to_document(doc_id, source, read)
+        if not doc.segments:
+            raise UnreadableFile("empty file" if not doc.text.strip() else "no article text (only boilerplate)")
+        return [doc], []
+    docs, skipped = [], []
+    for key, record in read:
+        name = f"{doc_id}#{key}"
+        if isinstance(record, str):
+            skipped.append(Skipped(f"{path}#{key}", record))
+            continue
+        doc = to_document(name, source, record)
+        if doc.segments:
+            docs.append(doc)
+        else:
+            skipped.append(Skipped(f"{path}#{key}", "no article text (only boilerplate)"))
+    return docs, skipped
 
 
 def is_web(source: str | os.PathLike[str]) -> bool:
@@ -235,19 +276,21 @@ def load_documents(
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for doc_id, path in find_files(local):
-        if path.suffix.lower() not in READERS:
+        if path.suffix.lower() not in READERS and path.suffix.lower() not in COLLECTIONS:
             continue
         try:
-            doc = read_file(doc_id, path)
+            docs, passed = read_articles(doc_id, path)
         except UnreadableFile as exc:
             skipped.append(Skipped(str(path), str(exc)))
             continue
-        if doc_id in documents:
-            raise CorpusError(
-                f"two files would both be called {doc_id!r} ({documents[doc_id].source} and {path}); "
-                "index their common parent folder instead"
-            )
-        documents[doc_id] = doc
+        skipped.extend(passed)
+        for doc in docs:
+            if doc.doc_id in documents:
+                raise CorpusError(
+                    f"two articles would both be called {doc.doc_id!r} ({documents[doc.doc_id].source} and {path}); "
+                    "index their common parent folder instead"
+                )
+            documents[doc.doc_id] = doc
     web = [str(p) for p in paths if is_web(p)]
     if web:
         from .web import load_web
