@@ -188,7 +188,8 @@ def read_file(doc_id: str, path: Path, max_bytes: int = 0) -> Document:
     docs, skipped = read_articles(doc_id, path, max_bytes)
     if len(docs) == 1 and not skipped and docs[0].doc_id == doc_id:
         return docs[0]
-    raise UnreadableFile(f"holds {len(docs) + len(skipped):,} articles; put it in a folder to index them")
+    n = len(docs) + len(skipped)
+    raise UnreadableFile(f"holds {n:,} article{'' if n == 1 else 's'}; put it in a folder to index them")
 
 
 def read_articles(doc_id: str, path: Path, max_bytes: int = 0) -> tuple[list[Document], list[Skipped]]:
