@@ -172,7 +172,7 @@ def keyed(rows: list[tuple[int, str, Any]]) -> Records:
     """(key, article or reason) for each (number, where, parsed value or NotAnArticleObject) of a
     collection: keyed by its own plain id, the first record that has it (a record repeating an id
     is keyed by its number, so appending one renames nothing), else by its number, written "n7"
-    when some record's id is "7" (no two keys meet); a reason says where.
+    when some record's id is "7"; no two keys are the same. A reason says where.
 
     >>> rows = [(1, "line 1", {"id": "a", "text": "x"}), (2, "line 2", {"id": "a", "text": "y"}),
     ...         (3, "line 3", {"id": "2", "text": "z"}), (4, "line 4", {"title": "no text"})]
@@ -183,12 +183,15 @@ def keyed(rows: list[tuple[int, str, Any]]) -> Records:
     """
     ids = [_own_id(value) for _, _, value in rows]
     taken = {i for i in ids if i is not None}
-    first = {own: number for (number, _, _), own in reversed(list(zip(rows, ids, strict=True))) if own is not None}
+    keys: set[str] = set()
     out: Records = []
     for (number, where, value), own in zip(rows, ids, strict=True):
-        key = own if own is not None and first[own] == number else str(number)
-        if key == str(number) and key in taken and own != key:
+        key = own if own is not None and own not in keys else str(number)
+        if key != own and key in taken:
             key = f"n{number}"
+        while key in keys:  # only a record whose own id looks like "n7" can still meet another
+            key += "~"
+        keys.add(key)
         try:
             if isinstance(value, NotAnArticleObject):
                 raise value
