@@ -69,8 +69,8 @@ def squad_long(corpus: Path, folder: Path | None = None) -> Path:
 
 def to_long(question: dict[str, Any]) -> dict[str, Any]:
     """A SQuAD question about a paragraph ("Warsaw-p003.txt") as one about its article's long file
-    ("Warsaw.txt"), keeping its side of the split (`article`). Names that are not a paragraph's
-    are left as they are.
+    ("Warsaw.txt"), keeping its side of the split (`article`) and its paragraph (`paragraph`, for
+    `eval.fit_ranker.group_of`). Names that are not a paragraph's are left as they are.
 
     >>> q = to_long({"id": "x", "doc": "Warsaw-p003.txt", "evidence": [{"doc": "Warsaw-p003.txt", "quote": "q"}]})
     >>> q["doc"], q["article"], q["evidence"]
@@ -84,7 +84,8 @@ def to_long(question: dict[str, Any]) -> dict[str, Any]:
         evidence.append({**named, "doc_id": _long_name(ev.get("doc_id", ev.get("doc")))})
     article = article_of(question.get("doc"))
     if article:
-        return {**question, "evidence": evidence, "article": article, "doc": _long_file(article)}
+        long = {"article": article, "doc": _long_file(article), "paragraph": question["doc"]}
+        return {**question, "evidence": evidence, **long}
     return {**question, "evidence": evidence}
 
 

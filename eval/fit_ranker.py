@@ -11,7 +11,8 @@ each of its questions the same). The chunk size with the best mean training R@1 
 held-out figures are printed by `python -m eval.retrieval`, never used here.
 
 `--cv K` also cross-validates inside the training questions: `--draws` times, they are dealt into K
-folds by a hash of their id (a conversation's turns together), each fold is ranked by a model
+folds by a hash (a conversation's turns together, a SQuAD paragraph's questions together: `group_of`),
+each fold is ranked by a model
 fitted on the other folds, and the figures of the pooled folds are averaged over the draws. The
 chunk size is then chosen by these figures, which no question scored was fitted on. `--drop`
 prints the same figures for a model without the named features beside the full one: how a
@@ -39,7 +40,7 @@ from rag.search.ranking import FEATURES, RANKER_FILE
 
 from .devsets import SETS, CachingEmbedder, DevSet, load
 from .harness import evidence_spans, judge
-from .splits import split_of
+from .splits import article_of, split_of
 
 DEPTH = Config().candidates  # each index's top candidates, as search takes them
 C = 1.0  # inverse regularisation strength of the logistic regression
@@ -63,9 +64,24 @@ def collect(retriever: Retriever, devset: DevSet, depth: int = DEPTH) -> list[Qu
         ids, x = retriever.candidate_features(q["question"], depth)
         chunks = [retriever.chunks[i] for i in ids]
         labels = judge([(c.doc_id, c.start, c.end) for c in chunks], evidence_spans(q, retriever.documents))
-        group = str(q.get("conversation") or q["id"])
-        out.append(Query(split_of(q), x, np.array(labels, dtype=bool), group))
+        out.append(Query(split_of(q), x, np.array(labels, dtype=bool), group_of(q)))
     return out
+
+
+def group_of(question: dict[str, Any]) -> str:
+    """What keeps questions in one cross-validation fold: a conversation's turns, and a SQuAD
+    paragraph's questions (the paragraph file, kept as `paragraph` in the long-file variant);
+    otherwise each question is its own group.
+
+    >>> group_of({"id": "c1-t02", "conversation": "c1"}), group_of({"id": "q9", "doc": "Warsaw-p003.txt"})
+    ('c1', 'Warsaw-p003.txt')
+    >>> group_of({"id": "q9", "doc": "Warsaw.txt", "paragraph": "Warsaw-p003.txt"}), group_of({"id": "q01"})
+    ('Warsaw-p003.txt', 'q01')
+    """
+    if question.get("conversation"):
+        return str(question["conversation"])
+    paragraph = question.get("paragraph") or question.get("doc")
+    return str(paragraph) if article_of(paragraph) else str(question["id"])
 
 
 def fit(per_set: dict[str, list[Query]], c: float = C, pairwise: bool = False) -> dict[str, Any]:
@@ -193,6 +209,8 @@ def main() -> None:
     if args.drop and not args.cv:
         parser.error("--drop compares cross-validated figures: give --cv K too")
     kept = [n for n, f in enumerate(FEATURES) if f not in args.drop]
+    if not kept:
+        parser.error("--drop leaves no feature to fit: drop fewer")
     embedder = CachingEmbedder(SentenceTransformerEmbedder())
     devsets = [load(name) for name in args.sets]
     best: tuple[float, int, bool, dict, dict, dict] | None = None

@@ -250,10 +250,7 @@ def test_json_that_cannot_be_read_is_one_line_and_an_upload_is_refused(tmp_path)
     why = reasons(skipped)
     assert why["deep.json"].startswith("JSON that cannot be read (RecursionError)")
     assert why["long-number.json"].startswith("JSON that cannot be read (ValueError)")
-    assert why["lines.json"] == (
-        "more than one JSON value: name a JSON Lines file .jsonl (one article object a line), "
-        "or save one article object, or a list of them, per .json file"
-    )
+    assert why["lines.json"] == "more than one JSON value: if it holds one article object a line, name it .jsonl"
     with pytest.raises(UploadError, match=r"lines\.json: more than one JSON value"):
         check_upload(tmp_path / "lines.json", "lines.json")
     (tmp_path / "ok.json").write_text('{"text": "Talks resumed in Geneva on Monday."}')
@@ -275,17 +272,49 @@ def test_a_collection_file_gives_one_document_per_record(tmp_path):
     (tmp_path / "wire.json").write_text(json.dumps([{"text": "First item."}, {"id": 7, "text": "Item seven."}]))
     docs, skipped = load_documents([tmp_path])
     by_id = {d.doc_id: d for d in docs}
-    assert sorted(by_id) == ["news.jsonl#2", "news.jsonl#6", "news.jsonl#a81f", "wire.json#1", "wire.json#7"]
-    assert by_id["news.jsonl#6"].text == "A second record with the same id is keyed by its line."
+    assert sorted(by_id) == [
+        "news.jsonl#a81f",
+        "news.jsonl#line-2",
+        "news.jsonl#line-6",
+        "wire.json#7",
+        "wire.json#item-1",
+    ]
+    assert by_id["news.jsonl#line-6"].text == "A second record with the same id is keyed by its line."
     assert by_id["news.jsonl#a81f"].text == "Talks resumed in Geneva on Monday." and by_id["news.jsonl#a81f"].extracted
-    assert by_id["news.jsonl#a81f"].title == "Talks resume"
+    assert by_id["news.jsonl#a81f"].title == "Talks resume" and by_id["news.jsonl#line-2"].title == "No id"
     assert by_id["wire.json#7"].source == str((tmp_path / "wire.json").resolve())
     why = reasons(skipped)
-    assert why["news.jsonl#4"] == (
+    assert why["news.jsonl#line-4"] == (
         "line 4: not valid JSON (Expecting property name enclosed in double quotes at column 2)"
     )
-    assert why["news.jsonl#5"].startswith("line 5: not a JSON object")
-    assert why["news.jsonl#7"].startswith("line 7: no article text: put it in one of the fields")
+    assert why["news.jsonl#line-5"].startswith("line 5: not a JSON object")
+    assert why["news.jsonl#line-7"].startswith("line 7: no article text: put it in one of the fields")
+
+
+def test_records_appended_to_a_collection_rename_none_before_them(tmp_path):
+    import json
+
+    def keys(records: list[dict]) -> list[str]:
+        (tmp_path / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        return [d.doc_id for d in load_documents([tmp_path])[0]]
+
+    records = [{"text": "No id here."}, {"id": "a", "text": "Id a."}, {"text": "No id either."}]
+    before = keys(records)
+    assert before == ["feed.jsonl#line-1", "feed.jsonl#a", "feed.jsonl#line-3"]
+    # An id that looks like a line's key, a number, a repeated id, a MongoDB id: none renames another.
+    more = [
+        {"id": "line-1", "text": "An id in the form of a line's key."},
+        {"id": 1, "text": "A number for an id."},
+        {"id": "a", "text": "An id used before."},
+        {"_id": {"$oid": "65f0"}, "text": "A MongoDB id."},
+    ]
+    assert keys(records + more) == [
+        *before,
+        "feed.jsonl#line-4",
+        "feed.jsonl#1",
+        "feed.jsonl#line-6",
+        "feed.jsonl#65f0",
+    ]
 
 
 def test_a_collection_stays_in_sync_record_by_record(tmp_path):
@@ -323,7 +352,7 @@ def test_a_collection_cannot_be_uploaded_as_one_article(tmp_path):
     from ui.uploads import UploadError, check_upload
 
     (tmp_path / "two.json").write_text('[{"text": "One article."}, {"text": "Another article."}]')
-    with pytest.raises(UploadError, match=r"two\.json: holds 2 articles; put it in a folder to index them"):
+    with pytest.raises(UploadError, match=r"two\.json: a collection of 2 articles: index it with `rag index`"):
         check_upload(tmp_path / "two.json", "two.json")
     (tmp_path / "feed.jsonl").write_text('{"text": "One article."}\n')
     with pytest.raises(UploadError, match=r"feed\.jsonl: only .* files can be added"):

@@ -183,8 +183,14 @@ def test_cross_validation_scores_each_fold_by_a_model_fitted_on_the_others():
     assert cross_validate(poisoned, folds=4, draws=2) == full
 
 
-def test_a_conversation_stays_in_one_fold():
-    from eval.fit_ranker import fold_of
+def test_a_conversation_and_a_paragraph_stay_in_one_fold():
+    from eval.fit_ranker import fold_of, group_of
 
-    assert len({fold_of("c1", 4, draw) for draw in range(20)}) > 1  # draws deal differently
-    assert all(fold_of("c1", 4, draw) == fold_of("c1", 4, draw) for draw in range(5))
+    turns = [{"id": f"c1-t{n:02}", "conversation": "c1"} for n in range(15)]
+    paragraph = [{"id": f"squad2-{n}", "doc": "Warsaw-p003.txt"} for n in range(15)]
+    alone = [{"id": f"q{n:02}"} for n in range(40)]
+    for draw in range(5):
+        assert len({fold_of(group_of(q), 4, draw) for q in turns}) == 1
+        assert len({fold_of(group_of(q), 4, draw) for q in paragraph}) == 1
+        assert len({fold_of(group_of(q), 4, draw) for q in alone}) == 4
+    assert len({fold_of("c1", 4, draw) for draw in range(20)}) > 1  # each draw deals afresh

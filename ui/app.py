@@ -18,7 +18,7 @@ import gradio as gr
 
 from rag import Assistant, RagError, Retriever
 from rag.config import MODES
-from rag.ingest.readers import READERS
+from rag.ingest.readers import MAX_FILE_BYTES, READERS
 from rag.ingest.web import FEED_PREFIX
 
 from .article import CURRENT, EMPTY_ARTICLE, article_html, layers_for
@@ -135,14 +135,22 @@ class Page:
         doc = self.retriever.documents.get(doc_id)
         if doc is None:
             return f'<div class="article"><p>{esc(doc_id)} is no longer indexed.</p></div>', None
-        return article_html(doc, layers_for(doc_id, turns, current), extra), self.original(doc.source, doc_id)
+        return article_html(doc, layers_for(doc_id, turns, current), extra), self.original(doc.source)
 
-    def original(self, source: str, doc_id: str) -> str | None:
-        """A copy of the article's file for download (Gradio serves files only from its own folders)."""
+    def original(self, source: str) -> str | None:
+        """A copy of the article's file for download (Gradio serves files only from its own folders):
+        of a collection, the whole file, copied again only when it changed; none past `MAX_FILE_BYTES`."""
         folder = self.export_dir / "originals"
         folder.mkdir(parents=True, exist_ok=True)
+        target = folder / Path(source).name
         try:
-            return str(shutil.copyfile(source, folder / Path(source).name))  # a collection record: its file
+            found = Path(source).stat()
+            if found.st_size > MAX_FILE_BYTES:
+                return None
+            copied = target.stat() if target.exists() else None
+            if copied is None or (copied.st_size, copied.st_mtime) != (found.st_size, found.st_mtime):
+                shutil.copy2(source, target)  # keeps the time it was changed, to compare next time
+            return str(target)
         except OSError:
             return None
 

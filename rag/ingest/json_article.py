@@ -8,18 +8,21 @@ first key (in `FIELDS` order) whose value fits is read: text is a non-blank stri
 paragraphs, a URL starts with http(s)://, and an outlet does not. The text is cleaned as plain text
 is (page furniture, hard-wrapped lines), and a citation's offsets index it.
 
-The records of a collection are keyed, for their document ids ("news.jsonl#a81f"), by their own
-`id` field (or `_id`, `uuid`, ...) when it is a short plain name that no other record of the file
-has, else by their line (JSON Lines) or place (an array), counted from 1 ("news.jsonl#7"): records
-appended later, as a scraper appends them, never rename the ones before. A record that is not an
-article is passed over with its reason, and the others are read.
+The records of a collection are keyed, for their document ids, by their own `id` field (or `_id`,
+`uuid`, ..., a MongoDB `{"$oid": ...}` too) when it is a short plain name and no record before it
+has it ("news.jsonl#a81f"), else by their line (JSON Lines) or place (an array), counted from 1
+("news.jsonl#line-7", "wire.json#item-2"), a form no id is taken in. Records appended later, as a
+scraper appends them, never rename the ones before; a record without an id is renamed when lines
+before it are inserted or deleted. A record that is not an article is passed over with its
+reason, and the others are read.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .html import Article, split_authors
@@ -47,6 +50,7 @@ ONE_PER_FILE = "save one article object, or a list of them, per .json file"
 AS_OBJECT = "save each article as an object with its text in a text field"
 ID_FIELDS = ("id", "_id", "uuid", "guid", "article_id", "doc_id")
 PLAIN_KEY = re.compile(r"[A-Za-z0-9][\w.:-]{0,79}")  # an id that reads well after "#" in a document id
+NUMBERED = re.compile(r"(?:line|item)-\d+")  # the keys of records without an id: never taken as an id
 Records = list[tuple[str, "Article | str"]]  # a collection's records in file order: (key, article or why not)
 
 
@@ -110,8 +114,7 @@ def _parse(data: bytes) -> Any:
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
             raise NotAnArticleObject(
-                "more than one JSON value: name a JSON Lines file .jsonl (one article object a line), "
-                f"or {ONE_PER_FILE}"
+                "more than one JSON value: if it holds one article object a line, name it .jsonl"
             ) from None
         raise NotAnArticleObject(
             f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {ONE_PER_FILE}"
@@ -129,31 +132,41 @@ def read_json_file(data: bytes) -> Article | Records:
     >>> a.text, a.title, a.authors, a.date, a.outlet, a.plain
     ('Talks resumed.', 'Talks resume', ('A B',), '2025-08-27', 'example.org', True)
     >>> [(key, a.text) for key, a in read_json_file(b'[{"text": "One."}, {"id": 7, "text": "Two."}]')]
-    [('1', 'One.'), ('7', 'Two.')]
+    [('item-1', 'One.'), ('7', 'Two.')]
     """
     record = _parse(data)
     if isinstance(record, list):
         if not record:
             raise NotAnArticleObject(f"an empty list; {ONE_PER_FILE}")
-        return keyed([(n, f"item {n}", value) for n, value in enumerate(record, start=1)])
+        return keyed((f"item-{n}", f"item {n}", value) for n, value in enumerate(record, start=1))
     return article_of(record)
 
 
 def read_json_lines(data: bytes) -> Records:
-    """Every record of a JSON Lines file, one JSON object a line (blank lines are passed over).
+    """Every record of a JSON Lines file, one JSON object a line (blank lines are passed over), read
+    a line at a time.
 
     >>> records = read_json_lines(b'{"text": "One."}\\n\\n{"oops"\\n[1]\\n')
     >>> [(key, a if isinstance(a, str) else a.text) for key, a in records][:2]
-    [('1', 'One.'), ('3', "line 3: not valid JSON (Expecting ':' delimiter at column 8)")]
+    [('line-1', 'One.'), ('line-3', "line 3: not valid JSON (Expecting ':' delimiter at column 8)")]
     >>> records[2][1]
     'line 4: not a JSON object; save each article as an object with its text in a text field'
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise NotAnArticleObject(f"not UTF-8 text (bad byte at offset {exc.start}); save JSON Lines as UTF-8") from None
-    rows: list[tuple[int, str, Any]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    records = keyed(_json_lines(data))
+    if not records:
+        raise NotAnArticleObject("no JSON objects in it; JSON Lines holds one article object a line")
+    return records
+
+
+def _json_lines(data: bytes) -> Iterable[tuple[str, str, Any]]:
+    """(key, where, parsed value or NotAnArticleObject) of each line that is not blank."""
+    for number, raw in enumerate(io.BytesIO(data), start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise NotAnArticleObject(
+                f"not UTF-8 text (line {number}, bad byte at column {exc.start + 1}); save JSON Lines as UTF-8"
+            ) from None
         if not line.strip():
             continue
         try:
@@ -162,36 +175,29 @@ def read_json_lines(data: bytes) -> Records:
             value = NotAnArticleObject(f"not valid JSON ({exc.msg} at column {exc.colno})")
         except (ValueError, RecursionError) as exc:  # a number too long to read, or nesting too deep
             value = NotAnArticleObject(f"JSON that cannot be read ({type(exc).__name__})")
-        rows.append((number, f"line {number}", value))
-    if not rows:
-        raise NotAnArticleObject("no JSON objects in it; JSON Lines holds one article object a line")
-    return keyed(rows)
+        yield f"line-{number}", f"line {number}", value
 
 
-def keyed(rows: list[tuple[int, str, Any]]) -> Records:
-    """(key, article or reason) for each (number, where, parsed value or NotAnArticleObject) of a
-    collection: keyed by its own plain id, the first record that has it (a record repeating an id
-    is keyed by its number, so appending one renames nothing), else by its number, written "n7"
-    when some record's id is "7"; no two keys are the same. A reason says where.
+def keyed(rows: Iterable[tuple[str, str, Any]]) -> Records:
+    """(key, article or reason) for each (numbered key, where, parsed value or NotAnArticleObject)
+    of a collection: its own plain id, when no record before it has that id, else its numbered key
+    ("line-7"), which no id can be (`NUMBERED`); a reason says where.
 
-    >>> rows = [(1, "line 1", {"id": "a", "text": "x"}), (2, "line 2", {"id": "a", "text": "y"}),
-    ...         (3, "line 3", {"id": "2", "text": "z"}), (4, "line 4", {"title": "no text"})]
-    >>> [(key, a if isinstance(a, str) else a.text) for key, a in keyed(rows)][:3]
-    [('a', 'x'), ('n2', 'y'), ('2', 'z')]
-    >>> keyed(rows)[3][1].split(":")[0]
-    'line 4'
+    >>> rows = [("line-1", "line 1", {"id": "a", "text": "x"}), ("line-2", "line 2", {"id": "a", "text": "y"}),
+    ...         ("line-3", "line 3", {"id": "line-1", "text": "z"}), ("line-4", "line 4", {"title": "no text"})]
+    >>> records = keyed(rows)
+    >>> [(key, a if isinstance(a, str) else a.text) for key, a in records][:3]
+    [('a', 'x'), ('line-2', 'y'), ('line-3', 'z')]
+    >>> records[3]
+    ('line-4', 'line 4: no article text: put it in one of the fields text/maintext/content/body/article/story/\
+article_text, as text or a list of paragraphs')
     """
-    ids = [_own_id(value) for _, _, value in rows]
-    taken = {i for i in ids if i is not None}
-    keys: set[str] = set()
+    seen: set[str] = set()
     out: Records = []
-    for (number, where, value), own in zip(rows, ids, strict=True):
-        key = own if own is not None and own not in keys else str(number)
-        if key != own and key in taken:
-            key = f"n{number}"
-        while key in keys:  # only a record whose own id looks like "n7" can still meet another
-            key += "~"
-        keys.add(key)
+    for numbered, where, value in rows:
+        own = _own_id(value)
+        key = own if own is not None and own not in seen else numbered
+        seen.add(key)
         try:
             if isinstance(value, NotAnArticleObject):
                 raise value
@@ -202,13 +208,16 @@ def keyed(rows: list[tuple[int, str, Any]]) -> Records:
 
 
 def _own_id(record: Any) -> str | None:
-    """A record's own id, when it is a short plain name ("a81f", 7), else None."""
+    """A record's own id, when it is a short plain name ("a81f", 7, {"$oid": "65f0..."}) that is
+    not in the numbered keys' form, else None."""
     if isinstance(record, dict):
         for field in ID_FIELDS:
             value = record.get(field)
+            if isinstance(value, dict):  # MongoDB's extended JSON: {"$oid": "..."}
+                value = value.get("$oid")
             if isinstance(value, int) and not isinstance(value, bool):
                 value = str(value)
-            if isinstance(value, str) and PLAIN_KEY.fullmatch(value):
+            if isinstance(value, str) and PLAIN_KEY.fullmatch(value) and not NUMBERED.fullmatch(value):
                 return value
     return None
 

@@ -34,7 +34,7 @@ from .metadata import extract_metadata, shorten
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20_000_000
-MAX_COLLECTION_BYTES = 500_000_000  # a JSON Lines export of thousands of articles is read whole
+MAX_COLLECTION_BYTES = 200_000_000  # a JSON Lines export of thousands of articles, read a line at a time
 
 
 class UnreadableFile(Exception):
@@ -183,13 +183,15 @@ def to_document(doc_id: str, source: str, read: str | Article) -> Document:
 
 def read_file(doc_id: str, path: Path, max_bytes: int = 0) -> Document:
     """One article file (`doc_id` ends in a registered suffix) as a Document, or UnreadableFile saying why not:
-    too large, unreadable, no article text in it, or many articles (`read_articles` reads those).
+    too large, unreadable, no article text in it, or a collection (`read_articles` reads those).
     `max_bytes` defaults to `MAX_FILE_BYTES`."""
     docs, skipped = read_articles(doc_id, path, max_bytes)
     if len(docs) == 1 and not skipped and docs[0].doc_id == doc_id:
         return docs[0]
-    n = len(docs) + len(skipped)
-    raise UnreadableFile(f"holds {n:,} article{'' if n == 1 else 's'}; put it in a folder to index them")
+    if not docs:
+        raise UnreadableFile(skipped[0].reason if skipped else "no articles in it")
+    articles = f"{len(docs):,} article{'' if len(docs) == 1 else 's'}"
+    raise UnreadableFile(f"a collection of {articles}: index it with `rag index` (one article a file here)")
 
 
 def read_articles(doc_id: str, path: Path, max_bytes: int = 0) -> tuple[list[Document], list[Skipped]]:
