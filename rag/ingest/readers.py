@@ -7,8 +7,9 @@ citation's `start:end` can be checked against the file itself. A reader that ret
 (`.html`, `.htm`, `.shtml`, `.xhtml`, and `.json` for an article saved as a JSON object) has found the
 article text and metadata itself; offsets are into that text, which the index stores (`Document.text`,
 with `extracted=True`). A collection, many articles in one file (`.jsonl` and `.ndjson`, JSON Lines;
-a `.json` array), becomes one document per record, "news.jsonl#7" (json_article.py says how records
-are keyed); a record that is no article is skipped with its reason and the others are read.
+a `.json` array), becomes one document per record, "news.jsonl#a81f" or "news.jsonl#line-7"
+(json_article.py says how records are keyed); a record that is no article is skipped with its
+reason and the others are read.
 
 Sources are folders, files, article URLs (`https://...`) and feeds (`feed:https://...`); the web
 ones are fetched by `rag.web`.
@@ -116,7 +117,7 @@ READERS: dict[str, Callable[[bytes], str | Article | Records]] = {
     ".xhtml": read_html,
     ".json": read_json,  # one article object, as news-please, trafilatura or a news API saves it (or an array)
 }
-# Files that hold many articles: each record is a document of its own ("news.jsonl#7").
+# Files that hold many articles: each record is a document of its own ("news.jsonl#line-7").
 COLLECTIONS: dict[str, Callable[[bytes], Records]] = {".jsonl": read_jsonl, ".ndjson": read_jsonl}
 WEB_PREFIXES = ("http://", "https://", "feed:")
 
