@@ -379,3 +379,27 @@ def test_data_sent_by_the_browser_is_read_defensively():
     assert _field(event, "action") == "read" and _number(event, "turn") == 2
     assert _number(event, "n") is None and _number(event, "hit") is None and _field(event, "verdict") is None
     assert _number(gr.EventData(None, None), "turn") is None
+
+
+def test_the_download_copy_is_made_once_per_change_and_not_of_huge_or_web_sources(page, tmp_path, monkeypatch):
+    import shutil
+
+    import ui.app
+
+    copies, real_copy2 = [], shutil.copy2
+
+    def counted_copy2(source: str, target: Path) -> object:
+        copies.append(source)
+        return real_copy2(source, target)
+
+    monkeypatch.setattr(shutil, "copy2", counted_copy2)
+    source = tmp_path / "feed.jsonl"
+    source.write_text('{"text": "One."}\n')
+    copy = page.original(str(source))
+    assert copy and Path(copy).read_text() == source.read_text() and len(copies) == 1
+    assert page.original(str(source)) == copy and len(copies) == 1  # unchanged: not copied again
+    source.write_text('{"text": "One."}\n{"text": "Two."}\n')
+    assert Path(page.original(str(source)) or "").read_text() == source.read_text() and len(copies) == 2
+    monkeypatch.setattr(ui.app, "MAX_FILE_BYTES", 10)
+    assert page.original(str(source)) is None
+    assert page.original("https://example.org/story") is None
