@@ -85,11 +85,11 @@ def group_of(question: dict[str, Any]) -> str:
 
 
 def fit(per_set: dict[str, list[Query]], c: float = C, pairwise: bool = False) -> dict[str, Any]:
-    """Logistic regression on standardised features, fitted on the train side only. Pairwise (the
-    default): it learns which of two candidates of one question holds the evidence, from feature
-    differences; a one-feature regression then turns its score into a calibrated probability.
-    Pointwise: it learns whether each candidate holds the evidence. Every set weighs the same,
-    and within a set every question."""
+    """Logistic regression on standardised features, fitted on the train side only. Pointwise (the
+    default): it learns whether each candidate holds the evidence. Pairwise: it learns which of two
+    candidates of one question holds the evidence, from feature differences; a one-feature
+    regression then turns its score into a calibrated probability. Every set weighs the same, and
+    within a set every question."""
     from sklearn.linear_model import LogisticRegression
 
     train = {name: [q for q in queries if q.side == "train" and len(q.labels)] for name, queries in per_set.items()}
@@ -141,6 +141,11 @@ def figures(queries: list[Query], params: dict, side: str) -> Figures:
     return recall_at(runs, 1), recall_at(runs, 5), mrr(runs)
 
 
+def _rounded(results: dict[str, Figures]) -> dict[str, dict[str, float]]:
+    """Figures as `ranker.json` records them."""
+    return {n: {"R@1": round(a, 4), "R@5": round(b, 4), "MRR": round(c, 4)} for n, (a, b, c) in results.items()}
+
+
 def _line(results: dict[str, Figures]) -> str:
     return "  ".join(f"{n} R@1 {a:.3f} R@5 {b:.3f} MRR {c:.3f}" for n, (a, b, c) in results.items())
 
@@ -149,8 +154,8 @@ def fold_of(group: str, folds: int, draw: int) -> int:
     """The cross-validation fold (0..folds-1) of a question's group in one draw: a hash, so the same
     on every run and machine, and different from one draw to the next.
 
-    >>> [fold_of("q01", 4, d) for d in range(3)] == [fold_of("q01", 4, d) for d in range(3)]
-    True
+    >>> [fold_of("q01", 4, draw) for draw in range(3)]
+    [0, 0, 2]
     >>> sorted({fold_of(f"q{n}", 4, 0) for n in range(40)})
     [0, 1, 2, 3]
     """
@@ -253,14 +258,10 @@ def main() -> None:
             "fitted_on": "train split (eval/splits.py) of: " + ", ".join(args.sets),
             "script": "python -m eval.fit_ranker "
             + " ".join([*command, *(["--pairwise"] if args.pairwise else []), "--write"]),
-            "train_figures": {
-                n: {"R@1": round(a, 4), "R@5": round(b, 4), "MRR": round(c, 4)} for n, (a, b, c) in train.items()
-            },
+            "train_figures": _rounded(train),
         }
         if args.cv:
-            data["cross_validated_figures"] = {
-                n: {"R@1": round(a, 4), "R@5": round(b, 4), "MRR": round(c, 4)} for n, (a, b, c) in validated.items()
-            }
+            data["cross_validated_figures"] = _rounded(validated)
         write_atomic(RANKER_FILE, json.dumps(data, indent=1) + "\n")
         print(f"wrote {RANKER_FILE}")
 

@@ -72,14 +72,18 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
 def _url(value: Any) -> str | None:
     value = _string(value)
-    return value if value and value.lower().startswith(("http://", "https://")) else None
+    return value if value and _is_url(value) else None
 
 
 def _outlet(value: Any) -> str | None:
     value = _string(value)
-    return value if value and not value.lower().startswith(("http://", "https://")) else None
+    return value if value and not _is_url(value) else None
 
 
 def _authors(value: Any) -> tuple[str, ...] | None:
