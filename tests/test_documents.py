@@ -16,6 +16,17 @@ def reasons(skipped):
     return {os.path.basename(s.path): s.reason for s in skipped}
 
 
+def skipped_only(folder, files):
+    """Write `files` (name -> text, or bytes) into `folder`, load it, and return why each was
+    skipped: none of them may be read as an article."""
+    for name, content in files.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (folder / name).write_bytes(data)
+    docs, skipped = load_documents([folder])
+    assert not docs
+    return reasons(skipped)
+
+
 def test_loads_txt_and_md_recursively_with_relative_ids(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text(ARTICLE)
@@ -161,14 +172,16 @@ def test_articles_saved_as_json_objects_are_read_with_their_fields(tmp_path):
 
 
 def test_json_files_that_hold_no_article_are_skipped_with_reasons(tmp_path):
-    (tmp_path / "broken.json").write_text('{"text": "unterminated')
-    (tmp_path / "empty.json").write_text("[]")
-    (tmp_path / "settings.json").write_text('{"theme": "dark"}')
-    (tmp_path / "number.json").write_text("42")
-    (tmp_path / "latin1.json").write_bytes('{"text": "Café"}'.encode("latin-1"))
-    docs, skipped = load_documents([tmp_path])
-    assert not docs
-    why = reasons(skipped)
+    why = skipped_only(
+        tmp_path,
+        {
+            "broken.json": '{"text": "unterminated',
+            "empty.json": "[]",
+            "settings.json": '{"theme": "dark"}',
+            "number.json": "42",
+            "latin1.json": '{"text": "Café"}'.encode("latin-1"),
+        },
+    )
     assert why["broken.json"].startswith("not valid JSON (Unterminated string")
     assert why["broken.json"].endswith("; save one article object, or a list of them, per .json file")
     assert why["empty.json"] == "an empty list; save one article object, or a list of them, per .json file"
@@ -242,12 +255,14 @@ def test_json_fields_are_read_from_the_first_key_that_fits(tmp_path):
 def test_json_that_cannot_be_read_is_one_line_and_an_upload_is_refused(tmp_path):
     from ui.uploads import UploadError, check_upload
 
-    (tmp_path / "deep.json").write_text("[" * 200_000)
-    (tmp_path / "long-number.json").write_text('{"text": ' + "9" * 5_000 + "}")
-    (tmp_path / "lines.json").write_text('{"text": "One."}\n{"text": "Two."}\n')
-    docs, skipped = load_documents([tmp_path])
-    assert not docs
-    why = reasons(skipped)
+    why = skipped_only(
+        tmp_path,
+        {
+            "deep.json": "[" * 200_000,
+            "long-number.json": '{"text": ' + "9" * 5_000 + "}",
+            "lines.json": '{"text": "One."}\n{"text": "Two."}\n',
+        },
+    )
     assert why["deep.json"].startswith("JSON that cannot be read (RecursionError)")
     assert why["long-number.json"].startswith("JSON that cannot be read (ValueError)")
     assert why["lines.json"] == "more than one JSON value: if it holds one article object a line, name it .jsonl"

@@ -35,6 +35,14 @@ def build(corpus, tmp_path, fake, **kw):
     return Retriever.build(corpus, tmp_path / "index", embedder=fake, **kw)
 
 
+def grown(corpus, tmp_path, fake, config=None):
+    """The corpus's index grown one article at a time, in reverse order of name."""
+    retriever = Retriever(embedder=fake, index_dir=tmp_path / "grown", config=config)
+    for name in sorted(ARTICLES, reverse=True):
+        retriever.add_paths([corpus / name])
+    return retriever
+
+
 def results(retriever, mode="hybrid", k=5):
     return [[(h.chunk_id, round(h.score, 6)) for h in retriever.search(q, k=k, mode=mode)] for q in QUESTIONS]
 
@@ -171,14 +179,12 @@ def test_hubness_reads_every_chunk_whatever_order_they_came_in_and_follows_chang
     ids = sorted(retriever.chunks)
     np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids), atol=1e-5)
     # The same index grown one article at a time, in another order.
-    grown = Retriever(embedder=fake, index_dir=tmp_path / "grown")
-    for name in sorted(ARTICLES, reverse=True):
-        grown.add_paths([corpus / name])
-    assert sorted(grown.chunks) == ids
-    assert np.array_equal(grown.corpus.hubness(ids), retriever.corpus.hubness(ids))
+    other = grown(corpus, tmp_path, fake)
+    assert sorted(other.chunks) == ids
+    assert np.array_equal(other.corpus.hubness(ids), retriever.corpus.hubness(ids))
     # A chunk's figures are the same computed alone or with others, first or after others.
     assert np.array_equal(
-        np.vstack([grown.corpus.hubness([i]) for i in reversed(ids)])[::-1], grown.corpus.hubness(ids)
+        np.vstack([other.corpus.hubness([i]) for i in reversed(ids)])[::-1], other.corpus.hubness(ids)
     )
     assert retriever.corpus.hubness([]).shape == (0, 2)
     # What it remembers is dropped when an article comes or goes.
@@ -187,7 +193,7 @@ def test_hubness_reads_every_chunk_whatever_order_they_came_in_and_follows_chang
     retriever.add_paths([extra])
     np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids), atol=1e-5)
     retriever.remove_documents(["extra.txt"])
-    assert np.array_equal(retriever.corpus.hubness(ids), grown.corpus.hubness(ids))
+    assert np.array_equal(retriever.corpus.hubness(ids), other.corpus.hubness(ids))
 
 
 def test_a_large_corpus_measures_hubs_against_a_sample_chosen_by_id(corpus, tmp_path, fake, monkeypatch):
@@ -197,10 +203,8 @@ def test_a_large_corpus_measures_hubs_against_a_sample_chosen_by_id(corpus, tmp_
     sample = hubs.reference_ids(ids, 8)
     assert len(ids) > 8 and len(sample) == 8 and set(sample) < set(ids)
     np.testing.assert_allclose(retriever.corpus.hubness(ids), hubness_by_numpy(retriever, ids, sample), atol=1e-5)
-    grown = Retriever(embedder=fake, index_dir=tmp_path / "grown", config=Config(chunk_tokens=24))
-    for name in sorted(ARTICLES, reverse=True):
-        grown.add_paths([corpus / name])
-    assert np.array_equal(grown.corpus.hubness(ids), retriever.corpus.hubness(ids))
+    other = grown(corpus, tmp_path, fake, Config(chunk_tokens=24))
+    assert np.array_equal(other.corpus.hubness(ids), retriever.corpus.hubness(ids))
 
 
 def test_a_lone_chunk_has_no_neighbours(tmp_path, fake):
@@ -278,7 +282,8 @@ def test_empty_folder_is_a_clear_error_and_index_untouched(corpus, tmp_path, fak
     build(corpus, tmp_path, fake)
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(CorpusError, match=r"no \.txt/\.text/\.md/.*/\.json/\.jsonl/\.ndjson files"):
+    formats = r"\.txt/\.text/\.md/\.story/\.html/\.htm/\.shtml/\.xhtml/\.json/\.jsonl/\.ndjson"
+    with pytest.raises(CorpusError, match=rf"no {formats} files"):
         build(empty, tmp_path, fake)
     assert len(Retriever.load(tmp_path / "index", embedder=fake).documents) == 3
 
