@@ -40,7 +40,7 @@ from rag.search.ranking import FEATURES, RANKER_FILE
 
 from .devsets import SETS, CachingEmbedder, DevSet, load
 from .harness import evidence_spans, judge
-from .splits import article_of, split_of
+from .splits import group_of, split_of
 
 DEPTH = Config().candidates  # each index's top candidates, as search takes them
 C = 1.0  # inverse regularisation strength of the logistic regression
@@ -66,22 +66,6 @@ def collect(retriever: Retriever, devset: DevSet, depth: int = DEPTH) -> list[Qu
         labels = judge([(c.doc_id, c.start, c.end) for c in chunks], evidence_spans(q, retriever.documents))
         out.append(Query(split_of(q), x, np.array(labels, dtype=bool), group_of(q)))
     return out
-
-
-def group_of(question: dict[str, Any]) -> str:
-    """What keeps questions in one cross-validation fold: a conversation's turns, and a SQuAD
-    paragraph's questions (the paragraph file, kept as `paragraph` in the long-file variant);
-    otherwise each question is its own group.
-
-    >>> group_of({"id": "c1-t02", "conversation": "c1"}), group_of({"id": "q9", "doc": "Warsaw-p003.txt"})
-    ('c1', 'Warsaw-p003.txt')
-    >>> group_of({"id": "q9", "doc": "Warsaw.txt", "paragraph": "Warsaw-p003.txt"}), group_of({"id": "q01"})
-    ('Warsaw-p003.txt', 'q01')
-    """
-    if question.get("conversation"):
-        return str(question["conversation"])
-    paragraph = question.get("paragraph") or question.get("doc")
-    return str(paragraph) if article_of(paragraph) else str(question["id"])
 
 
 def fit(per_set: dict[str, list[Query]], c: float = C, pairwise: bool = False) -> dict[str, Any]:

@@ -30,6 +30,8 @@ from rag.metrics import (
     citation_precision,
     contains,
     exact_match,
+    first_hit,
+    interval,
     mrr,
     ndcg_at,
     overlaps,
@@ -39,7 +41,7 @@ from rag.metrics import (
     token_f1,
 )
 
-from .splits import split_of
+from .splits import group_of, split_of
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "questions.jsonl"
@@ -165,6 +167,7 @@ class Run:
     name: str
     judged: list[list[bool]] = field(default_factory=list)  # retrieval, per answerable question
     sides: list[str] = field(default_factory=list)  # "train" or "test", per judged question
+    groups: list[str] = field(default_factory=list)  # `group_of`, per judged question
     misses: list[str] = field(default_factory=list)  # ids with no evidence in the top 5
     answers: list[dict[str, Any]] = field(default_factory=list)  # per question, for composer runs
     latencies_ms: list[float] = field(default_factory=list)
@@ -200,6 +203,7 @@ def retrieval_run(
         judged = judge(passages, evidence_spans(q, documents))
         run.judged.append(judged)
         run.sides.append(split_of(q))
+        run.groups.append(group_of(q))
         if not any(judged[:5]):
             run.misses.append(q["id"])
     return run
@@ -252,6 +256,7 @@ def answer_run(name: str, assistant: Assistant, questions: list[dict], *, restri
             {
                 "id": q["id"],
                 "split": split_of(q),
+                "group": group_of(q),
                 "type": q["type"],
                 "question": q["question"],
                 "text": answer.text,
@@ -297,6 +302,48 @@ def answer_metrics(rows: list[dict], side: str = "all") -> dict[str, float]:
         "abstention_recall": recall,
         "follow_up_accuracy": sum(r["correct"] for r in follow_ups) / max(1, len(follow_ups)),
     }
+
+
+def held_out_intervals(retrieval: Sequence[Run], answers: Sequence[Run]) -> dict[str, dict[str, float]]:
+    """95% bootstrap intervals (`metrics.interval`) of the main held-out figures: hybrid R@1 and MRR,
+    their differences from each single mode, question by question, and the hybrid answers' accuracy
+    and abstentions. A figure whose interval is wide is a handful of questions: a change inside it is
+    not yet shown to be one."""
+    out: dict[str, dict[str, float]] = {}
+
+    def add(name: str, values: list[float], groups: list[str]) -> None:
+        low, high = interval(values, groups)
+        out[name] = {"value": statistics.fmean(values) if values else 0.0, "low": low, "high": high, "n": len(values)}
+
+    def per_question(run: Run) -> tuple[list[float], list[float], list[str]]:
+        held = [(j, g) for j, g, s in zip(run.judged, run.groups, run.sides, strict=True) if s == "test"]
+        first = [first_hit(j) for j, _ in held]
+        return [float(r == 1) for r in first], [1.0 / r if r else 0.0 for r in first], [g for _, g in held]
+
+    modes = {run.name: per_question(run) for run in retrieval if run.name in MODES}
+    if "hybrid" in modes:
+        at_1, reciprocal, groups = modes["hybrid"]
+        add("hybrid R@1", at_1, groups)
+        add("hybrid MRR", reciprocal, groups)
+        for mode in MODES:
+            if mode != "hybrid" and mode in modes:
+                other_1, other_rr, _ = modes[mode]
+                add(f"hybrid - {mode}, R@1", [a - b for a, b in zip(at_1, other_1, strict=True)], groups)
+                add(f"hybrid - {mode}, MRR", [a - b for a, b in zip(reciprocal, other_rr, strict=True)], groups)
+    for run in answers:
+        if not run.name.startswith("hybrid"):
+            continue
+        rows = [r for r in run.answers if r["split"] == "test"]
+        alone = [r for r in rows if not r["unanswerable"] and r["type"] != "follow-up"]
+        add(f"{run.name}: accuracy", [float(r["correct"]) for r in alone], [r["group"] for r in alone])
+        if run.name != "hybrid + composer":
+            continue
+        for kind, unanswerable in (("answerable", False), ("unanswerable", True)):
+            these = [r for r in rows if r["unanswerable"] == unanswerable]
+            if these:
+                abstained = [float(r["abstained"]) for r in these]
+                add(f"{run.name}: {kind} abstained", abstained, [r["group"] for r in these])
+    return out
 
 
 THRESHOLDS = [x / 40 for x in range(1, 41)]
@@ -406,4 +453,5 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
         "recall_curves": {r.name: [recall_at(r.judged, k) for k in range(1, DEPTH + 1)] for r in runs},
         "threshold_sweep": {s: threshold_sweep(sweep_rows, s) for s in SIDES} if sweep_rows else {},
         "threshold": Assistant(retriever).threshold,
+        "intervals": held_out_intervals(runs, composers),
     }

@@ -42,6 +42,12 @@ def table(results: dict[str, Any]) -> str:
         for side in SIDES:
             part = row["splits"][side]
             lines.append(f"{name:<32}{side:>6}{part['n']:>5}" + "".join(f"{part[c]:>9.3f}" for c, _ in ANSWER_COLUMNS))
+    if results.get("intervals"):
+        lines += ["", "held-out 95% intervals (2,000 bootstrap draws; a conversation or a paragraph drawn whole):"]
+        for name, row in results["intervals"].items():
+            sign = "+" if " - " in name else ""  # a difference between two modes, question by question
+            low, high = f"{row['low']:{sign}.3f}", f"{row['high']:{sign}.3f}"
+            lines.append(f"{name:<52}{row['value']:>{sign}8.3f}   {low} to {high}  (n {row['n']})")
     if results.get("threshold_sweep"):
         lines += ["", f"abstention trade-off, held-out split (default threshold {results['threshold']:.3f}):"]
         lines.append(f"{'threshold':>10}{'answerable abstained':>22}{'unanswerable answered':>23}{'accuracy':>10}")

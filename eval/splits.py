@@ -64,3 +64,19 @@ def split(questions: list[dict[str, Any]], side: str) -> list[dict[str, Any]]:
     if side == "all":
         return list(questions)
     return [q for q in questions if split_of(q) == side]
+
+
+def group_of(question: dict[str, Any]) -> str:
+    """What keeps questions together, in a cross-validation fold or a bootstrap draw: a
+    conversation's turns, and a SQuAD paragraph's questions (the paragraph file, kept as `paragraph`
+    in the long-file variant); otherwise each question is its own group.
+
+    >>> group_of({"id": "c1-t02", "conversation": "c1"}), group_of({"id": "q9", "doc": "Warsaw-p003.txt"})
+    ('c1', 'Warsaw-p003.txt')
+    >>> group_of({"id": "q9", "doc": "Warsaw.txt", "paragraph": "Warsaw-p003.txt"}), group_of({"id": "q01"})
+    ('Warsaw-p003.txt', 'q01')
+    """
+    if question.get("conversation"):
+        return str(question["conversation"])
+    paragraph = question.get("paragraph") or question.get("doc")
+    return str(paragraph) if article_of(paragraph) else str(question["id"])

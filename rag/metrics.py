@@ -164,6 +164,35 @@ def spread(values: Sequence[float]) -> dict[str, float]:
     return {"p50": float(median(values)), "p95": float(percentile(values, 95)), "n": len(values)}
 
 
+def interval(
+    values: Sequence[float], groups: Sequence[str], *, draws: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
+    """A percentile bootstrap interval for the mean of `values` (one per question), drawing whole
+    `groups` with replacement (the questions of one conversation, or of one paragraph, are not
+    independent: drawing them one by one would make the interval too narrow). The same seed gives the
+    same interval; (0.0, 0.0) for no values.
+
+    >>> interval([1.0, 1.0, 1.0], ["a", "b", "c"])
+    (1.0, 1.0)
+    >>> low, high = interval([1.0, 0.0] * 50, [str(i) for i in range(100)])
+    >>> 0.38 < low < 0.45 and 0.55 < high < 0.62
+    True
+    """
+    if not values:
+        return 0.0, 0.0
+    import numpy as np
+
+    names = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    codes = np.array([names[g] for g in groups])
+    sums = np.bincount(codes, weights=np.asarray(values, dtype=np.float64), minlength=len(names))
+    counts = np.bincount(codes, minlength=len(names)).astype(np.float64)
+    drawn = np.random.default_rng(seed).integers(0, len(names), size=(draws, len(names)))
+    means = sums[drawn].sum(axis=1) / counts[drawn].sum(axis=1)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 # -- short answers (SQuAD's official normalisation) ---------------------------------------------
 
 

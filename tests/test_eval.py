@@ -5,9 +5,19 @@ import json
 
 import pytest
 
-from eval.harness import QUESTIONS, align_evidence, evaluate, evidence_spans, judge, load_questions
+from eval.harness import (
+    QUESTIONS,
+    Run,
+    align_evidence,
+    evaluate,
+    evidence_spans,
+    held_out_intervals,
+    judge,
+    load_questions,
+)
 from eval.report import table, write
 from rag import RagError
+from rag.metrics import interval
 
 
 def test_judge_needs_the_whole_evidence_span_inside_the_passage():
@@ -83,6 +93,50 @@ def test_bad_question_files_get_clear_errors(tmp_path, content, message):
         load_questions(path)
 
 
+def test_the_bootstrap_draws_a_group_whole():
+    # Twenty questions in two groups that go all one way: drawing questions one by one would
+    # give a narrow interval around 0.5; drawing the groups whole, it spans both outcomes.
+    values, groups = [1.0] * 10 + [0.0] * 10, ["a"] * 10 + ["b"] * 10
+    assert interval(values, groups) == (0.0, 1.0)
+    low, high = interval(values, [str(i) for i in range(20)])
+    assert 0.2 < low < 0.5 < high < 0.8
+    assert interval(values, groups, seed=3) == interval(values, groups, seed=3)
+
+
+def test_held_out_intervals_compare_the_modes_question_by_question():
+    def run(name, firsts):  # the rank of each question's first hit (None: not found); all held out
+        judged = [[r == k for k in range(1, 6)] if r else [False] * 5 for r in firsts]
+        return Run(name, judged=judged, sides=["test"] * len(firsts), groups=[f"q{i}" for i in range(len(firsts))])
+
+    hybrid, bm25 = run("hybrid", [1, 1, 1, 2]), run("bm25", [1, 2, None, 2])
+    rows = [
+        {"split": "test", "group": "q0", "unanswerable": False, "type": "factoid", "correct": True, "abstained": False},
+        {
+            "split": "test",
+            "group": "q1",
+            "unanswerable": True,
+            "type": "unanswerable",
+            "correct": False,
+            "abstained": True,
+        },
+        {
+            "split": "train",
+            "group": "q2",
+            "unanswerable": False,
+            "type": "factoid",
+            "correct": False,
+            "abstained": True,
+        },
+    ]
+    out = held_out_intervals([bm25, hybrid], [Run("hybrid + composer", answers=rows)])
+    assert out["hybrid R@1"]["value"] == 0.75 and out["hybrid MRR"]["value"] == 0.875
+    assert out["hybrid - bm25, R@1"]["value"] == 0.5 and out["hybrid - bm25, R@1"]["n"] == 4
+    assert out["hybrid + composer: accuracy"]["value"] == 1.0 and out["hybrid + composer: accuracy"]["n"] == 1
+    assert out["hybrid + composer: unanswerable abstained"]["value"] == 1.0
+    assert out["hybrid + composer: answerable abstained"]["n"] == 1  # the training row is not counted
+    assert all(row["low"] <= row["value"] <= row["high"] for row in out.values())
+
+
 def test_the_question_set_covers_what_it_should():
     questions = load_questions(QUESTIONS)
     types = [q["type"] for q in questions]
@@ -112,6 +166,8 @@ def test_full_eval_holds_its_floors_and_writes_the_report(real_embedder, tmp_pat
     assert (tmp_path / "report" / "recall_at_k.png").stat().st_size > 1000
     assert json.loads((tmp_path / "report" / "results.json").read_text())["questions"] == results["questions"]
     assert "hybrid + composer" in table(results)
+    held_out = results["intervals"]["hybrid R@1"]
+    assert held_out["low"] <= held_out["value"] <= held_out["high"] and "held-out 95% intervals" in table(results)
 
 
 @pytest.mark.model

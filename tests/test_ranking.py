@@ -184,7 +184,8 @@ def test_cross_validation_scores_each_fold_by_a_model_fitted_on_the_others():
 
 
 def test_a_conversation_and_a_paragraph_stay_in_one_fold():
-    from eval.fit_ranker import fold_of, group_of
+    from eval.fit_ranker import fold_of
+    from eval.splits import group_of
 
     turns = [{"id": f"c1-t{n:02}", "conversation": "c1"} for n in range(15)]
     paragraph = [{"id": f"squad2-{n}", "doc": "Warsaw-p003.txt"} for n in range(15)]
