@@ -46,8 +46,8 @@ def table(results: dict[str, Any]) -> str:
         lines += ["", "held-out 95% intervals (2,000 bootstrap draws; a conversation or a paragraph drawn whole):"]
         for name, row in results["intervals"].items():
             sign = "+" if " - " in name else ""  # a difference between two modes, question by question
-            low, high = f"{row['low']:{sign}.3f}", f"{row['high']:{sign}.3f}"
-            lines.append(f"{name:<52}{row['value']:>{sign}8.3f}   {low} to {high}  (n {row['n']})")
+            value, low, high = (round(row[k], 3) or 0.0 for k in ("value", "low", "high"))  # no "-0.000"
+            lines.append(f"{name:<52}{value:>{sign}8.3f}   {low:{sign}.3f} to {high:{sign}.3f}  (n {row['n']})")
     if results.get("threshold_sweep"):
         lines += ["", f"abstention trade-off, held-out split (default threshold {results['threshold']:.3f}):"]
         lines.append(f"{'threshold':>10}{'answerable abstained':>22}{'unanswerable answered':>23}{'accuracy':>10}")
