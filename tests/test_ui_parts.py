@@ -400,6 +400,11 @@ def test_the_download_copy_is_made_once_per_change_and_not_of_huge_or_web_source
     assert page.original(str(source)) == copy and len(copies) == 1  # unchanged: not copied again
     source.write_text('{"text": "One."}\n{"text": "Two."}\n')
     assert Path(page.original(str(source)) or "").read_text() == source.read_text() and len(copies) == 2
+    namesake = tmp_path / "other" / "feed.jsonl"  # a file of the same name in another folder
+    namesake.parent.mkdir()
+    namesake.write_text('{"text": "Elsewhere."}\n')
+    assert Path(page.original(str(namesake)) or "").read_text() == namesake.read_text()
+    assert Path(copy).read_text() == source.read_text()  # the link given before still serves its own file
     monkeypatch.setattr(ui.app, "MAX_FILE_BYTES", 10)
     assert page.original(str(source)) is None
     assert page.original("https://example.org/story") is None

@@ -6,6 +6,7 @@ Built only on the public `rag` API; Gradio is imported here and nowhere in `rag/
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -139,16 +140,20 @@ class Page:
 
     def original(self, source: str) -> str | None:
         """A copy of the article's file for download (Gradio serves files only from its own folders):
-        of a collection, the whole file, copied again only when it changed; none past `MAX_FILE_BYTES`."""
-        folder = self.export_dir / "originals"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / Path(source).name
+        of a collection, the whole file, copied again only when it changed; none past `MAX_FILE_BYTES`.
+        Each source has its own folder, so two files of one name in different folders keep apart."""
+        place = hashlib.sha256(str(Path(source).resolve()).encode("utf-8")).hexdigest()[:16]
+        target = self.export_dir / "originals" / place / Path(source).name
         try:
             found = Path(source).stat()
             if found.st_size > MAX_FILE_BYTES:
                 return None
-            copied = target.stat() if target.exists() else None
+            try:
+                copied = target.stat()
+            except FileNotFoundError:
+                copied = None
             if copied is None or (copied.st_size, copied.st_mtime) != (found.st_size, found.st_mtime):
+                target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)  # keeps the time it was changed, to compare next time
             return str(target)
         except OSError:
