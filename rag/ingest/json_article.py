@@ -112,19 +112,30 @@ def _first(record: dict[str, Any], kind: str, fits: Callable[[Any], Any]) -> Any
 
 def _parse(data: bytes) -> Any:
     try:
-        return json.loads(data)  # UTF-8, -16 or -32, with or without a byte order mark
+        return _loads(data, advice=ONE_PER_FILE)  # UTF-8, -16 or -32, with or without a byte order mark
     except UnicodeDecodeError as exc:
         raise NotAnArticleObject(f"not JSON text (bad byte at offset {exc.start}); {ONE_PER_FILE}, in UTF-8") from None
+
+
+def _loads(text: bytes | str, advice: str = "") -> Any:
+    """`json.loads`, with what is wrong with text it cannot read said in a NotAnArticleObject (the
+    line too when `advice` is given, for a whole file; a JSON Lines line says its own number).
+    A UnicodeDecodeError is left to the caller, which knows how the text was meant to be encoded."""
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":
+        if advice and exc.msg == "Extra data":
             raise NotAnArticleObject(
                 "more than one JSON value: if it holds one article object a line, name it .jsonl"
             ) from None
-        raise NotAnArticleObject(
-            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {ONE_PER_FILE}"
-        ) from None
+        where = f"line {exc.lineno}, column {exc.colno}" if advice else f"column {exc.colno}"
+        raise NotAnArticleObject(f"not valid JSON ({exc.msg} at {where}){'; ' + advice if advice else ''}") from None
     except (ValueError, RecursionError) as exc:  # a number too long to read, or nesting too deep
-        raise NotAnArticleObject(f"JSON that cannot be read ({type(exc).__name__}); {ONE_PER_FILE}") from None
+        raise NotAnArticleObject(
+            f"JSON that cannot be read ({type(exc).__name__}){'; ' + advice if advice else ''}"
+        ) from None
 
 
 def read_json_file(data: bytes) -> Article | Records:
@@ -174,11 +185,9 @@ def _json_lines(data: bytes) -> Iterable[tuple[str, str, Any]]:
         if not line.strip():
             continue
         try:
-            value: Any = json.loads(line)
-        except json.JSONDecodeError as exc:
-            value = NotAnArticleObject(f"not valid JSON ({exc.msg} at column {exc.colno})")
-        except (ValueError, RecursionError) as exc:  # a number too long to read, or nesting too deep
-            value = NotAnArticleObject(f"JSON that cannot be read ({type(exc).__name__})")
+            value: Any = _loads(line)
+        except NotAnArticleObject as exc:
+            value = exc
         yield f"line-{number}", f"line {number}", value
 
 
