@@ -68,6 +68,17 @@ def test_boilerplate_lines_are_recognised(line, reason):
     assert drop_reason(line) == reason
 
 
+def test_a_story_files_highlights_are_its_summary_and_not_article_text():
+    story = "LONDON (CNN) -- A man was jailed on Friday.\n\nHe took 1,200 books, police said.\n\n"
+    story += "@highlight\n\nMan jailed for stealing rare books\n\n@highlight\n\nHe took 1,200 books\n"
+    cleaned = clean(story)
+    assert [story[s:e] for s, e in cleaned.segments] == [
+        "LONDON (CNN) -- A man was jailed on Friday.",
+        "He took 1,200 books, police said.",
+    ]
+    assert [reason for _, reason in cleaned.removed] == ["editorial markup", "story highlight"] * 2
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -53,7 +53,9 @@ def test_other_text_and_page_suffixes_are_read(tmp_path):
     by_id = {d.doc_id: d for d in docs}
     assert sorted(by_id) == ["cnn-0001.story", "saved.shtml", "wire.TEXT"]
     story_doc = by_id["cnn-0001.story"]
-    assert "@highlight" not in [story_doc.text[s:e] for s, e in story_doc.segments]
+    kept = [story_doc.text[s:e] for s, e in story_doc.segments]
+    assert "@highlight" not in kept and "The first sentence, in short" not in kept  # the summary: not indexed
+    assert kept[-1] == ARTICLE.strip().splitlines()[-1].strip()
     assert by_id["saved.shtml"].extracted
 
 

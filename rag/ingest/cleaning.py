@@ -84,13 +84,17 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
     ("metadata field", _line(r"^(?:url|link|permalink|tags|keywords|categories|category|section)\s*:")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
-    ("editorial markup", _line(r"^(?:@highlight|story highlights)$")),  # CNN's: the summary lines stay
+    ("editorial markup", _line(r"^(?:@highlight|story highlights)$")),
     ("date line", _line(rf"^[\W_]*{FULL_DATE}[\W_]*$")),
     ("navigation", re.compile(r"^[a-z]+$")),  # a lone lower-case word: "back", "topic"
     ("navigation", _line(r"^[|•·>»]")),
     ("no words", _line(r"^[^A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u06FF\u4E00-\u9FFF]*$")),
 )
 
+# The marker before each summary line of a CNN / Daily Mail story file ("@highlight", a blank line, the
+# line): the summary is the story's, written for the summarisation sets these files come from, and
+# not indexed (`clean`).
+HIGHLIGHT = re.compile(r"^@highlight$", re.IGNORECASE)
 # A marker after which the rest of the page is footer: comments, "latest edition", related links.
 FOOTER = _line(
     r"^(?:\d+\s+)?(?:comments?|post a comment|leave a comment|view comments|show comments"
@@ -198,6 +202,12 @@ def clean(text: str) -> Cleaned:
         if line.start >= FOOTER_FROM * len(text) and FOOTER.match(line.text):
             removed.extend(((rest.start, rest.end), "footer") for rest in lines[i:])
             break
+        if i and HIGHLIGHT.match(lines[i - 1].text) and not HIGHLIGHT.match(line.text):
+            # A story file's summary line: each of its facts is in the story, said there with its
+            # source; indexed, each line was a passage of its own that came first for questions
+            # about the story without holding the passage that answers.
+            removed.append(((line.start, line.end), "story highlight"))
+            continue
         reason = drop_reason(line.text)
         if reason == "newsletter":
             box_left = NEWSLETTER_BOX_LINES
