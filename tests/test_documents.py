@@ -53,10 +53,20 @@ def test_other_text_and_page_suffixes_are_read(tmp_path):
     by_id = {d.doc_id: d for d in docs}
     assert sorted(by_id) == ["cnn-0001.story", "saved.shtml", "wire.TEXT"]
     story_doc = by_id["cnn-0001.story"]
+    assert story_doc.title == "A headline for the test"  # its headline, not its highlight
     kept = [story_doc.text[s:e] for s, e in story_doc.segments]
     assert "@highlight" not in kept and "The first sentence, in short" not in kept  # the summary: not indexed
     assert kept[-1] == ARTICLE.strip().splitlines()[-1].strip()
     assert by_id["saved.shtml"].extracted
+
+
+def test_a_story_file_without_a_headline_is_titled_by_its_first_highlight(tmp_path):
+    lead = "LONDON, England (CNN) -- A British man who admitted stealing more than 1,200 rare books was jailed."
+    story = lead + "\n\n@highlight\n\nMan jailed for stealing rare books\n\n@highlight\n\nHe took 1,200\n"
+    (tmp_path / "0a1b2c.story").write_text(story)
+    (doc,), _ = load_documents([tmp_path])
+    assert doc.title == "Man jailed for stealing rare books"
+    assert [doc.text[s:e] for s, e in doc.segments] == [lead]
 
 
 def test_single_file_is_named_by_its_file_name(tmp_path):
