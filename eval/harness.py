@@ -168,6 +168,7 @@ class Run:
     judged: list[list[bool]] = field(default_factory=list)  # retrieval, per answerable question
     sides: list[str] = field(default_factory=list)  # "train" or "test", per judged question
     groups: list[str] = field(default_factory=list)  # `group_of`, per judged question
+    ids: list[str] = field(default_factory=list)  # the judged questions' ids
     misses: list[str] = field(default_factory=list)  # ids with no evidence in the top 5
     answers: list[dict[str, Any]] = field(default_factory=list)  # per question, for composer runs
     latencies_ms: list[float] = field(default_factory=list)
@@ -204,6 +205,7 @@ def retrieval_run(
         run.judged.append(judged)
         run.sides.append(split_of(q))
         run.groups.append(group_of(q))
+        run.ids.append(q["id"])
         if not any(judged[:5]):
             run.misses.append(q["id"])
     return run
@@ -308,28 +310,35 @@ def held_out_intervals(retrieval: Sequence[Run], answers: Sequence[Run]) -> dict
     """95% bootstrap intervals (`metrics.interval`) of the main held-out figures: hybrid R@1 and MRR,
     their differences from each single mode, question by question, and the hybrid answers' accuracy
     and abstentions. A figure whose interval is wide is a handful of questions: a change inside it is
-    not yet shown to be one."""
+    not yet shown to be one. The questions are drawn from the held-out articles only, so the
+    intervals say how much those figures rest on which of their questions were asked, not how the
+    figures would vary over other articles."""
     out: dict[str, dict[str, float]] = {}
 
     def add(name: str, values: list[float], groups: list[str]) -> None:
-        low, high = interval(values, groups)
-        out[name] = {"value": statistics.fmean(values) if values else 0.0, "low": low, "high": high, "n": len(values)}
+        if values:
+            low, high = interval(values, groups)
+            out[name] = {"value": statistics.fmean(values), "low": low, "high": high, "n": len(values)}
+            out[name]["groups"] = len(set(groups))
 
-    def per_question(run: Run) -> tuple[list[float], list[float], list[str]]:
-        held = [(j, g) for j, g, s in zip(run.judged, run.groups, run.sides, strict=True) if s == "test"]
-        first = [first_hit(j) for j, _ in held]
-        return [float(r == 1) for r in first], [1.0 / r if r else 0.0 for r in first], [g for _, g in held]
+    def per_question(run: Run) -> tuple[list[str], list[float], list[float], list[str]]:
+        held = [(i, j, g) for i, j, g, s in zip(run.ids, run.judged, run.groups, run.sides, strict=True) if s == "test"]
+        first = [first_hit(j) for _, j, _ in held]
+        ids, groups = [i for i, _, _ in held], [g for _, _, g in held]
+        return ids, [float(r == 1) for r in first], [1.0 / r if r else 0.0 for r in first], groups
 
     modes = {run.name: per_question(run) for run in retrieval if run.name in MODES}
     if "hybrid" in modes:
-        at_1, reciprocal, groups = modes["hybrid"]
+        ids, at_1, reciprocal, groups = modes["hybrid"]
         add("hybrid R@1", at_1, groups)
         add("hybrid MRR", reciprocal, groups)
-        for mode in MODES:
-            if mode != "hybrid" and mode in modes:
-                other_1, other_rr, _ = modes[mode]
-                add(f"hybrid - {mode}, R@1", [a - b for a, b in zip(at_1, other_1, strict=True)], groups)
-                add(f"hybrid - {mode}, MRR", [a - b for a, b in zip(reciprocal, other_rr, strict=True)], groups)
+        for mode, (other_ids, other_1, other_rr, _) in modes.items():
+            if mode == "hybrid":
+                continue
+            if other_ids != ids:
+                raise RagError(f"the {mode} run judged other questions than the hybrid run: cannot compare them")
+            add(f"hybrid - {mode}, R@1", [a - b for a, b in zip(at_1, other_1, strict=True)], groups)
+            add(f"hybrid - {mode}, MRR", [a - b for a, b in zip(reciprocal, other_rr, strict=True)], groups)
     for run in answers:
         if not run.name.startswith("hybrid"):
             continue
@@ -340,9 +349,8 @@ def held_out_intervals(retrieval: Sequence[Run], answers: Sequence[Run]) -> dict
             continue
         for kind, unanswerable in (("answerable", False), ("unanswerable", True)):
             these = [r for r in rows if r["unanswerable"] == unanswerable]
-            if these:
-                abstained = [float(r["abstained"]) for r in these]
-                add(f"{run.name}: {kind} abstained", abstained, [r["group"] for r in these])
+            abstained = [float(r["abstained"]) for r in these]
+            add(f"{run.name}: {kind} abstained", abstained, [r["group"] for r in these])
     return out
 
 

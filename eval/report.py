@@ -47,7 +47,8 @@ def table(results: dict[str, Any]) -> str:
         for name, row in results["intervals"].items():
             sign = "+" if " - " in name else ""  # a difference between two modes, question by question
             value, low, high = (round(row[k], 3) or 0.0 for k in ("value", "low", "high"))  # no "-0.000"
-            lines.append(f"{name:<52}{value:>{sign}8.3f}   {low:{sign}.3f} to {high:{sign}.3f}  (n {row['n']})")
+            drawn = f"n {row['n']}" + (f", {row['groups']} groups" if row.get("groups", row["n"]) != row["n"] else "")
+            lines.append(f"{name:<52}{value:>{sign}8.3f}   {low:{sign}.3f} to {high:{sign}.3f}  ({drawn})")
     if results.get("threshold_sweep"):
         lines += ["", f"abstention trade-off, held-out split (default threshold {results['threshold']:.3f}):"]
         lines.append(f"{'threshold':>10}{'answerable abstained':>22}{'unanswerable answered':>23}{'accuracy':>10}")

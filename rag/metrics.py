@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from statistics import median
 
+import numpy as np
+
 
 def contains(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
     """Whether span `outer` covers span `inner`.
@@ -170,7 +172,8 @@ def interval(
     """A percentile bootstrap interval for the mean of `values` (one per question), drawing whole
     `groups` with replacement (the questions of one conversation, or of one paragraph, are not
     independent: drawing them one by one would make the interval too narrow). The same seed gives the
-    same interval; (0.0, 0.0) for no values.
+    same interval; (0.0, 0.0) for no values. One group gives an interval of no width, which says
+    nothing: read it with the number of groups.
 
     >>> interval([1.0, 1.0, 1.0], ["a", "b", "c"])
     (1.0, 1.0)
@@ -178,10 +181,10 @@ def interval(
     >>> 0.38 < low < 0.45 and 0.55 < high < 0.62
     True
     """
-    if not values:
+    if len(values) != len(groups):
+        raise ValueError(f"{len(values)} values but {len(groups)} groups: give each value its group")
+    if len(values) == 0:
         return 0.0, 0.0
-    import numpy as np
-
     names = {g: i for i, g in enumerate(dict.fromkeys(groups))}
     codes = np.array([names[g] for g in groups])
     sums = np.bincount(codes, weights=np.asarray(values, dtype=np.float64), minlength=len(names))

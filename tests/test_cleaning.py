@@ -79,6 +79,33 @@ def test_a_story_files_highlights_are_its_summary_and_not_article_text():
     assert [reason for _, reason in cleaned.removed] == ["editorial markup", "story highlight"] * 2
 
 
+def test_a_hard_wrapped_story_file_keeps_its_highlight_markers_apart():
+    # Wrapped at 60 columns, with no blank line between a marker and its highlight: a long highlight
+    # looks like a full line of a wrapped paragraph, but the next marker does not join it.
+    import textwrap
+
+    words = [
+        "council",
+        "library",
+        "debate",
+        "costs",
+        "members",
+        "voted",
+        "tuesday",
+        "budget",
+        "residents",
+        "mayor",
+        "protest",
+        "reading",
+    ]
+    paragraphs = [textwrap.fill(" ".join(words[(i + n) % len(words)] for i in range(90)) + ".", 60) for n in range(4)]
+    highlights = ["Council votes to close the library after a long debate on the", "The vote was seven to two"]
+    story = "\n\n".join(paragraphs) + "\n\n" + "".join(f"@highlight\n{h}\n" for h in highlights)
+    cleaned = clean(story)
+    assert [story[s:e] for (s, e), reason in cleaned.removed if reason == "story highlight"] == highlights
+    assert not any("@highlight" in story[s:e] for s, e in cleaned.segments)
+
+
 @pytest.mark.parametrize(
     "line",
     [

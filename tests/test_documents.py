@@ -67,6 +67,10 @@ def test_a_story_file_without_a_headline_is_titled_by_its_first_highlight(tmp_pa
     (doc,), _ = load_documents([tmp_path])
     assert doc.title == "Man jailed for stealing rare books"
     assert [doc.text[s:e] for s, e in doc.segments] == [lead]
+    headline = "Is this the end of the public library?"  # a headline may ask; it never ends with a full stop
+    (tmp_path / "0a1b2c.story").write_text(headline + "\n\n" + story)
+    (doc,), _ = load_documents([tmp_path])
+    assert doc.title == headline
 
 
 def test_single_file_is_named_by_its_file_name(tmp_path):

@@ -100,13 +100,18 @@ def test_the_bootstrap_draws_a_group_whole():
     assert interval(values, groups) == (0.0, 1.0)
     low, high = interval(values, [str(i) for i in range(20)])
     assert 0.2 < low < 0.5 < high < 0.8
-    assert interval(values, groups, seed=3) == interval(values, groups, seed=3)
+    alone = [str(i) for i in range(20)]
+    assert interval(values, alone, seed=3) == interval(values, alone, seed=3)
+    assert {interval(values, alone, draws=50, seed=s) for s in range(5)} != {interval(values, alone, draws=50, seed=0)}
+    with pytest.raises(ValueError, match="20 values but 2 groups"):
+        interval(values, ["a", "b"])
 
 
 def test_held_out_intervals_compare_the_modes_question_by_question():
     def run(name, firsts):  # the rank of each question's first hit (None: not found); all held out
         judged = [[r == k for k in range(1, 6)] if r else [False] * 5 for r in firsts]
-        return Run(name, judged=judged, sides=["test"] * len(firsts), groups=[f"q{i}" for i in range(len(firsts))])
+        ids = [f"q{i}" for i in range(len(firsts))]
+        return Run(name, judged=judged, sides=["test"] * len(firsts), groups=list(ids), ids=ids)
 
     hybrid, bm25 = run("hybrid", [1, 1, 1, 2]), run("bm25", [1, 2, None, 2])
     rows = [
@@ -135,6 +140,21 @@ def test_held_out_intervals_compare_the_modes_question_by_question():
     assert out["hybrid + composer: unanswerable abstained"]["value"] == 1.0
     assert out["hybrid + composer: answerable abstained"]["n"] == 1  # the training row is not counted
     assert all(row["low"] <= row["value"] <= row["high"] for row in out.values())
+    # Two questions of one conversation are drawn together: four questions, three groups.
+    hybrid.groups, bm25.groups = ["c1", "c1", "q2", "q3"], ["c1", "c1", "q2", "q3"]
+    out = held_out_intervals([bm25, hybrid], [])
+    assert out["hybrid - bm25, R@1"]["groups"] == 3 and out["hybrid R@1"]["n"] == 4
+    assert "(n 4, 3 groups)" in table_of_intervals(out) and "+0.500" in table_of_intervals(out)
+    bm25.ids = ["q9", *bm25.ids[1:]]
+    with pytest.raises(RagError, match="other questions"):
+        held_out_intervals([bm25, hybrid], [])
+
+
+def table_of_intervals(intervals):
+    """Only the interval block of `table`, from results that hold nothing else."""
+    empty = {"questions": 0, "answerable": 0, "corpus": {"documents": 0, "chunks": 0}, "retrieval": {}, "answers": {}}
+    cost = {"model_load_s": 0, "index_build_s": 0, "index_bytes": 0, "peak_memory_mb": 0}
+    return table({**empty, "intervals": intervals, "latency_ms": {}, "cost": cost})
 
 
 def test_the_question_set_covers_what_it_should():

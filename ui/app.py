@@ -142,9 +142,9 @@ class Page:
         """A copy of the article's file for download (Gradio serves files only from its own folders):
         of a collection, the whole file, copied again only when it changed; none past `MAX_FILE_BYTES`.
         Each source has its own folder, so two files of one name in different folders keep apart."""
-        place = hashlib.sha256(str(Path(source).resolve()).encode("utf-8")).hexdigest()[:16]
-        target = self.export_dir / "originals" / place / Path(source).name
         try:
+            place = hashlib.sha256(str(Path(source).resolve()).encode("utf-8")).hexdigest()[:16]
+            target = self.export_dir / "originals" / place / Path(source).name
             found = Path(source).stat()
             if found.st_size > MAX_FILE_BYTES:
                 return None
@@ -156,7 +156,7 @@ class Page:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)  # keeps the time it was changed, to compare next time
             return str(target)
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop, as Python 3.11 resolves it
             return None
 
     def export(self, turns: list[Turn]) -> str | None:

@@ -276,7 +276,8 @@ def join_wrapped(text: str, lines: list[Line]) -> list[Line]:
         return lines
     joined = lines[:1]
     for before, line in pairwise(lines):
-        if text.count("\n", before.end, line.start) == 1 and _overflows(before, line, width):
+        marker = HIGHLIGHT.match(before.text) or HIGHLIGHT.match(line.text)  # a story file's, on a line of its own
+        if not marker and text.count("\n", before.end, line.start) == 1 and _overflows(before, line, width):
             start = joined[-1].start
             joined[-1] = Line(start, line.end, text[start : line.end])
         else:

@@ -112,30 +112,30 @@ def _first(record: dict[str, Any], kind: str, fits: Callable[[Any], Any]) -> Any
 
 def _parse(data: bytes) -> Any:
     try:
-        return _loads(data, advice=ONE_PER_FILE)  # UTF-8, -16 or -32, with or without a byte order mark
+        return _loads(data, whole_file=True)  # UTF-8, -16 or -32, with or without a byte order mark
     except UnicodeDecodeError as exc:
         raise NotAnArticleObject(f"not JSON text (bad byte at offset {exc.start}); {ONE_PER_FILE}, in UTF-8") from None
 
 
-def _loads(text: bytes | str, advice: str = "") -> Any:
-    """`json.loads`, with what is wrong with text it cannot read said in a NotAnArticleObject (the
-    line too when `advice` is given, for a whole file; a JSON Lines line says its own number).
-    A UnicodeDecodeError is left to the caller, which knows how the text was meant to be encoded."""
+def _loads(text: bytes | str, whole_file: bool = False) -> Any:
+    """`json.loads`, with what is wrong with text it cannot read said in a NotAnArticleObject: for a
+    `whole_file` (a .json file) with the line and what to save instead, for a JSON Lines line (whose
+    number the caller says) with the column. A UnicodeDecodeError is left to the caller, which knows
+    how the text was meant to be encoded."""
+    advice = f"; {ONE_PER_FILE}" if whole_file else ""
     try:
         return json.loads(text)
     except UnicodeDecodeError:
         raise
     except json.JSONDecodeError as exc:
-        if advice and exc.msg == "Extra data":
+        if whole_file and exc.msg == "Extra data":
             raise NotAnArticleObject(
                 "more than one JSON value: if it holds one article object a line, name it .jsonl"
             ) from None
-        where = f"line {exc.lineno}, column {exc.colno}" if advice else f"column {exc.colno}"
-        raise NotAnArticleObject(f"not valid JSON ({exc.msg} at {where}){'; ' + advice if advice else ''}") from None
+        where = f"line {exc.lineno}, column {exc.colno}" if whole_file else f"column {exc.colno}"
+        raise NotAnArticleObject(f"not valid JSON ({exc.msg} at {where}){advice}") from None
     except (ValueError, RecursionError) as exc:  # a number too long to read, or nesting too deep
-        raise NotAnArticleObject(
-            f"JSON that cannot be read ({type(exc).__name__}){'; ' + advice if advice else ''}"
-        ) from None
+        raise NotAnArticleObject(f"JSON that cannot be read ({type(exc).__name__}){advice}") from None
 
 
 def read_json_file(data: bytes) -> Article | Records:

@@ -124,10 +124,11 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
         elif title is None and len(line.split()) >= 3 and not parse_date(line):
             title = line
         previous_was_byline = False
-    # A story file (`cleaning.HIGHLIGHT`) has no headline, and its first line is its lead sentence:
-    # its first highlight is written as a headline.
+    # A story file (`cleaning.HIGHLIGHT`) has no headline, and its first line is its lead sentence (a
+    # headline does not end with a full stop; it may ask a question): its first highlight is written
+    # as a headline.
     highlight = next((text[s:e] for (s, e), why in cleaned.removed if why == "story highlight"), None)
-    if highlight and (title is None or title.rstrip("”’\"' ").endswith((".", "!", "?"))):
+    if highlight and (title is None or title.rstrip("”’\"' ").endswith(".")):
         title = highlight
     if title is None:  # no headline: the article's first line that is not its byline, outlet or date
         title = next((line for line in kept if line not in read and not parse_date(line)), kept[0] if kept else "")
