@@ -60,6 +60,19 @@ def as_paths(paths: PathsArg) -> list[str]:
     return [os.fspath(p) for p in paths]
 
 
+def same_reading(old: Document, new: Document) -> bool:
+    """Whether a document read again is the one indexed: the same text, read the same way (kept
+    spans, title, byline, outlet, date). A file whose text did not change but which this version
+    of rag reads otherwise (a cleaning rule added) is indexed again, its unchanged passages'
+    vectors reused, instead of keeping what older rules made of it until a rebuild."""
+    return (
+        old.content_hash == new.content_hash
+        and [tuple(span) for span in old.segments] == [tuple(span) for span in new.segments]
+        and (old.title, tuple(old.authors), old.outlet, old.date)
+        == (new.title, tuple(new.authors), new.outlet, new.date)
+    )
+
+
 def chunked(docs: Sequence[Document], config: Config) -> tuple[list[Chunk], list[str]]:
     """The chunks of `docs` and the text each is indexed by, as `config` says."""
     chunks = chunk_documents(docs, config.chunk_tokens, config.overlap_sentences)  # in parallel if large
@@ -171,8 +184,8 @@ class Syncer:
             with corpus.lock.read():
                 old = {i: corpus.documents.get(i) for i in incoming}
             added = [i for i, d in old.items() if d is None]
-            updated = [i for i, d in old.items() if d is not None and d.content_hash != incoming[i].content_hash]
-            unchanged = [i for i, d in old.items() if d is not None and d.content_hash == incoming[i].content_hash]
+            updated = [i for i, d in old.items() if d is not None and not same_reading(d, incoming[i])]
+            unchanged = [i for i, d in old.items() if d is not None and same_reading(d, incoming[i])]
             with corpus.lock.write():
                 for doc_id in unchanged:
                     corpus.moved(incoming[doc_id])

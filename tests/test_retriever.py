@@ -127,6 +127,36 @@ def test_sync_adds_updates_and_removes_without_reembedding_unchanged(corpus, tmp
         assert all(h.doc_id != "beta.md" for h in reloaded.search("pumpkins harvest", k=50, mode=mode))
 
 
+def test_a_file_read_otherwise_by_newer_rules_is_indexed_again(corpus, tmp_path, fake, monkeypatch):
+    # An index made while a closing line was article text; the rules now drop it (as a rule added
+    # in a new version of rag would): the file's text is the same, but it is read again, and nothing
+    # already embedded is embedded again.
+    import rag.ingest.readers as readers
+
+    (corpus / "gamma.txt").write_text(ARTICLES["gamma.txt"] + "\nAdvertisement\n")
+    real_clean = readers.clean
+
+    def older_clean(text):  # the closing line kept, as older rules would have
+        cleaned = real_clean(text)
+        if "Advertisement" not in text:
+            return cleaned
+        ad = text.rindex("Advertisement")
+        kept = tuple(sorted({*cleaned.segments, (ad, ad + len("Advertisement"))}))
+        return dataclasses.replace(cleaned, segments=kept, removed=())
+
+    monkeypatch.setattr(readers, "clean", older_clean)
+    old = build(corpus, tmp_path, fake)
+    assert any("Advertisement" in c.text for c in old.chunks.values())
+    monkeypatch.setattr(readers, "clean", real_clean)
+    before = fake.embedded
+    new = build(corpus, tmp_path, fake)
+    assert new.last_sync.updated == ("gamma.txt",) and len(new.last_sync.unchanged) == 2
+    assert not any("Advertisement" in c.text for c in new.chunks.values())
+    assert len(new.chunks) == len(old.chunks) - 1  # the line was a passage of its own
+    assert new.last_sync.texts_embedded == fake.embedded - before == 0  # every other passage's vectors reused
+    assert build(corpus, tmp_path, fake).last_sync.changed is False
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_adding_then_removing_a_document_restores_results(corpus, tmp_path, fake, mode):
     retriever = build(corpus, tmp_path, fake)
