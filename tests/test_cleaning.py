@@ -180,6 +180,13 @@ def test_label_prefix_is_cut_from_the_kept_span():
     assert kept(text) == ["Trump Relies on Personal Diplomacy With Putin.", "A Markdown heading"]
 
 
+def test_an_archives_lead_label_is_cut_and_the_lead_kept_once():
+    lead = "The Mayor said yesterday that the city would close two libraries next year."
+    text = f"Libraries to Close\n\nLEAD: {lead}\n\n{lead}\n\nThe council votes next week.\n"
+    assert kept(text) == ["Libraries to Close", lead, "The council votes next week."]
+    assert [r for _, r in removed(text)] == ["label", "duplicate"]
+
+
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
 def test_seed_boilerplate_is_gone_and_text_is_untouched(path):
     text = path.read_bytes().decode("utf-8")

@@ -106,10 +106,13 @@ CREDIT_SUFFIX = re.compile(
     r"(?<=[.!?”\"')\]\w])\s*(?P<credit>(?:Credit|Photograph|Photo|Image|Picture)s?\s*(?::|\.\.+|…)\s*[^.!?]{1,100})$"
 )
 # Prefixes that label a line rather than belong to it: scraper image labels, Markdown headings,
-# the field names of a dataset's header ("Title: ...", "Author: ...", "Date: ...").
+# the field names of a dataset's header ("Title: ...", "Author: ...", "Date: ..."), and the "LEAD:"
+# of newspaper archives' full text, whose lead paragraph then comes again as the body's first (the
+# second copy goes as a duplicate line).
 LABEL_PREFIX = re.compile(
     r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+"
-    r"|(?:title|headline|author|authors|byline|date|dateline|published|updated)\s*:\s*)",  # a scraper's header fields
+    r"|(?:title|headline|author|authors|byline|date|dateline|published|updated)\s*:\s*"  # a scraper's header fields
+    r"|LEAD:\s*)",
     re.IGNORECASE,
 )
 # Newsletter boxes: a sign-up line, then a few lines of pitch, then the consent line.
