@@ -62,6 +62,16 @@ def removed(text: str) -> list[tuple[str, str]]:
         ("STORY HIGHLIGHTS", "editorial markup"),
         ("E-mail to a friend", "button"),
         ("All About Barack Obama • U.S. Presidential Election", "related link"),
+        # A newspaper's web article's last lines
+        (
+            "A version of this article appears in print on March 3, 2019, Section A, Page 1 of the New York "
+            "edition with the headline: Libraries Close.",
+            "print edition",
+        ),
+        ("Order Reprints | Today’s Paper | Subscribe", "button"),
+        ("Back to top", "button"),
+        ("Follow The New York Times Opinion section on Facebook, Twitter (@NYTopinion) and Instagram.", "social"),
+        ("See more on: Ukraine, Russia", "related link"),
     ],
 )
 def test_boilerplate_lines_are_recognised(line, reason):

@@ -33,6 +33,9 @@ def _line(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+_MASTHEAD_LINKS = r"(?:order reprints|today[’']s paper|subscribe)"  # "Order Reprints | Today’s Paper | Subscribe"
+_SOCIAL = r"(?:twitter|x|facebook|instagram|threads|bluesky|linkedin|tiktok)"
+
 # Whole lines that are page furniture, whatever site they come from.
 DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -77,7 +80,13 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("image credit", _line(r"^\(?photo(?:graph)? by [^.,;]{1,60}\)?$")),
     ("credit", _line(r"^(?:(?:additional )?(?:reporting|writing|editing) by|additional reporting from)\b.{0,200}$")),
-    ("related link", _line(r"^(?:related|watch|see also|more|read more|listen)\s*:\s*\S.{0,150}$")),
+    ("related link", _line(r"^(?:related|watch|see also|see more on|more|read more|listen)\s*:\s*\S.{0,150}$")),
+    # The print line under a newspaper's web article: "A version of this article appears in print on ..."
+    ("print edition", _line(r"^a version of this (?:article|story|review|essay|column|obituary) appears in print\b")),
+    ("button", _line(rf"^{_MASTHEAD_LINKS}(?:\s*\|\s*{_MASTHEAD_LINKS})+$")),
+    ("button", _line(r"^back to top\W*$")),
+    # "Follow The New York Times Opinion section on Facebook, Twitter (@NYTopinion) and Instagram."
+    ("social", _line(rf"^follow\b.{{0,80}}\bon {_SOCIAL}\b.{{0,120}}$")),
     # CNN's topic links, in title case and unpunctuated: "All About Barack Obama • U.S. Presidential Election"
     ("related link", re.compile(r"^All About [A-Z].{0,120}(?<![.!?”\"])$")),
     ("date line", _line(rf"^(?:published|updated|posted)\b(?=.{{0,80}}$)(?=.*(?:{FULL_DATE}|\d:\d\d))")),
