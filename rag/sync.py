@@ -184,8 +184,9 @@ class Syncer:
             with corpus.lock.read():
                 old = {i: corpus.documents.get(i) for i in incoming}
             added = [i for i, d in old.items() if d is None]
-            updated = [i for i, d in old.items() if d is not None and not same_reading(d, incoming[i])]
-            unchanged = [i for i, d in old.items() if d is not None and same_reading(d, incoming[i])]
+            same = {i: same_reading(d, incoming[i]) for i, d in old.items() if d is not None}
+            updated = [i for i, kept in same.items() if not kept]
+            unchanged = [i for i, kept in same.items() if kept]
             with corpus.lock.write():
                 for doc_id in unchanged:
                     corpus.moved(incoming[doc_id])
