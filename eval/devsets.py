@@ -70,7 +70,7 @@ def squad_long(corpus: Path, folder: Path | None = None) -> Path:
 def to_long(question: dict[str, Any]) -> dict[str, Any]:
     """A SQuAD question about a paragraph ("Warsaw-p003.txt") as one about its article's long file
     ("Warsaw.txt"), keeping its side of the split (`article`) and its paragraph (`paragraph`, for
-    `eval.fit_ranker.group_of`). Names that are not a paragraph's are left as they are.
+    `eval.splits.group_of`). Names that are not a paragraph's are left as they are.
 
     >>> q = to_long({"id": "x", "doc": "Warsaw-p003.txt", "evidence": [{"doc": "Warsaw-p003.txt", "quote": "q"}]})
     >>> q["doc"], q["article"], q["evidence"]

@@ -104,6 +104,7 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # line): the summary is the story's, written for the summarisation sets these files come from, and
 # not indexed (`clean`).
 HIGHLIGHT = re.compile(r"^@highlight$", re.IGNORECASE)
+HIGHLIGHT_REASON = "story highlight"  # what `Cleaned.removed` calls such a line (metadata reads it)
 # A marker after which the rest of the page is footer: comments, "latest edition", related links.
 FOOTER = _line(
     r"^(?:\d+\s+)?(?:comments?|post a comment|leave a comment|view comments|show comments"
@@ -218,7 +219,7 @@ def clean(text: str) -> Cleaned:
             # A story file's summary line: each of its facts is in the story, said there with its
             # source; indexed, each line was a passage of its own that came first for questions
             # about the story without holding the passage that answers.
-            removed.append(((line.start, line.end), "story highlight"))
+            removed.append(((line.start, line.end), HIGHLIGHT_REASON))
             continue
         reason = drop_reason(line.text)
         if reason == "newsletter":

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .cleaning import FULL_DATE, Cleaned, split_lines
+from .cleaning import FULL_DATE, HIGHLIGHT_REASON, Cleaned, split_lines
 
 PROSE_WORDS = 25  # the first line this long ends the header
 HEADER_LINES = 15
@@ -127,7 +127,7 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
     # A story file (`cleaning.HIGHLIGHT`) has no headline, and its first line is its lead sentence (a
     # headline does not end with a full stop; it may ask a question): its first highlight is written
     # as a headline.
-    highlight = next((text[s:e] for (s, e), why in cleaned.removed if why == "story highlight"), None)
+    highlight = next((text[s:e] for (s, e), why in cleaned.removed if why == HIGHLIGHT_REASON), None)
     if highlight and (title is None or title.rstrip("”’\"' ").endswith(".")):
         title = highlight
     if title is None:  # no headline: the article's first line that is not its byline, outlet or date
