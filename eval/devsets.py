@@ -28,6 +28,10 @@ from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, answerable, load_questio
 from .splits import article_of, split_of, squad_dir
 
 SETS = ("seeds", "squad", "squad-long")
+# The kind of text of each set. A transfer (`eval.fit_ranker --transfer`, `eval.fit_answers --transfer`)
+# fits on one kind and scores the other: the nearest these sets come to articles and question writers
+# a model never saw (the long files hold SQuAD's questions, so they are never split from it).
+FAMILIES = {"seeds": "news", "squad": "wikipedia", "squad-long": "wikipedia"}
 LONG_DIR = Path(tempfile.gettempdir()) / "rag-retrieval-squad-long"
 CACHE_DIR = Path(tempfile.gettempdir()) / "rag-retrieval-embeddings"
 

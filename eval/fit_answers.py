@@ -1,6 +1,7 @@
 """Fit the answer models on the TRAINING split and write `rag/answer/answer_model.json`.
 
     python -m eval.fit_answers [--out rag/answer/answer_model.json]
+    python -m eval.fit_answers --transfer
 
 Two development sets by default (see `eval/splits.py`): the project's own questions on `seeds/`
 (`eval/questions.jsonl` and `eval/questions_more.jsonl`) and the SQuAD 2.0 part in
@@ -16,6 +17,10 @@ one out. Only their training halves are read here; `rag eval` reports the held-o
    on at most `--answerable-loss` of the answerable ones; the larger of the two.
 4. The ratio that admits further sentences: the value that maximises accuracy plus citation
    precision on the training questions.
+
+`--transfer` fits steps 1-3 on one kind of text alone (`eval.devsets.FAMILIES`: news or Wikipedia)
+and prints what they do on the other kind's questions (its first sentences, and what abstains at
+the threshold fitted on the first kind); nothing is written.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import argparse
 import json
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +45,7 @@ from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
-from .devsets import SETS, development_set
+from .devsets import FAMILIES, SETS, development_set
 from .harness import evidence_spans
 from .splits import split, squad_dir
 
@@ -131,6 +137,11 @@ def main() -> None:
         "--threshold-sets", default="seeds,squad", help="sets whose answerable loss bounds the threshold"
     )
     parser.add_argument("--sets", default="seeds,squad", help=f"development sets to fit on, of {','.join(SETS)}")
+    parser.add_argument(
+        "--transfer",
+        action="store_true",
+        help="print what models fitted on one kind of text do on the other's questions; write nothing",
+    )
     args = parser.parse_args()
     names, bounding = args.sets.split(","), args.threshold_sets.split(",")
     unknown = sorted(set(names + bounding) - set(SETS))
@@ -147,61 +158,113 @@ def main() -> None:
             # Collected only to print held-out figures below; nothing is fitted on them.
             held_out.append((name, assistant, collect(assistant, split(questions, "test"))))
             print(f"{name}: {len(train)} training questions over {len(retriever.documents)} documents")
+    if args.transfer:
+        transfer(per_set, held_out, args.c, args.answerable_loss)
+        return
+    fitted = fit_models(per_set, args.c, args.answerable_loss, bounding)
+    ratio = best_ratio(fitted.scored)
+    model = AnswerModel(
+        fitted.sentence,
+        fitted.abstain,
+        round(fitted.threshold, 6),
+        ratio,
+        round(fitted.paraphrase, 6),
+        fitted_on=f"training split (eval/splits.py) of the development sets {args.sets} (seeds: eval/questions.jsonl "
+        "+ eval/questions_more.jsonl on seeds/; squad: shared/data/squad2-dev-part; squad-long: its articles as "
+        f"long files); threshold bounded by {args.threshold_sets}",
+    )
+    write(model, args.out)
+    tested = score_all(held_out, fitted.sentence)
+    documents = {name: assistant.retriever.documents for name, assistant, _ in per_set}
+    for side, rows in (("train", fitted.scored), ("test", tested)):
+        for name, *_ in per_set:
+            for label, t in (("chosen", fitted.threshold), *((f"{n} only", c) for n, c in fitted.cuts.items())):
+                line = _figures(rows, name, fitted, t, documents[name])
+                print(f"{name} {side} threshold {t:.3f} ({label}): {line}")
+    print(f"ratio {ratio}, threshold {fitted.threshold:.3f}; wrote {args.out}")
+
+
+def transfer(per_set: list, held_out: list, c: float, answerable_loss: float) -> None:
+    """Print how the answer models fitted on one kind of text (`devsets.FAMILIES`) alone, threshold
+    and all, do on the other kind's questions, training and held-out sides: how far a fit carries to
+    articles and question writers it never saw. Nothing is written."""
+    kinds = sorted({FAMILIES[name] for name, *_ in per_set})
+    documents = {name: assistant.retriever.documents for name, assistant, _ in per_set}
+    if len(kinds) < 2:
+        raise SystemExit("--transfer needs sets of two kinds of text: seeds and squad or squad-long")
+    for kind in kinds:
+        source = [p for p in per_set if FAMILIES[p[0]] != kind]
+        fitted = fit_models(source, c, answerable_loss, [name for name, *_ in source])
+        for side, sets in (("train", per_set), ("test", held_out)):
+            scored = score_all([p for p in sets if FAMILIES[p[0]] == kind], fitted.sentence)
+            for name in dict.fromkeys(n for n, *_ in scored):
+                fitted_on = ",".join(n for n, *_ in source)
+                line = _figures(scored, name, fitted, fitted.threshold, documents[name])
+                print(f"{name} {side}, fitted on {fitted_on} (threshold {fitted.threshold:.3f}): {line}")
+
+
+def _figures(scored: list, name: str, fitted: Fitted, threshold: float, documents: dict) -> str:
+    """One set's share of answerable questions whose first sentence holds the answer, and what
+    abstains at `threshold` (the paraphrase gate included, as `Evidence.abstains`)."""
+    here = [(q, ev, ranked, s) for n, q, ev, ranked, s in scored if n == name]
+
+    def abstains(ev: Evidence, s: dict[str, float]) -> bool:
+        return fitted.abstain.probability(s) >= threshold or (bool(ev.missing) and s["cosine_top"] < fitted.paraphrase)
+
+    def first_holds(q: dict, ev: Evidence, ranked: list) -> bool:
+        spans = evidence_spans(q, documents)
+        return holds_answer(q, ranked[0].doc_id, ranked[0].start, ranked[0].end, ranked[0].text, spans)
+
+    first = [first_holds(q, ev, ranked) for q, ev, ranked, _ in here if q["evidence"]]
+    good = [abstains(ev, s) for q, ev, _, s in here if q["evidence"]]
+    bad = [abstains(ev, s) for q, ev, _, s in here if not q["evidence"]]
+    return (
+        f"first sentence holds the answer {sum(first)}/{len(first)}, "
+        f"answerable abstained {sum(good)}/{len(good)}, unanswerable abstained {sum(bad)}/{len(bad)}"
+    )
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The fitted answer models and their cuts, with the training questions they scored."""
+
+    sentence: LogisticModel
+    abstain: LogisticModel
+    cuts: dict[str, float]  # per set, the P(unanswerable) that abstains on `answerable_loss` of its answerable
+    threshold: float  # the largest cut of the bounding sets
+    paraphrase: float  # the cosine under which a question naming unknown words abstains
+    scored: list  # `score_all` of the training questions under `sentence`
+
+
+def fit_models(per_set: list, c: float, answerable_loss: float, bounding: Sequence[str]) -> Fitted:
+    """Steps 1-3 of the module's docstring on the collected training questions of `per_set`."""
     rows: list[dict[str, float]] = []
     labels: list[int] = []
     groups: list[str] = []
     for name, assistant, found in per_set:
         r, lab = sentence_data(found, assistant.retriever.documents)
         rows, labels, groups = rows + r, labels + lab, groups + [name] * len(r)
-    sentence = fit_logistic(rows, labels, groups, SENTENCE_FEATURES, args.c)
+    sentence = fit_logistic(rows, labels, groups, SENTENCE_FEATURES, c)
     print(f"sentence model: {len(rows)} candidates, {sum(labels)} holding the answer")
-
     scored = score_all(per_set, sentence)
     abstain = fit_logistic(
         [s for *_, s in scored],
         [int(not q["evidence"]) for _, q, *_ in scored],
         [n for n, *_ in scored],
         ABSTAIN_FEATURES,
-        args.c,
+        c,
     )
     cuts = {}
     for name, *_ in per_set:
         p = sorted(abstain.probability(s) for n, q, _, _, s in scored if n == name and q["evidence"])
-        cuts[name] = p[min(len(p) - 1, int(np.ceil(len(p) * (1 - args.answerable_loss))))] + 1e-6
-        print(f"{name}: threshold for at most {args.answerable_loss:.0%} answerable abstained: {cuts[name]:.3f}")
-    threshold = max(cuts[n] for n in args.threshold_sets.split(",") if n in cuts)
-    ratio = best_ratio(scored)
+        cuts[name] = p[min(len(p) - 1, int(np.ceil(len(p) * (1 - answerable_loss))))] + 1e-6
+        print(f"{name}: threshold for at most {answerable_loss:.0%} answerable abstained: {cuts[name]:.3f}")
+    threshold = max(cuts[n] for n in bounding if n in cuts)
     # Names the articles never use: the cosine that keeps 90% of such answerable questions answered.
     cosines = sorted(s["cosine_top"] for _, q, ev, _, s in scored if q["evidence"] and ev.missing)
     paraphrase = cosines[len(cosines) // 10] if cosines else 0.0
     print(f"paraphrase cosine {paraphrase:.3f} (from {len(cosines)} answerable questions naming unknown words)")
-    model = AnswerModel(
-        sentence,
-        abstain,
-        round(threshold, 6),
-        ratio,
-        round(paraphrase, 6),
-        fitted_on=f"training split (eval/splits.py) of the development sets {args.sets} (seeds: eval/questions.jsonl "
-        "+ eval/questions_more.jsonl on seeds/; squad: shared/data/squad2-dev-part; squad-long: its articles as "
-        f"long files); threshold bounded by {args.threshold_sets}",
-    )
-    write(model, args.out)
-    tested = score_all(held_out, sentence)
-    for side, rows_ in (("train", scored), ("test", tested)):
-        for name, *_ in per_set:
-            for label, t in (("chosen", threshold), *((f"{n} only", c) for n, c in cuts.items())):
-                here = [(q, ev, s) for n, q, ev, _, s in rows_ if n == name]
-
-                def abstains(ev: Evidence, s: dict[str, float], t: float = t) -> bool:
-                    return abstain.probability(s) >= t or (bool(ev.missing) and s["cosine_top"] < paraphrase)
-
-                good = [abstains(ev, s) for q, ev, s in here if q["evidence"]]
-                bad = [abstains(ev, s) for q, ev, s in here if not q["evidence"]]
-                print(
-                    f"{name} {side} threshold {t:.3f} ({label}): answerable abstained {sum(good)}/{len(good)}, "
-                    f"unanswerable abstained {sum(bad)}/{len(bad)}"
-                )
-    print(f"ratio {ratio}, threshold {threshold:.3f}; wrote {args.out}")
+    return Fitted(sentence, abstain, cuts, threshold, paraphrase, scored)
 
 
 def score_all(per_set: list, sentence: LogisticModel) -> list[tuple[str, dict, Evidence, list, dict[str, float]]]:

@@ -2,6 +2,7 @@
 
     python -m eval.fit_ranker [--sizes 96 160 192 224 240] [--sets seeds squad squad-long] [--write]
     python -m eval.fit_ranker --sizes 240 --titles on --cv 4 [--draws 5] [--drop hub_mean hub_neighbours]
+    python -m eval.fit_ranker --sizes 240 --titles on --transfer [--drop doc_bm25]
 
 For each chunk size, builds an index of each development set (`eval/devsets.py`), describes every
 candidate passage of every training question by `rag.search.ranking.FEATURES`, labels it by whether it
@@ -17,6 +18,10 @@ fitted on the other folds, and the figures of the pooled folds are averaged over
 chunk size is then chosen by these figures, which no question scored was fitted on. `--drop`
 prints the same figures for a model without the named features beside the full one: how a
 feature is judged before it is kept.
+
+`--transfer` scores the news questions by a model fitted on the Wikipedia sets alone, and the
+Wikipedia questions by one fitted on the news alone (`FAMILIES`; training questions only): how far
+a fit carries to articles and question writers it never saw, as the held-back sets will ask of it.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from rag.index.embedders import SentenceTransformerEmbedder
 from rag.metrics import mrr, recall_at
 from rag.search.ranking import FEATURES, RANKER_FILE
 
-from .devsets import SETS, CachingEmbedder, DevSet, load
+from .devsets import FAMILIES, SETS, CachingEmbedder, DevSet, load
 from .harness import evidence_spans, judge
 from .splits import group_of, split_of
 
@@ -181,6 +186,27 @@ def cross_validate(
     return {name: (float(r1 / draws), float(r5 / draws), float(m / draws)) for name, (r1, r5, m) in totals.items()}
 
 
+def transfer(per_set: dict[str, list[Query]], columns: Sequence[int] | None = None, c: float = C) -> dict[str, Figures]:
+    """{set: (R@1, R@5, MRR)} of each set's training questions ranked by a model fitted only on the
+    training questions of the sets of another kind of text (`FAMILIES`): news scored by a fit on
+    Wikipedia and Wikipedia by a fit on news. The held-out side is never read."""
+    keep = list(range(len(FEATURES))) if columns is None else list(columns)
+    kinds = {FAMILIES[name] for name in per_set}
+    if len(kinds) < 2:
+        raise ValueError("a transfer needs sets of two kinds of text: " + ", ".join(sorted(FAMILIES)))
+    results = {}
+    for kind in sorted(kinds):
+        dealt = {
+            name: [_dealt(q, keep, FAMILIES[name] == kind) for q in queries if q.side == "train"]
+            for name, queries in per_set.items()
+        }
+        params = fit({n: qs for n, qs in dealt.items() if FAMILIES[n] != kind}, c)
+        for name in (n for n in dealt if FAMILIES[n] == kind):
+            judged = ranked_runs(dealt[name], params, "test")
+            results[name] = (recall_at(judged, 1), recall_at(judged, 5), mrr(judged))
+    return {name: results[name] for name in per_set}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[96, 160, 192, 224, 240])
@@ -190,13 +216,18 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"save the chosen fit to {RANKER_FILE}")
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="cross-validate in K folds of the training side")
     parser.add_argument("--draws", type=int, default=5, help="how many different deals into folds (with --cv)")
+    parser.add_argument(
+        "--transfer", action="store_true", help="also score news by a fit on Wikipedia and Wikipedia by a fit on news"
+    )
     parser.add_argument("--drop", nargs="+", default=[], choices=FEATURES, help="with --cv: also without these")
     parser.add_argument("--c", type=float, default=C, help=f"inverse regularisation strength (default {C})")
     args = parser.parse_args()
     if args.cv == 1 or args.cv < 0 or args.draws < 1 or args.c <= 0:
         parser.error("--cv takes at least 2 folds, --draws at least 1, --c a positive number")
-    if args.drop and not args.cv:
-        parser.error("--drop compares cross-validated figures: give --cv K too")
+    if args.drop and not (args.cv or args.transfer):
+        parser.error("--drop compares cross-validated or transferred figures: give --cv K or --transfer too")
+    if args.transfer and len({FAMILIES[name] for name in args.sets}) < 2:
+        parser.error("--transfer needs sets of both kinds of text: seeds and squad or squad-long")
     kept = [n for n, f in enumerate(FEATURES) if f not in args.drop]
     if not kept:
         parser.error("--drop leaves no feature to fit: drop fewer")
@@ -221,6 +252,12 @@ def main() -> None:
                 print(f"{'':>25} cross-validated ({args.cv} folds x {args.draws})  {_line(chosen_by)}", flush=True)
                 if args.drop:
                     without = cross_validate(per_set, args.cv, args.draws, kept, pairwise=args.pairwise, c=args.c)
+                    print(f"{'':>25} the same without {' '.join(args.drop)}  {_line(without)}", flush=True)
+            if args.transfer:
+                moved = transfer(per_set, c=args.c)
+                print(f"{'':>25} fitted on the other kind of text  {_line(moved)}", flush=True)
+                if args.drop:
+                    without = transfer(per_set, kept, c=args.c)
                     print(f"{'':>25} the same without {' '.join(args.drop)}  {_line(without)}", flush=True)
             score = float(np.mean([r1 + m for r1, _, m in chosen_by.values()]))
             if best is None or score > best[0]:

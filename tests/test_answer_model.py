@@ -84,3 +84,29 @@ def test_what_x_said_about_something_x_never_discussed_is_off_topic(corpus, tmp_
     assert on_topic["speaker_off_topic"] == 0.0
     assert off_topic["speaker_off_topic"] == 1.0
     assert assistant.evidence("How many visitors came?").signals["speaker_off_topic"] == 0.0
+
+
+def test_fit_figures_count_first_sentences_and_abstentions():
+    from types import SimpleNamespace
+
+    from eval.fit_answers import Fitted, _figures
+
+    text = "Russia launched 574 drones overnight."
+    documents = {"d": SimpleNamespace(text=text)}
+    holds = Candidate("d", 0, len(text), text, cosine=0.5)
+    other = Candidate("d", 0, 6, "Russia", cosine=0.5)
+    answerable = {"answers": ["574"], "evidence": [{"doc_id": "d", "quote": text}]}
+    unanswerable = {"answers": [], "evidence": []}
+    ev = SimpleNamespace(missing=())
+    sure, unsure = {"p1": 3.0}, {"p1": -3.0}  # P(unanswerable) = sigmoid(-p1)
+    scored = [
+        ("seeds", answerable, ev, [holds, other], sure),
+        ("seeds", answerable, ev, [other, holds], unsure),
+        ("seeds", unanswerable, ev, [other], unsure),
+        ("squad", unanswerable, ev, [other], sure),
+    ]
+    abstain = LogisticModel(("p1",), coef=(-1.0,), intercept=0.0, mean=(0.0,), scale=(1.0,))
+    fitted = Fitted(abstain, abstain, {}, 0.5, 0.0, [])
+    assert _figures(scored, "seeds", fitted, 0.5, documents) == (
+        "first sentence holds the answer 1/2, answerable abstained 1/2, unanswerable abstained 1/1"
+    )

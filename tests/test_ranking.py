@@ -195,3 +195,22 @@ def test_a_conversation_and_a_paragraph_stay_in_one_fold():
         assert len({fold_of(group_of(q), 4, draw) for q in paragraph}) == 1
         assert len({fold_of(group_of(q), 4, draw) for q in alone}) == 4
     assert len({fold_of("c1", 4, draw) for draw in range(20)}) > 1  # each draw deals afresh
+
+
+def test_a_transfer_scores_each_kind_of_text_by_a_fit_on_the_other():
+    pytest.importorskip("sklearn")
+    from eval.fit_ranker import cross_validate, transfer
+
+    rng = np.random.default_rng(0)
+    shared = {"seeds": _queries(rng, "train", 60), "squad": _queries(rng, "train", 60)}
+    assert all(r1 >= 0.9 for r1, _, _ in transfer(shared).values())
+    # News told apart by one feature and Wikipedia by another: each kind fits the other's
+    # questions badly, although cross-validation inside the sets (which sees both) does well.
+    apart = {"seeds": _queries(rng, "train", 60, signal=0), "squad": _queries(rng, "train", 60, signal=1)}
+    assert all(r1 < 0.5 for r1, _, _ in transfer(apart).values())
+    assert all(r1 >= 0.9 for r1, _, _ in cross_validate(apart, folds=4, draws=1).values())
+    # Held-out questions are never read.
+    poisoned = {name: queries + _queries(rng, "test", 30, signal=5) for name, queries in shared.items()}
+    assert transfer(poisoned) == transfer(shared)
+    with pytest.raises(ValueError, match="two kinds"):
+        transfer({"squad": shared["squad"], "squad-long": shared["squad"]})
