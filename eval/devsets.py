@@ -16,6 +16,7 @@ import hashlib
 import json
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,18 @@ SETS = ("seeds", "squad", "squad-long")
 # fits on one kind and scores the other: the nearest these sets come to articles and question writers
 # a model never saw (the long files hold SQuAD's questions, so they are never split from it).
 FAMILIES = {"seeds": "news", "squad": "wikipedia", "squad-long": "wikipedia"}
+TWO_KINDS = "a transfer needs sets of both kinds of text: seeds, and squad or squad-long"
+
+
+def both_kinds(names: Iterable[str]) -> bool:
+    """Whether the sets named hold news and Wikipedia both, as a transfer needs.
+
+    >>> both_kinds(["seeds", "squad-long"]), both_kinds(["squad", "squad-long"])
+    (True, False)
+    """
+    return len({FAMILIES[name] for name in names}) == len(set(FAMILIES.values()))
+
+
 LONG_DIR = Path(tempfile.gettempdir()) / "rag-retrieval-squad-long"
 CACHE_DIR = Path(tempfile.gettempdir()) / "rag-retrieval-embeddings"
 

@@ -45,7 +45,7 @@ from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
-from .devsets import FAMILIES, SETS, development_set
+from .devsets import FAMILIES, SETS, TWO_KINDS, both_kinds, development_set
 from .harness import evidence_spans
 from .splits import split, squad_dir
 
@@ -128,102 +128,6 @@ def rerank(assistant: Assistant, ev: Evidence, model: LogisticModel) -> tuple[li
     return ranked, found
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ANSWER_MODEL)
-    parser.add_argument("--answerable-loss", type=float, default=0.03)
-    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
-    parser.add_argument(
-        "--threshold-sets", default="seeds,squad", help="sets whose answerable loss bounds the threshold"
-    )
-    parser.add_argument("--sets", default="seeds,squad", help=f"development sets to fit on, of {','.join(SETS)}")
-    parser.add_argument(
-        "--transfer",
-        action="store_true",
-        help="print what models fitted on one kind of text do on the other's questions; write nothing",
-    )
-    args = parser.parse_args()
-    names, bounding = args.sets.split(","), args.threshold_sets.split(",")
-    unknown = sorted(set(names + bounding) - set(SETS))
-    if unknown or not set(bounding) & set(names):
-        parser.error(f"--sets and --threshold-sets name sets of {', '.join(SETS)}, the second some of the first")
-    embedder = make_embedder()
-    per_set, held_out = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, questions, corpus in development_sets(names):
-            retriever = Retriever.build(corpus, Path(tmp) / name, embedder=embedder)
-            assistant = Assistant(retriever)
-            train = split(questions, "train")
-            per_set.append((name, assistant, collect(assistant, train)))
-            # Collected only to print held-out figures below; nothing is fitted on them.
-            held_out.append((name, assistant, collect(assistant, split(questions, "test"))))
-            print(f"{name}: {len(train)} training questions over {len(retriever.documents)} documents")
-    if args.transfer:
-        transfer(per_set, held_out, args.c, args.answerable_loss)
-        return
-    fitted = fit_models(per_set, args.c, args.answerable_loss, bounding)
-    ratio = best_ratio(fitted.scored)
-    model = AnswerModel(
-        fitted.sentence,
-        fitted.abstain,
-        round(fitted.threshold, 6),
-        ratio,
-        round(fitted.paraphrase, 6),
-        fitted_on=f"training split (eval/splits.py) of the development sets {args.sets} (seeds: eval/questions.jsonl "
-        "+ eval/questions_more.jsonl on seeds/; squad: shared/data/squad2-dev-part; squad-long: its articles as "
-        f"long files); threshold bounded by {args.threshold_sets}",
-    )
-    write(model, args.out)
-    tested = score_all(held_out, fitted.sentence)
-    documents = {name: assistant.retriever.documents for name, assistant, _ in per_set}
-    for side, rows in (("train", fitted.scored), ("test", tested)):
-        for name, *_ in per_set:
-            for label, t in (("chosen", fitted.threshold), *((f"{n} only", c) for n, c in fitted.cuts.items())):
-                line = _figures(rows, name, fitted, t, documents[name])
-                print(f"{name} {side} threshold {t:.3f} ({label}): {line}")
-    print(f"ratio {ratio}, threshold {fitted.threshold:.3f}; wrote {args.out}")
-
-
-def transfer(per_set: list, held_out: list, c: float, answerable_loss: float) -> None:
-    """Print how the answer models fitted on one kind of text (`devsets.FAMILIES`) alone, threshold
-    and all, do on the other kind's questions, training and held-out sides: how far a fit carries to
-    articles and question writers it never saw. Nothing is written."""
-    kinds = sorted({FAMILIES[name] for name, *_ in per_set})
-    documents = {name: assistant.retriever.documents for name, assistant, _ in per_set}
-    if len(kinds) < 2:
-        raise SystemExit("--transfer needs sets of two kinds of text: seeds and squad or squad-long")
-    for kind in kinds:
-        source = [p for p in per_set if FAMILIES[p[0]] != kind]
-        fitted = fit_models(source, c, answerable_loss, [name for name, *_ in source])
-        for side, sets in (("train", per_set), ("test", held_out)):
-            scored = score_all([p for p in sets if FAMILIES[p[0]] == kind], fitted.sentence)
-            for name in dict.fromkeys(n for n, *_ in scored):
-                fitted_on = ",".join(n for n, *_ in source)
-                line = _figures(scored, name, fitted, fitted.threshold, documents[name])
-                print(f"{name} {side}, fitted on {fitted_on} (threshold {fitted.threshold:.3f}): {line}")
-
-
-def _figures(scored: list, name: str, fitted: Fitted, threshold: float, documents: dict) -> str:
-    """One set's share of answerable questions whose first sentence holds the answer, and what
-    abstains at `threshold` (the paraphrase gate included, as `Evidence.abstains`)."""
-    here = [(q, ev, ranked, s) for n, q, ev, ranked, s in scored if n == name]
-
-    def abstains(ev: Evidence, s: dict[str, float]) -> bool:
-        return fitted.abstain.probability(s) >= threshold or (bool(ev.missing) and s["cosine_top"] < fitted.paraphrase)
-
-    def first_holds(q: dict, ev: Evidence, ranked: list) -> bool:
-        spans = evidence_spans(q, documents)
-        return holds_answer(q, ranked[0].doc_id, ranked[0].start, ranked[0].end, ranked[0].text, spans)
-
-    first = [first_holds(q, ev, ranked) for q, ev, ranked, _ in here if q["evidence"]]
-    good = [abstains(ev, s) for q, ev, _, s in here if q["evidence"]]
-    bad = [abstains(ev, s) for q, ev, _, s in here if not q["evidence"]]
-    return (
-        f"first sentence holds the answer {sum(first)}/{len(first)}, "
-        f"answerable abstained {sum(good)}/{len(good)}, unanswerable abstained {sum(bad)}/{len(bad)}"
-    )
-
-
 @dataclass(frozen=True)
 class Fitted:
     """The fitted answer models and their cuts, with the training questions they scored."""
@@ -265,6 +169,110 @@ def fit_models(per_set: list, c: float, answerable_loss: float, bounding: Sequen
     paraphrase = cosines[len(cosines) // 10] if cosines else 0.0
     print(f"paraphrase cosine {paraphrase:.3f} (from {len(cosines)} answerable questions naming unknown words)")
     return Fitted(sentence, abstain, cuts, threshold, paraphrase, scored)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ANSWER_MODEL)
+    parser.add_argument("--answerable-loss", type=float, default=0.03)
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument(
+        "--threshold-sets", default="seeds,squad", help="sets whose answerable loss bounds the threshold"
+    )
+    parser.add_argument("--sets", default="seeds,squad", help=f"development sets to fit on, of {','.join(SETS)}")
+    parser.add_argument(
+        "--transfer",
+        action="store_true",
+        help="print what models fitted on one kind of text do on the other's questions (--out and "
+        "--threshold-sets are not used: nothing is written, and the threshold is the fitted kind's)",
+    )
+    args = parser.parse_args()
+    names, bounding = args.sets.split(","), args.threshold_sets.split(",")
+    unknown = sorted(set(names + bounding) - set(SETS))
+    if unknown or not set(bounding) & set(names):
+        parser.error(f"--sets and --threshold-sets name sets of {', '.join(SETS)}, the second some of the first")
+    present = development_sets(names)
+    if args.transfer and not both_kinds(name for name, *_ in present):
+        parser.error(f"{TWO_KINDS} (the SQuAD part is read from {squad_dir()})")
+    embedder = make_embedder()
+    per_set, held_out = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, questions, corpus in present:
+            retriever = Retriever.build(corpus, Path(tmp) / name, embedder=embedder)
+            assistant = Assistant(retriever)
+            train = split(questions, "train")
+            per_set.append((name, assistant, collect(assistant, train)))
+            # Collected only to print held-out figures below; nothing is fitted on them.
+            held_out.append((name, assistant, collect(assistant, split(questions, "test"))))
+            print(f"{name}: {len(train)} training questions over {len(retriever.documents)} documents")
+    if args.transfer:
+        transfer(per_set, held_out, args.c, args.answerable_loss)
+        return
+    fitted = fit_models(per_set, args.c, args.answerable_loss, bounding)
+    ratio = best_ratio(fitted.scored)
+    model = AnswerModel(
+        fitted.sentence,
+        fitted.abstain,
+        round(fitted.threshold, 6),
+        ratio,
+        round(fitted.paraphrase, 6),
+        fitted_on=f"training split (eval/splits.py) of the development sets {args.sets} (seeds: eval/questions.jsonl "
+        "+ eval/questions_more.jsonl on seeds/; squad: shared/data/squad2-dev-part; squad-long: its articles as "
+        f"long files); threshold bounded by {args.threshold_sets}",
+    )
+    write(model, args.out)
+    tested = score_all(held_out, fitted.sentence)
+    documents = {name: assistant.retriever.documents for name, assistant, _ in per_set}
+    for side, rows in (("train", fitted.scored), ("test", tested)):
+        for name, *_ in per_set:
+            print(f"{name} {side}: {_first_sentences(rows, name, documents[name])}")
+            for label, t in (("chosen", fitted.threshold), *((f"{n} only", c) for n, c in fitted.cuts.items())):
+                print(f"{name} {side} threshold {t:.3f} ({label}): {_abstained(rows, name, fitted, t)}")
+    print(f"ratio {ratio}, threshold {fitted.threshold:.3f}; wrote {args.out}")
+
+
+def transfer(per_set: list, held_out: list, c: float, answerable_loss: float) -> None:
+    """Print how the answer models fitted on one kind of text (`devsets.FAMILIES`) alone, threshold
+    and all, do on the other kind's questions: its training side, and its held-out side (printed,
+    never fitted on): how far a fit carries to articles and question writers it never saw, with the
+    AUC of P(unanswerable) there. Nothing is written."""
+    documents = {name: assistant.retriever.documents for name, assistant, _ in per_set}
+    for kind in sorted({FAMILIES[name] for name, *_ in per_set}):
+        source = [(name, *rest) for name, *rest in per_set if FAMILIES[name] != kind]
+        fitted = fit_models(source, c, answerable_loss, [name for name, *_ in source])
+        fitted_on = ",".join(name for name, *_ in source)
+        for side, sets in (("train", per_set), ("test", held_out)):
+            scored = score_all([(name, *rest) for name, *rest in sets if FAMILIES[name] == kind], fitted.sentence)
+            for name in dict.fromkeys(name for name, *_ in scored):
+                print(f"{name} {side}, fitted on {fitted_on}: {_first_sentences(scored, name, documents[name])}")
+                line = _abstained(scored, name, fitted, fitted.threshold, auc=True)
+                print(f"{name} {side}, fitted on {fitted_on}, threshold {fitted.threshold:.3f}: {line}")
+
+
+def _first_sentences(scored: list, name: str, documents: dict) -> str:
+    """How many of one set's answerable questions have a first-ranked sentence that holds the answer."""
+    first = [
+        holds_answer(q, top.doc_id, top.start, top.end, top.text, evidence_spans(q, documents))
+        for n, q, _, (top, *_), _ in scored
+        if n == name and q["evidence"]
+    ]
+    return f"first sentence holds the answer {sum(first)}/{len(first)}"
+
+
+def _abstained(scored: list, name: str, fitted: Fitted, threshold: float, *, auc: bool = False) -> str:
+    """What of one set abstains at `threshold` (the paraphrase gate included, as `Evidence.abstains`),
+    answerable and unanswerable, and with `auc` how well P(unanswerable) tells them apart."""
+    here = [(bool(q["evidence"]), ev, s) for n, q, ev, _, s in scored if n == name]
+    p = [fitted.abstain.probability(s) for _, _, s in here]
+    gated = [bool(ev.missing) and s["cosine_top"] < fitted.paraphrase for _, ev, s in here]
+    good = [pi >= threshold or g for (answerable, *_), pi, g in zip(here, p, gated, strict=True) if answerable]
+    bad = [pi >= threshold or g for (answerable, *_), pi, g in zip(here, p, gated, strict=True) if not answerable]
+    line = f"answerable abstained {sum(good)}/{len(good)}, unanswerable abstained {sum(bad)}/{len(bad)}"
+    if auc and good and bad:
+        from sklearn.metrics import roc_auc_score
+
+        line += f", AUC {roc_auc_score([not answerable for answerable, *_ in here], p):.3f}"
+    return line
 
 
 def score_all(per_set: list, sentence: LogisticModel) -> list[tuple[str, dict, Evidence, list, dict[str, float]]]:

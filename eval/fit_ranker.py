@@ -43,7 +43,7 @@ from rag.index.embedders import SentenceTransformerEmbedder
 from rag.metrics import mrr, recall_at
 from rag.search.ranking import FEATURES, RANKER_FILE
 
-from .devsets import FAMILIES, SETS, CachingEmbedder, DevSet, load
+from .devsets import FAMILIES, SETS, TWO_KINDS, CachingEmbedder, DevSet, both_kinds, load
 from .harness import evidence_spans, judge
 from .splits import group_of, split_of
 
@@ -186,21 +186,22 @@ def cross_validate(
     return {name: (float(r1 / draws), float(r5 / draws), float(m / draws)) for name, (r1, r5, m) in totals.items()}
 
 
-def transfer(per_set: dict[str, list[Query]], columns: Sequence[int] | None = None, c: float = C) -> dict[str, Figures]:
+def transfer(
+    per_set: dict[str, list[Query]], columns: Sequence[int] | None = None, c: float = C, pairwise: bool = False
+) -> dict[str, Figures]:
     """{set: (R@1, R@5, MRR)} of each set's training questions ranked by a model fitted only on the
     training questions of the sets of another kind of text (`FAMILIES`): news scored by a fit on
     Wikipedia and Wikipedia by a fit on news. The held-out side is never read."""
     keep = list(range(len(FEATURES))) if columns is None else list(columns)
-    kinds = {FAMILIES[name] for name in per_set}
-    if len(kinds) < 2:
-        raise ValueError("a transfer needs sets of two kinds of text: " + ", ".join(sorted(FAMILIES)))
+    if not both_kinds(per_set):
+        raise ValueError(TWO_KINDS)
     results = {}
-    for kind in sorted(kinds):
+    for kind in sorted({FAMILIES[name] for name in per_set}):
         dealt = {
             name: [_dealt(q, keep, FAMILIES[name] == kind) for q in queries if q.side == "train"]
             for name, queries in per_set.items()
         }
-        params = fit({n: qs for n, qs in dealt.items() if FAMILIES[n] != kind}, c)
+        params = fit({n: qs for n, qs in dealt.items() if FAMILIES[n] != kind}, c, pairwise=pairwise)
         for name in (n for n in dealt if FAMILIES[n] == kind):
             judged = ranked_runs(dealt[name], params, "test")
             results[name] = (recall_at(judged, 1), recall_at(judged, 5), mrr(judged))
@@ -219,15 +220,17 @@ def main() -> None:
     parser.add_argument(
         "--transfer", action="store_true", help="also score news by a fit on Wikipedia and Wikipedia by a fit on news"
     )
-    parser.add_argument("--drop", nargs="+", default=[], choices=FEATURES, help="with --cv: also without these")
+    parser.add_argument(
+        "--drop", nargs="+", default=[], choices=FEATURES, help="with --cv or --transfer: also without these"
+    )
     parser.add_argument("--c", type=float, default=C, help=f"inverse regularisation strength (default {C})")
     args = parser.parse_args()
     if args.cv == 1 or args.cv < 0 or args.draws < 1 or args.c <= 0:
         parser.error("--cv takes at least 2 folds, --draws at least 1, --c a positive number")
     if args.drop and not (args.cv or args.transfer):
         parser.error("--drop compares cross-validated or transferred figures: give --cv K or --transfer too")
-    if args.transfer and len({FAMILIES[name] for name in args.sets}) < 2:
-        parser.error("--transfer needs sets of both kinds of text: seeds and squad or squad-long")
+    if args.transfer and not both_kinds(args.sets):
+        parser.error(TWO_KINDS)
     kept = [n for n, f in enumerate(FEATURES) if f not in args.drop]
     if not kept:
         parser.error("--drop leaves no feature to fit: drop fewer")
@@ -254,10 +257,10 @@ def main() -> None:
                     without = cross_validate(per_set, args.cv, args.draws, kept, pairwise=args.pairwise, c=args.c)
                     print(f"{'':>25} the same without {' '.join(args.drop)}  {_line(without)}", flush=True)
             if args.transfer:
-                moved = transfer(per_set, c=args.c)
+                moved = transfer(per_set, c=args.c, pairwise=args.pairwise)
                 print(f"{'':>25} fitted on the other kind of text  {_line(moved)}", flush=True)
                 if args.drop:
-                    without = transfer(per_set, kept, c=args.c)
+                    without = transfer(per_set, kept, c=args.c, pairwise=args.pairwise)
                     print(f"{'':>25} the same without {' '.join(args.drop)}  {_line(without)}", flush=True)
             score = float(np.mean([r1 + m for r1, _, m in chosen_by.values()]))
             if best is None or score > best[0]:

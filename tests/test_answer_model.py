@@ -89,7 +89,7 @@ def test_what_x_said_about_something_x_never_discussed_is_off_topic(corpus, tmp_
 def test_fit_figures_count_first_sentences_and_abstentions():
     from types import SimpleNamespace
 
-    from eval.fit_answers import Fitted, _figures
+    from eval.fit_answers import Fitted, _abstained, _first_sentences
 
     text = "Russia launched 574 drones overnight."
     documents = {"d": SimpleNamespace(text=text)}
@@ -107,6 +107,7 @@ def test_fit_figures_count_first_sentences_and_abstentions():
     ]
     abstain = LogisticModel(("p1",), coef=(-1.0,), intercept=0.0, mean=(0.0,), scale=(1.0,))
     fitted = Fitted(abstain, abstain, {}, 0.5, 0.0, [])
-    assert _figures(scored, "seeds", fitted, 0.5, documents) == (
-        "first sentence holds the answer 1/2, answerable abstained 1/2, unanswerable abstained 1/1"
-    )
+    assert _first_sentences(scored, "seeds", documents) == "first sentence holds the answer 1/2"
+    assert _abstained(scored, "seeds", fitted, 0.5) == "answerable abstained 1/2, unanswerable abstained 1/1"
+    # P(unanswerable) ranks the unanswerable question with the unsure answerable one: AUC 0.75.
+    assert _abstained(scored, "seeds", fitted, 0.5, auc=True).endswith(", AUC 0.750")

@@ -212,5 +212,5 @@ def test_a_transfer_scores_each_kind_of_text_by_a_fit_on_the_other():
     # Held-out questions are never read.
     poisoned = {name: queries + _queries(rng, "test", 30, signal=5) for name, queries in shared.items()}
     assert transfer(poisoned) == transfer(shared)
-    with pytest.raises(ValueError, match="two kinds"):
+    with pytest.raises(ValueError, match="both kinds"):
         transfer({"squad": shared["squad"], "squad-long": shared["squad"]})
