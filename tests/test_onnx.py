@@ -140,3 +140,53 @@ def test_the_index_records_the_int8_backend(int8, real_embedder, tmp_path, seeds
     assert "force and pressure" in retriever.search("What did Zelenskyy say Putin understands?")[0].text
     with pytest.raises(IndexMismatchError, match="rebuild"):
         Retriever.load(tmp_path / "index", embedder=real_embedder)
+
+
+@pytest.fixture(scope="module")
+def bf16():
+    pytest.importorskip("openvino")
+    from rag.index.openvino_embedder import OpenVinoEmbedder
+
+    embedder = make_embedder("all-MiniLM-L6-v2+openvino-bf16")
+    assert isinstance(embedder, OpenVinoEmbedder)
+    return embedder
+
+
+@pytest.mark.model
+def test_bf16_is_within_a_cosine_of_0_9999_of_pytorch_on_the_seeds(bf16, real_retriever):
+    ids = sorted(real_retriever.chunks)
+    chunks = [real_retriever.chunks[i] for i in ids]
+    title = real_retriever.config.title_context
+    mine = bf16.embed([indexed_text(c, real_retriever.documents[c.doc_id], title) for c in chunks])
+    assert float(np.sum(mine * real_retriever.corpus.vectors.get(ids), axis=1).min()) >= 0.9999
+    keys = [(d, s, e) for d in real_retriever.documents for s, e in real_retriever.corpus.doc_sentences(d)]
+    mine = bf16.embed([real_retriever.documents[d].text[s:e] for d, s, e in keys])
+    assert float(np.sum(mine * real_retriever.corpus.sentence_vectors(keys), axis=1).min()) >= 0.9999
+    assert np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.model
+def test_bf16_gives_a_text_the_same_vector_alone_and_in_any_batch(bf16, real_retriever):
+    texts = [c.text for c in list(real_retriever.chunks.values())[:30]] + SENTENCES + SENTENCES[:1]
+    batched = bf16.embed(texts)
+    assert all(np.array_equal(bf16.embed([t])[0], row) for t, row in zip(texts, batched, strict=True))
+    assert bf16.embed([]).shape == (0, 384)
+
+
+@pytest.mark.model
+def test_the_index_records_the_bf16_backend(bf16, real_embedder, tmp_path, seeds_copy):
+    retriever = Retriever.build(seeds_copy, tmp_path / "index", embedder=bf16)
+    assert retriever.config.model == "all-MiniLM-L6-v2+openvino-bf16"
+    assert "force and pressure" in retriever.search("What did Zelenskyy say Putin understands?")[0].text
+    with pytest.raises(IndexMismatchError, match="rebuild"):
+        Retriever.load(tmp_path / "index", embedder=real_embedder)
+
+
+def test_without_openvino_the_bf16_backend_says_how_to_install_it(monkeypatch):
+    from rag.index.openvino_embedder import OpenVinoEmbedder
+
+    monkeypatch.setitem(sys.modules, "openvino", None)  # import openvino now raises ImportError
+    with pytest.raises(ModelError, match=r"pip install -e \"\.\[openvino\]\""):
+        OpenVinoEmbedder("all-MiniLM-L6-v2+openvino-bf16").load()
+    with pytest.raises(ModelError, match="add '\\+openvino-bf16'"):
+        OpenVinoEmbedder("all-MiniLM-L6-v2")

@@ -3,8 +3,9 @@
 The indexes never build a model themselves; they are handed an embedder. `make_embedder(name)`
 picks the backend: the default model runs in ONNX at full precision (onnxruntime and `tokenizers`,
 no torch at query time), falling back to sentence-transformers if it cannot be exported; a name
-ending in `+onnx-int8` is the quantised ONNX backend; any other model goes through
-sentence-transformers. Every backend loads its model on first use, so importing `rag` stays cheap.
+ending in `+onnx-int8` is the quantised ONNX backend, one ending in `+openvino-bf16` the ONNX export
+run by OpenVINO in bfloat16 (faster index builds); any other model goes through sentence-transformers.
+Every backend loads its model on first use, so importing `rag` stays cheap.
 """
 
 from __future__ import annotations
@@ -62,12 +63,15 @@ def make_embedder(name: str = DEFAULT_MODEL) -> Embedder:
     """The embedder for a model name. Nothing is loaded until the first `embed`.
 
     The default model (`all-MiniLM-L6-v2`) -> ONNX fp32 with a fall-back to sentence-transformers;
-    `NAME+onnx-int8` -> ONNX int8; anything else -> sentence-transformers.
+    `NAME+onnx-int8` -> ONNX int8; `NAME+openvino-bf16` -> OpenVINO bf16; anything else ->
+    sentence-transformers.
     """
-    from .onnx_embedder import SUFFIX, OnnxEmbedder
+    from . import onnx_embedder, openvino_embedder
 
-    if name.endswith(SUFFIX):
-        return OnnxEmbedder(name)
+    if name.endswith(onnx_embedder.SUFFIX):
+        return onnx_embedder.OnnxEmbedder(name)
+    if name.endswith(openvino_embedder.SUFFIX):
+        return openvino_embedder.OpenVinoEmbedder(name)
     if name in DEFAULT_ALIASES:
         return DefaultEmbedder(name)
     return SentenceTransformerEmbedder(name)
