@@ -43,6 +43,7 @@ from .harness import CORPUS, QUESTIONS, load_questions
 from .realtext import embed_cached
 from .scale import run_scale
 
+BF16_ROW = "option: OpenVINO bf16"  # the build row of the optional bf16 backend, when openvino is installed
 COLD_START = """
 import json, os, sys, time
 t0 = time.perf_counter()
@@ -364,9 +365,6 @@ def run(
     return results
 
 
-BF16_ROW = "option: OpenVINO bf16"
-
-
 def optional_bf16() -> Embedder | None:
     """The OpenVINO bf16 embedder, loaded, when the optional `openvino` package is installed."""
     from rag.index.openvino_embedder import SUFFIX
@@ -497,7 +495,8 @@ def show(results: dict[str, Any]) -> str:
             f"{name:<48}{row['documents']:>6}{row['chunks']:>8}{row['seconds']:>9.1f}"
             f"{row['texts_per_s']:>9.1f}{row['bytes_per_chunk']:>9.0f}"
         )
-    lines += ["", f"peak resident memory of this process {results['peak_memory_mb']:.0f} MB (both backends loaded)"]
+    loaded = "ONNX, PyTorch and OpenVINO" if any(BF16_ROW in name for name in results["build"]) else "ONNX and PyTorch"
+    lines += ["", f"peak resident memory of this process {results['peak_memory_mb']:.0f} MB ({loaded} loaded)"]
     big = results.get("ask_at_scale")
     if big:
         w = big["warm_ms"]

@@ -293,8 +293,8 @@ def common(p: argparse.ArgumentParser, model: bool = True, json: bool = True) ->
         p.add_argument(
             "--model",
             default=None,
-            help=f"sentence-transformers model name or path (default: the index's own, "
-            f"or {DEFAULT_MODEL} for a new index)",
+            help=f"sentence-transformers model name or path, or {DEFAULT_MODEL}+onnx-int8 or "
+            f"{DEFAULT_MODEL}+openvino-bf16 (default: the index's own, or {DEFAULT_MODEL} for a new index)",
         )
         p.add_argument(
             "--store",

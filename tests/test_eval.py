@@ -219,7 +219,9 @@ def test_bench_runs_and_reports_every_part(tmp_path, capsys):
     assert {"encode query", "search hybrid", "ask"} <= set(results["warm_ms"])
     assert {"seeds", "seeds x 1"} <= set(results["build"])
     if importlib.util.find_spec("openvino"):  # the optional bf16 backend's build row
-        assert results["build"]["seeds x 1, option: OpenVINO bf16"]["texts_per_s"] > 0
+        from eval.bench import BF16_ROW
+
+        assert results["build"][f"seeds x 1, {BF16_ROW}"]["texts_per_s"] > 0
         assert "bf16 option:" in next(figure for target, figure, _ in results["targets"] if "build" in target)
     rows = results["scale"]["sizes"][0]["rows"]
     assert results["scale"]["sizes"][0]["passages"] == 3000 and rows[0]["index"] == "flat (exact)"

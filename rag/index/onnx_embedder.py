@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelError
 from ..lazy import Lazy
-from .onnx_export import ModelSettings, exported, model_settings
+from .onnx_export import ModelSettings, open_export
 
 SUFFIX = "+onnx-int8"
 # Word pieces per fp32 batch, padding included: a batch of 32 full chunks (8,192 pieces) holds
@@ -58,22 +57,11 @@ class OnnxEmbedder:
         return self._state.get()
 
     def _load(self) -> tuple[Any, Any, ModelSettings]:
-        from .embedders import resolve_model
-
-        source = Path(resolve_model(self.base))
-        if not source.is_dir() or not (source / "tokenizer.json").exists():
-            raise ModelError(
-                f"the ONNX backend needs a local model folder with a tokenizer.json; {self.base!r} is not one"
-            )
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer  # the fast tokenizer alone: no transformers import per run
         except ImportError as exc:
-            raise ModelError(
-                f"the ONNX backend needs onnxruntime and tokenizers ({exc}): run `pip install -e .`"
-            ) from None
-        settings = model_settings(source)
-        model = exported(source, self.precision)
+            raise ModelError(f"the ONNX backend needs onnxruntime ({exc}): run `pip install -e .`") from None
+        export = open_export(self.base, self.precision, "ONNX")
         options = ort.SessionOptions()
         # One thread for int8 (one short text per call; more would contend with FAISS's OpenMP
         # pool). fp32 embeds batches at index time, where both cores pay off.
@@ -81,13 +69,12 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-wait between calls
         try:
-            session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(str(export.graph), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # a damaged cache file; onnxruntime raises its own kinds
-            raise ModelError(f"could not open {model} ({type(exc).__name__}); delete it to export again") from exc
-        tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
-        tokenizer.enable_truncation(settings.max_length)
-        tokenizer.no_padding()
-        return session, tokenizer, settings
+            raise ModelError(
+                f"could not open {export.graph} ({type(exc).__name__}); delete it to export again"
+            ) from exc
+        return session, export.tokenizer, export.settings
 
     @property
     def dim(self) -> int:

@@ -185,3 +185,33 @@ def model_settings(source: Path) -> ModelSettings:
         elif not modes.get("pooling_mode_mean_tokens", True):
             raise ModelError(f"the ONNX backend supports mean or CLS pooling; {source} uses another")
     return ModelSettings(pooling, max_length, dim)
+
+
+@dataclass(frozen=True)
+class Export:
+    """What a backend running a model's export needs: the graph, the model's settings and its
+    tokenizer (truncating to the model's length, no padding)."""
+
+    graph: Path
+    settings: ModelSettings
+    tokenizer: Any
+
+
+def open_export(base: str, precision: str, backend: str) -> Export:
+    """The export of the model `base` (a name or local folder) at `precision`, made on first use,
+    with its tokenizer; `backend` names the caller in errors ("ONNX", "OpenVINO")."""
+    from .embedders import resolve_model
+
+    source = Path(resolve_model(base))
+    if not source.is_dir() or not (source / "tokenizer.json").exists():
+        raise ModelError(f"the {backend} backend needs a local model folder with a tokenizer.json; {base!r} is not one")
+    try:
+        from tokenizers import Tokenizer  # the fast tokenizer alone: no transformers import per run
+    except ImportError as exc:
+        raise ModelError(f"the {backend} backend needs tokenizers ({exc}): run `pip install -e .`") from None
+    settings = model_settings(source)
+    graph = exported(source, precision)
+    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
+    tokenizer.enable_truncation(settings.max_length)
+    tokenizer.no_padding()
+    return Export(graph, settings, tokenizer)

@@ -1,5 +1,5 @@
 """The OpenVINO bf16 backend: the default model's ONNX export run by OpenVINO in bfloat16, for
-building large indexes faster on processors with bfloat16 arithmetic (AVX512-BF16 or AMX).
+building large indexes faster on processors with bfloat16 instructions (AVX512-BF16, AMX).
 
 Chosen with a model name ending in `+openvino-bf16` (`rag index --model
 all-MiniLM-L6-v2+openvino-bf16`), recorded in the index under that name, so its questions are
@@ -8,16 +8,17 @@ embedded the same way. It needs the optional `openvino` package (`pip install -e
 Its vectors are the fp32 model's to a cosine of at least 0.9999 (0.99994 at worst over the chunks
 and sentences of `seeds/` x 10; a test checks 0.9999 on the seeds). In bfloat16 a padded batch would
 change a text's vector with its neighbours, so texts are embedded in batches of exactly one length:
-no padding, and a text's vector is the same alone or in its batch (tested). On a processor without
-bfloat16 arithmetic OpenVINO runs in fp32 instead.
+no padding, and a text's vector is the same alone or in its batch (tested). OpenVINO decides the
+precision by the processor: bfloat16 in hardware with AVX512-BF16 or AMX, emulated (slower, and not
+measured here) on other AVX-512 processors, fp32 below that; the precision it chose is logged.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,9 +26,13 @@ import numpy as np
 from ..errors import ModelError
 from ..lazy import Lazy
 from .onnx_embedder import BATCH_TOKENS, pool
-from .onnx_export import ModelSettings, exported, model_settings
+from .onnx_export import ModelSettings, open_export
 
 SUFFIX = "+openvino-bf16"
+# The model inputs this backend feeds, by the `tokenizers` encoding field each is read from.
+INPUTS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+
+log = logging.getLogger(__name__)
 
 
 class OpenVinoEmbedder:
@@ -47,35 +52,30 @@ class OpenVinoEmbedder:
         self._state.get()
 
     def _load(self) -> tuple[Any, Any, ModelSettings]:
-        from .embedders import resolve_model
-
-        source = Path(resolve_model(self.base))
-        if not source.is_dir() or not (source / "tokenizer.json").exists():
-            raise ModelError(
-                f"the OpenVINO backend needs a local model folder with a tokenizer.json; {self.base!r} is not one"
-            )
         try:
             import openvino
-            from tokenizers import Tokenizer
         except ImportError as exc:
             raise ModelError(
                 f'the OpenVINO backend needs the openvino package ({exc}): run `pip install -e ".[openvino]"`'
             ) from None
-        settings = model_settings(source)
-        model = exported(source, "fp32")
+        export = open_export(self.base, "fp32", "OpenVINO")
         config = {
             "INFERENCE_PRECISION_HINT": "bf16",
             "PERFORMANCE_HINT": "LATENCY",
             "INFERENCE_NUM_THREADS": str(min(2, os.cpu_count() or 1)),
         }
         try:
-            compiled = openvino.Core().compile_model(str(model), "CPU", config)
-        except Exception as exc:  # OpenVINO raises its own kinds
-            raise ModelError(f"OpenVINO could not compile {model} ({type(exc).__name__}: {exc})") from exc
-        tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
-        tokenizer.enable_truncation(settings.max_length)
-        tokenizer.no_padding()
-        return compiled, tokenizer, settings
+            compiled = openvino.Core().compile_model(str(export.graph), "CPU", config)
+        except Exception as exc:  # OpenVINO raises its own kinds, over several lines
+            raise ModelError(
+                f"OpenVINO could not compile {export.graph} ({_one_line(exc)}): delete it to export again, "
+                f"or drop {SUFFIX!r} from the model name to use the default backend"
+            ) from exc
+        missing = {port.get_any_name() for port in compiled.inputs} - set(INPUTS)
+        if missing:
+            raise ModelError(f"the OpenVINO backend cannot feed the model's inputs {', '.join(sorted(missing))}")
+        log.info("OpenVINO runs %s in %s", self.base, compiled.get_property("INFERENCE_PRECISION_HINT"))
+        return compiled, export.tokenizer, export.settings
 
     @property
     def dim(self) -> int:
@@ -88,17 +88,20 @@ class OpenVinoEmbedder:
         if not texts:
             return out
         encoded = tokenizer.encode_batch(list(texts))
-        request = compiled.create_infer_request()
+        request = compiled.create_infer_request()  # one per call: calls may come from several threads
         inputs = [port.get_any_name() for port in compiled.inputs]
         for rows in same_length_batches([len(e.ids) for e in encoded], self.batch_size, BATCH_TOKENS):
-            feed = {
-                "input_ids": np.array([encoded[i].ids for i in rows], dtype=np.int64),
-                "attention_mask": np.array([encoded[i].attention_mask for i in rows], dtype=np.int64),
-                "token_type_ids": np.array([encoded[i].type_ids for i in rows], dtype=np.int64),
-            }
-            hidden = request.infer({name: feed[name] for name in inputs})[compiled.outputs[0]]
-            out[rows] = pool(np.asarray(hidden, dtype=np.float32), feed["attention_mask"], settings.pooling)
+            columns = {name: np.array([getattr(encoded[i], field) for i in rows]) for name, field in INPUTS.items()}
+            try:
+                hidden = request.infer({name: columns[name].astype(np.int64) for name in inputs})[compiled.outputs[0]]
+            except Exception as exc:  # OpenVINO raises its own kinds
+                raise ModelError(f"OpenVINO could not embed a batch ({_one_line(exc)})") from exc
+            out[rows] = pool(np.asarray(hidden, dtype=np.float32), columns["attention_mask"], settings.pooling)
         return out
+
+
+def _one_line(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
 
 
 def same_length_batches(lengths: Sequence[int], size: int, tokens: int) -> list[list[int]]:
