@@ -2,6 +2,7 @@
 
     python -m eval.fit_short            # fit on the train splits, print train and test, write the JSON
     python -m eval.fit_short --no-write # print only
+    python -m eval.fit_short --transfer # fit on one set alone, print the other's figures; write nothing
 
 Data, given the gold sentence (the sentence of the evidence quote that holds the answer):
 - the shared SQuAD 2.0 part (`eval.splits.squad_dir()`), answerable questions; gold span from the
@@ -229,22 +230,45 @@ def report(
     return table
 
 
+def fitted(train: list[Example], designs: list[Design], out: Callable[[str], None]) -> tuple[np.ndarray, float, float]:
+    """Weights, L2 penalty (chosen by 4-fold cross-validation) and cut-off fitted on `train`."""
+    cv = {l2: cross_validate(train, designs, l2) for l2 in L2_GRID}
+    l2 = max(cv, key=lambda k: cv[k])
+    out("4-fold CV top-candidate F1 on train by L2 penalty: " + ", ".join(f"{k}: {v:.3f}" for k, v in cv.items()))
+    weights = fit(designs, l2)
+    return weights, l2, choose_cutoff(train, predict(designs, weights))
+
+
+def transfer(examples: list[Example], designs: list[Design], out: Callable[[str], None]) -> None:
+    """Fit on one set's training examples alone (squad: Wikipedia; seeds: news) and print every
+    row: the other set's rows are how far the extractor carries to questions of a kind it was not
+    fitted on (the fitted set's training row is the fit itself)."""
+    for source in ("squad", "seeds"):
+        index = [i for i, ex in enumerate(examples) if ex.set == source and ex.split == "train"]
+        out(f"fitted on {source} alone:")
+        weights, l2, cutoff = fitted([examples[i] for i in index], [designs[i] for i in index], out)
+        out(f"L2 penalty {l2}, cut-off {cutoff:.3f}")
+        report(examples, designs, weights, cutoff, out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print the figures; leave the JSON as it is")
+    parser.add_argument(
+        "--transfer", action="store_true", help="fit on each set alone and print the other's figures; write nothing"
+    )
     args = parser.parse_args(argv)
     examples = squad_examples() + seed_examples()
     designs = [design(ex) for ex in examples]
+    if args.transfer:
+        transfer(examples, designs, print)
+        return 0
     train_index = [i for i, ex in enumerate(examples) if ex.split == "train"]
     train = [examples[i] for i in train_index]
     train_designs = [designs[i] for i in train_index]
     reachable = sum(bool(d.y.any()) for d in train_designs)
     print(f"{len(examples)} examples; {len(train)} for training, {reachable} with the answer among the candidates")
-    cv = {l2: cross_validate(train, train_designs, l2) for l2 in L2_GRID}
-    l2 = max(cv, key=lambda k: cv[k])
-    print("4-fold CV top-candidate F1 on train by L2 penalty: " + ", ".join(f"{k}: {v:.3f}" for k, v in cv.items()))
-    weights = fit(train_designs, l2)
-    cutoff = choose_cutoff(train, predict(train_designs, weights))
+    weights, l2, cutoff = fitted(train, train_designs, print)
     print(f"L2 penalty {l2}, cut-off {cutoff:.3f} (expected F1 of the best candidate)")
     table = report(examples, designs, weights, cutoff, print)
     cpu = 0.0

@@ -202,3 +202,20 @@ def test_a_sentence_remembered_for_one_question_answers_another_as_if_fresh():
     assert spans == fresh_spans
     assert np.array_equal(remembered, fresh)
     assert not np.array_equal(features(first, sentence)[1], remembered)  # the question's columns differ
+
+
+def test_fit_short_transfer_fits_each_set_alone_and_reports_both() -> None:
+    pytest.importorskip("scipy")
+    from eval.fit_short import Example, design, transfer
+
+    def example(kind: str, n: int) -> Example:
+        sentence = f"Officials said {n + 10} drones hit the city of Lviv on Thursday."
+        return Example(kind, "train" if n < 6 else "test", "How many drones hit Lviv?", sentence, (str(n + 10),))
+
+    examples = [example(kind, n) for kind in ("squad", "seeds") for n in range(8)]
+    lines: list[str] = []
+    transfer(examples, [design(ex) for ex in examples], lines.append)
+    fits = [line for line in lines if line.startswith("fitted on")]
+    assert fits == ["fitted on squad alone:", "fitted on seeds alone:"]
+    rows = [line.split() for line in lines if line.startswith(("squad ", "seeds "))]
+    assert len(rows) == 8 and all(float(row[4]) == 1.0 for row in rows)  # the number is found whichever set fits
