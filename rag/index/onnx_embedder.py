@@ -24,6 +24,7 @@ from ..lazy import Lazy
 from .onnx_export import ModelSettings, open_export
 
 SUFFIX = "+onnx-int8"
+FEED = ("input_ids", "attention_mask", "token_type_ids")  # the model inputs `padded` makes
 # Word pieces per fp32 batch, padding included: a batch of 32 full chunks (8,192 pieces) holds
 # 100 MB of attention weights and ran 14% slower here than batches of 4 chunks or 32 sentences.
 BATCH_TOKENS = 1024
@@ -94,7 +95,7 @@ class OnnxEmbedder:
         size = 1 if self.precision == "int8" else self.batch_size
         for start, end in batches(lengths, size, BATCH_TOKENS):
             rows = order[start:end]
-            feed = _padded([encoded[i] for i in rows])
+            feed = padded([encoded[i] for i in rows])
             hidden = session.run(None, {k: v for k, v in feed.items() if k in wanted})[0]
             out[rows] = pool(hidden, feed["attention_mask"], settings.pooling)
         return out
@@ -121,12 +122,11 @@ def batches(lengths: Sequence[int], size: int, tokens: int) -> list[tuple[int, i
     return out
 
 
-def _padded(encodings: list[Any]) -> dict[str, np.ndarray]:
-    """Token ids, attention mask and token types of `encodings`, right-padded with zeros."""
+def padded(encodings: list[Any]) -> dict[str, np.ndarray]:
+    """Token ids, attention mask and token types of `encodings` (the model inputs `FEED` names),
+    right-padded with zeros; texts of one length are not padded at all."""
     width = max(len(e.ids) for e in encodings)
-    feed = {
-        n: np.zeros((len(encodings), width), dtype=np.int64) for n in ("input_ids", "attention_mask", "token_type_ids")
-    }
+    feed = {n: np.zeros((len(encodings), width), dtype=np.int64) for n in FEED}
     for row, e in enumerate(encodings):
         n = len(e.ids)
         feed["input_ids"][row, :n] = e.ids

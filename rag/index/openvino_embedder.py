@@ -25,12 +25,10 @@ import numpy as np
 
 from ..errors import ModelError
 from ..lazy import Lazy
-from .onnx_embedder import BATCH_TOKENS, pool
+from .onnx_embedder import BATCH_TOKENS, FEED, padded, pool
 from .onnx_export import ModelSettings, open_export
 
 SUFFIX = "+openvino-bf16"
-# The model inputs this backend feeds, by the `tokenizers` encoding field each is read from.
-INPUTS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +69,7 @@ class OpenVinoEmbedder:
                 f"OpenVINO could not compile {export.graph} ({_one_line(exc)}): delete it to export again, "
                 f"or drop {SUFFIX!r} from the model name to use the default backend"
             ) from exc
-        missing = {port.get_any_name() for port in compiled.inputs} - set(INPUTS)
+        missing = {port.get_any_name() for port in compiled.inputs} - set(FEED)
         if missing:
             raise ModelError(f"the OpenVINO backend cannot feed the model's inputs {', '.join(sorted(missing))}")
         log.info("OpenVINO runs %s in %s", self.base, compiled.get_property("INFERENCE_PRECISION_HINT"))
@@ -91,12 +89,12 @@ class OpenVinoEmbedder:
         request = compiled.create_infer_request()  # one per call: calls may come from several threads
         inputs = [port.get_any_name() for port in compiled.inputs]
         for rows in same_length_batches([len(e.ids) for e in encoded], self.batch_size, BATCH_TOKENS):
-            columns = {name: np.array([getattr(encoded[i], field) for i in rows]) for name, field in INPUTS.items()}
+            feed = padded([encoded[i] for i in rows])  # one length: nothing padded
             try:
-                hidden = request.infer({name: columns[name].astype(np.int64) for name in inputs})[compiled.outputs[0]]
+                hidden = request.infer({name: feed[name] for name in inputs})[compiled.outputs[0]]
             except Exception as exc:  # OpenVINO raises its own kinds
                 raise ModelError(f"OpenVINO could not embed a batch ({_one_line(exc)})") from exc
-            out[rows] = pool(np.asarray(hidden, dtype=np.float32), columns["attention_mask"], settings.pooling)
+            out[rows] = pool(np.asarray(hidden, dtype=np.float32), feed["attention_mask"], settings.pooling)
         return out
 
 
