@@ -33,6 +33,11 @@ def _line(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# The marker before each summary line of a CNN / Daily Mail story file ("@highlight", a blank line, the
+# line): the summary is the story's, written for the summarisation sets these files come from, and
+# not indexed (`clean`).
+HIGHLIGHT = re.compile(r"^@highlight$", re.IGNORECASE)
+HIGHLIGHT_REASON = "story highlight"  # what `Cleaned.removed` calls such a line (metadata reads it)
 _MASTHEAD_LINKS = r"(?:order reprints|today[’']s paper|subscribe)"  # "Order Reprints | Today’s Paper | Subscribe"
 _SOCIAL = r"(?:twitter|x|facebook|instagram|threads|bluesky|linkedin|tiktok)"
 
@@ -93,18 +98,14 @@ DROP_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copyright", _line(r"^(?:©|\(c\)|copyright\b)")),
     ("metadata field", _line(r"^(?:url|link|permalink|tags|keywords|categories|category|section)\s*:")),
     ("editorial markup", _line(r"^\[[^\]\n]{0,40}\]$")),
-    ("editorial markup", _line(r"^(?:@highlight|story highlights)$")),
+    ("editorial markup", HIGHLIGHT),
+    ("editorial markup", _line(r"^story highlights$")),
     ("date line", _line(rf"^[\W_]*{FULL_DATE}[\W_]*$")),
     ("navigation", re.compile(r"^[a-z]+$")),  # a lone lower-case word: "back", "topic"
     ("navigation", _line(r"^[|•·>»]")),
     ("no words", _line(r"^[^A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u06FF\u4E00-\u9FFF]*$")),
 )
 
-# The marker before each summary line of a CNN / Daily Mail story file ("@highlight", a blank line, the
-# line): the summary is the story's, written for the summarisation sets these files come from, and
-# not indexed (`clean`).
-HIGHLIGHT = re.compile(r"^@highlight$", re.IGNORECASE)
-HIGHLIGHT_REASON = "story highlight"  # what `Cleaned.removed` calls such a line (metadata reads it)
 # A marker after which the rest of the page is footer: comments, "latest edition", related links.
 FOOTER = _line(
     r"^(?:\d+\s+)?(?:comments?|post a comment|leave a comment|view comments|show comments"
