@@ -31,6 +31,7 @@ from ..index.store import IndexStore
 from ..index.words import terms_of
 from ..sync import PathsArg, Prepare, Syncer, SyncReport
 from ..types import Chunk, Document, Hit, Scored
+from .descriptors import Introduced, expand, introduced, offices_asked
 from .fusion import Ranked, convex
 from .ranking import FEATURES, Covers, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
@@ -101,6 +102,8 @@ class Retriever:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._query_lock = threading.Lock()
         self._reranker: tuple[str, Reranker] | None = None  # (name asked for, reranker)
+        # Each article's people introduced with an office, read on the first question naming one.
+        self._introduced: dict[str, tuple[str, tuple[Introduced, ...]]] = {}  # doc id -> (hash, people)
 
     # The corpus's nouns, for callers of the public API.
     @property
@@ -218,11 +221,13 @@ class Retriever:
 
         `mode` is "hybrid" (default), "dense" or "bm25"; `doc_ids` restricts the search to
         those documents. Fewer than `k` hits come back when fewer chunks match. Misspelt words
-        are respelt first (`respell`) unless `spelling` is False (the caller has done it).
+        are respelt first (`respell`) unless `spelling` is False (the caller has done it), and a
+        person the question names by office is searched by name too (`name_offices`).
         """
         query = check_query(query)
         if spelling:
             query = self.respell(query).query
+        query = self.name_offices(query)
         if not isinstance(k, int) or k < 1:
             raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
         if mode not in MODES:
@@ -253,6 +258,25 @@ class Retriever:
         corpus = self.corpus
         with corpus.lock.read():
             return respell(query, corpus.knows, corpus.idf)
+
+    def name_offices(self, query: str) -> str:
+        """`query` with the name of each person it names by office ("Kyiv's leader"), when the
+        articles introduce one person with that office (descriptors.py)."""
+        if not offices_asked(query):
+            return query
+        with self.corpus.lock.read():
+            docs = list(self.corpus.documents.values())
+        people: list[Introduced] = []
+        for doc in docs:
+            known = self._introduced.get(doc.doc_id)
+            if known is None or known[0] != doc.content_hash:
+                found = tuple(p for s, e in doc.segments for p in introduced(doc.text[s:e]))
+                known = self._introduced[doc.doc_id] = (doc.content_hash, found)
+            people.extend(known[1])
+        if len(self._introduced) > len(docs):  # articles removed since
+            current = {doc.doc_id for doc in docs}
+            self._introduced = {d: found for d, found in self._introduced.items() if d in current}
+        return expand(query, people)
 
     def _fused(self, query: str, k: int, doc_ids: Sequence[str] | None) -> Ranked:
         """Hybrid ranking of at least the `k` best candidates (more when a reranker reads them)."""

@@ -1,0 +1,97 @@
+"""A person named by office ("Kyiv's leader") is searched by the name the articles introduce them with."""
+
+import pytest
+
+from rag import Retriever
+from rag.search.descriptors import HEADS, Introduced, expand, introduced, offices_asked
+
+
+def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
+    text = (
+        "Kremlin spokesman Dmitry Peskov said so. White House spokeswoman Karoline Leavitt’s briefing followed. "
+        "U.S. Secretary of State Marco Rubio flew in; British Prime Minister Keir Starmer and German "
+        "Chancellor Friedrich Merz called French President Emmanuel Macron's office."
+    )
+    assert introduced(text) == [
+        Introduced("Dmitry Peskov", "russia", "spokesperson"),
+        Introduced("Karoline Leavitt", "america", "spokesperson"),
+        Introduced("Marco Rubio", "america", "diplomat"),
+        Introduced("Keir Starmer", "britain", "prime minister"),
+        Introduced("Friedrich Merz", "germani", "chancellor"),
+        Introduced("Emmanuel Macron", "franc", "president"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former Russian President Dmitry Medvedev wrote on X.",  # not their office now
+        "the former Russian president Dmitry Medvedev wrote",
+        "Vice President JD Vance said",  # no country, and a vice office
+        "Russian Deputy Foreign Minister Sergei Ryabkov said",  # a deputy is not the minister
+        "It shelled Ukraine. Foreign minister Sergey Lavrov said",  # a sentence's end, not a place
+        "Alaskan President Jane Doe",  # a place that is no country
+    ],
+)
+def test_no_person_is_taken_for_an_office_that_is_not_theirs(text):
+    assert introduced(text) == []
+
+
+def test_a_question_names_an_office_by_country_capital_seat_or_adjective():
+    assert offices_asked("What did Kyiv's leader say?") == [("ukrain", HEADS)]
+    assert offices_asked("What did the Kremlin's chief diplomat propose?") == [("russia", {"diplomat"})]
+    assert offices_asked("Why did the American president leave?") == [("america", {"president"})]
+    assert offices_asked("What did the prime minister of Britain say?") == [("britain", {"prime minister"})]
+    assert offices_asked("What does the White House spokeswoman think?") == [("america", {"spokesperson"})]
+    assert offices_asked("What did the former Russian president write?") == []  # not the office holder
+    assert offices_asked("What did the leaders agree in Alaska?") == []  # several people, no country
+    assert offices_asked("Who leads the talks?") == []
+
+
+PEOPLE = introduced(
+    "Ukrainian President Volodymyr Zelensky met Russian President Vladimir Putin and "
+    "Russian Foreign Minister Sergei Lavrov. Ukrainian President Volodymyr Zelenskyy said. "
+    "Ukrainian President Volodymyr Zelensky left."
+)
+
+
+def test_the_one_person_with_that_office_is_added_in_every_spelling_the_articles_use():
+    assert expand("What did Kyiv's leader say?", PEOPLE) == "What did Kyiv's leader say? Volodymyr Zelensky Zelenskyy"
+    assert expand("What did Moscow's top diplomat call the talks?", PEOPLE).endswith("? Sergei Lavrov")
+    both = expand("Why does the Kremlin leader say Kyiv's president could not sign?", PEOPLE)
+    assert both.endswith("? Vladimir Putin Volodymyr Zelensky Zelenskyy")
+
+
+def test_nothing_is_added_when_in_doubt():
+    assert expand("What did Zelenskyy, Kyiv's leader, say?", PEOPLE) == "What did Zelenskyy, Kyiv's leader, say?"
+    assert expand("What did France's president say?", PEOPLE) == "What did France's president say?"  # no one
+    assert expand("What did the Russian prime minister say?", PEOPLE) == "What did the Russian prime minister say?"
+    two = PEOPLE + introduced("Russian Prime Minister Mikhail Mishustin spoke.")
+    assert expand("What did the Russian leader say?", two) == "What did the Russian leader say?"  # two heads
+    assert expand("What did the Russian president say?", two).endswith("? Vladimir Putin")  # one president
+    assert expand("What did Lavrov say?", PEOPLE) == "What did Lavrov say?"
+
+
+ARTICLES = {
+    "profile.txt": "Profile\n\nUkrainian President Volodymyr Zelensky visited Paris on Monday. The visit was short.\n",
+    "west.txt": "West\n\nVolodymyr Zelensky said the drones hit a power plant near the border overnight.\n",
+    "east.txt": "East\n\nThe mayor said the drones hit a power plant near the border overnight.\n",
+}
+
+
+def test_search_finds_the_passage_that_names_the_person_and_follows_the_articles(tmp_path, fake):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    retriever = Retriever.build(folder, tmp_path / "index", embedder=fake)
+    question = "What did Kyiv's leader say the drones hit?"
+    assert retriever.name_offices(question) == f"{question} Volodymyr Zelensky"
+    for mode in ("hybrid", "bm25", "dense"):
+        assert retriever.search(question, k=1, mode=mode)[0].doc_id == "west.txt"
+
+    (folder / "profile.txt").unlink()  # no article introduces him any more
+    retriever = Retriever.build(folder, tmp_path / "index", embedder=fake)
+    assert retriever.name_offices(question) == question
+    retriever.sync([folder])
+    assert retriever.name_offices(question) == question
