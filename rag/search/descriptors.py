@@ -68,9 +68,12 @@ _OFFICE = "|".join(sorted(map(re.escape, OFFICES), key=len, reverse=True))
 _ROLE = "|".join(sorted(map(re.escape, ROLES), key=len, reverse=True))
 _PLACE = r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
 _NAME = r"[A-Z](?:\.|[\w'’-]*)(?:\s+[A-Z](?:\.|[\w'’-]*)){1,2}"  # "Sergei Lavrov", "Andrew S. Weiss"
-# "Russian Foreign Minister Sergei Lavrov", "Kremlin spokesman Dmitry Peskov"; the office in
-# either case, the place and the name capitalised.
-INTRODUCED = re.compile(rf"\b(?P<place>{_PLACE})\s+(?i:(?P<office>{_OFFICE}))\s+(?P<name>{_NAME})")
+# "Russian Foreign Minister Sergei Lavrov", "Russia's foreign minister, Sergei V. Lavrov", "Kremlin
+# spokesman Dmitry Peskov": the office in either case, the place and the name capitalised, the name
+# not a title ("the Russian president, Mr. Putin" introduces no first name).
+INTRODUCED = re.compile(
+    rf"\b(?P<place>{_PLACE})(?:['’]s)?\s+(?i:(?P<office>{_OFFICE})),?\s+(?!(?:Mr|Mrs|Ms|Dr|Sir)\b)(?P<name>{_NAME})"
+)
 NOT_THEIRS = re.compile(r"\b(?:former|ex-|late|then|vice|deputy|acting|interim)\s*$", re.IGNORECASE)
 POSSESSIVE = re.compile(r"['’]s$")
 ASKED = (  # "Kyiv's leader", "the Kremlin leader"; "the president of Ukraine"
@@ -128,6 +131,8 @@ def introduced(text: str) -> list[Introduced]:
     [Introduced(name='Volodymyr Zelensky', country='ukrain', kind='president')]
     >>> introduced("It shelled Ukraine. Foreign minister Sergey Lavrov said. U.S. President Donald Trump")
     [Introduced(name='Donald Trump', country='america', kind='president')]
+    >>> introduced("Russia's foreign minister, Sergei V. Lavrov, met the Russian president, Mr. Putin.")
+    [Introduced(name='Sergei V. Lavrov', country='russia', kind='diplomat')]
     """
     found = []
     for m in INTRODUCED.finditer(text):
