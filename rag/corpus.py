@@ -30,6 +30,7 @@ from .index.files import read_corpus, read_manifest, write_corpus, write_manifes
 from .index.locks import ReadWriteLock
 from .index.vectors import VectorIndex, open_vector_index
 from .index.words import terms_of
+from .search.descriptors import Introduced, introduced
 from .types import Chunk, Document, Hit, Span
 
 SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
@@ -107,6 +108,9 @@ class Corpus:
         # Chunk id -> its `hubness`; the reference chunks' rows and vectors (on first use after a change).
         self._hubness: dict[str, tuple[float, float]] = {}
         self._hub_sample: tuple[MappingProxyType[str, int], np.ndarray, np.ndarray] | None = None
+        # Document id -> the people it introduces with an office; all of them (on first use after a change).
+        self._doc_people: dict[str, tuple[Introduced, ...]] = {}
+        self._people: tuple[Introduced, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -207,6 +211,22 @@ class Corpus:
         self._hub_sample = (MappingProxyType({cid: n for n, cid in enumerate(ids)}), sample, mean)
         return self._hub_sample
 
+    def people(self) -> tuple[Introduced, ...]:
+        """Everyone the articles introduce with an office of a country ("Russian Foreign Minister
+        Sergei Lavrov": search/descriptors.py), each article read once and kept until it changes."""
+        people = self._people
+        if people is None:
+            found: list[Introduced] = []
+            for doc in self.documents.values():
+                own = self._doc_people.get(doc.doc_id)
+                if own is None:
+                    own = self._doc_people[doc.doc_id] = tuple(
+                        person for s, e in doc.segments for person in introduced(doc.text[s:e])
+                    )
+                found.extend(own)
+            people = self._people = tuple(found)
+        return people
+
     def idf(self, term: str) -> float:
         """How rare a stemmed term is across the chunks (words.tokenize makes terms)."""
         return self.lexical.idf(term)
@@ -277,6 +297,7 @@ class Corpus:
         self.chunks = {cid: c for cid, c in self.chunks.items() if c.doc_id not in drop}
         for doc_id in doc_ids:
             del self.documents[doc_id]
+            self._doc_people.pop(doc_id, None)
 
     def _forget_chunks(self) -> None:
         self._chunk_vectors.clear()
@@ -285,6 +306,7 @@ class Corpus:
         self._doc_sentences.clear()
         self._hubness.clear()
         self._hub_sample = None
+        self._people = None
 
     def moved(self, doc: Document) -> None:
         """Record a new `source` for an unchanged document (a file moved or renamed)."""

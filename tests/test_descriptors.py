@@ -10,7 +10,9 @@ def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
     text = (
         "Kremlin spokesman Dmitry Peskov said so. White House spokeswoman Karoline Leavitt’s briefing followed. "
         "U.S. Secretary of State Marco Rubio flew in; British Prime Minister Keir Starmer and German "
-        "Chancellor Friedrich Merz called French President Emmanuel Macron's office."
+        "Chancellor Friedrich Merz called French President Emmanuel Macron's office. Sergey V. Lavrov, "
+        "Russia's foreign minister, met President Recep Tayyip Erdogan of Turkey, Syrian President Bashar "
+        "al-Assad and the Ukrainian president, Volodymyr Zelensky, who said so."
     )
     assert introduced(text) == [
         Introduced("Dmitry Peskov", "russia", "spokesperson"),
@@ -19,6 +21,9 @@ def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
         Introduced("Keir Starmer", "britain", "prime minister"),
         Introduced("Friedrich Merz", "germani", "chancellor"),
         Introduced("Emmanuel Macron", "franc", "president"),
+        Introduced("Sergey V. Lavrov", "russia", "diplomat"),
+        Introduced("Bashar al-Assad", "syria", "president"),
+        Introduced("Volodymyr Zelensky", "ukrain", "president"),
     ]
 
 
@@ -31,6 +36,14 @@ def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
         "Russian Deputy Foreign Minister Sergei Ryabkov said",  # a deputy is not the minister
         "It shelled Ukraine. Foreign minister Sergey Lavrov said",  # a sentence's end, not a place
         "Alaskan President Jane Doe",  # a place that is no country
+        "Dmitry Medvedev, the former Russian president, wrote",
+        "the then-U.S. President Barack Obama said",
+        "Putin is the Russian president, Joe Biden said",  # who spoke, not who holds the office
+        "the Ukrainian president, Prime Minister Keir Starmer said",  # an office is no name
+        "Talks with Ukraine\nPresident Donald Trump said",  # a line break is no place's end
+        "Ukrainian President Volodymyr Zelenskyy Visits White House\nHe came.",  # a headline
+        "RUSSIAN PRESIDENT VLADIMIR PUTIN SAID",  # capitals: no telling where a name ends
+        "Russian President-elect Boris Ivanov",
     ],
 )
 def test_no_person_is_taken_for_an_office_that_is_not_theirs(text):
@@ -46,6 +59,10 @@ def test_a_question_names_an_office_by_country_capital_seat_or_adjective():
     assert offices_asked("What did the former Russian president write?") == []  # not the office holder
     assert offices_asked("What did the leaders agree in Alaska?") == []  # several people, no country
     assert offices_asked("Who leads the talks?") == []
+    assert offices_asked("what did kyiv's leader say?") == [("ukrain", HEADS)]  # typed without capitals
+    assert offices_asked("Who is the US president-elect?") == []  # not the office holder
+    assert offices_asked("What did the US President Trump say?") == []  # named already
+    assert offices_asked("What did the president of Russia's ally Belarus say?") == []  # Belarus's
 
 
 PEOPLE = introduced(
@@ -70,6 +87,9 @@ def test_nothing_is_added_when_in_doubt():
     assert expand("What did the Russian leader say?", two) == "What did the Russian leader say?"  # two heads
     assert expand("What did the Russian president say?", two).endswith("? Vladimir Putin")  # one president
     assert expand("What did Lavrov say?", PEOPLE) == "What did Lavrov say?"
+    assert expand("What did Volodymyr, Kyiv's leader, say?", PEOPLE) == "What did Volodymyr, Kyiv's leader, say?"
+    rivals = introduced("Ukrainian President Viktor Yushchenko and Ukrainian President Viktor Yanukovych.")
+    assert expand("What did Ukraine's president say?", rivals) == "What did Ukraine's president say?"
 
 
 ARTICLES = {

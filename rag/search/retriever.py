@@ -31,7 +31,7 @@ from ..index.store import IndexStore
 from ..index.words import terms_of
 from ..sync import PathsArg, Prepare, Syncer, SyncReport
 from ..types import Chunk, Document, Hit, Scored
-from .descriptors import Introduced, expand, introduced, offices_asked
+from .descriptors import expand, offices_asked
 from .fusion import Ranked, convex
 from .ranking import FEATURES, Covers, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
@@ -102,8 +102,6 @@ class Retriever:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._query_lock = threading.Lock()
         self._reranker: tuple[str, Reranker] | None = None  # (name asked for, reranker)
-        # Each article's people introduced with an office, read on the first question naming one.
-        self._introduced: dict[str, tuple[str, tuple[Introduced, ...]]] = {}  # doc id -> (hash, people)
 
     # The corpus's nouns, for callers of the public API.
     @property
@@ -227,11 +225,11 @@ class Retriever:
         query = check_query(query)
         if spelling:
             query = self.respell(query).query
-        query = self.name_offices(query)
         if not isinstance(k, int) or k < 1:
             raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        query = self.name_offices(query)
         if doc_ids is not None:
             doc_ids = list(doc_ids)
             unknown = [d for d in doc_ids if d not in self.corpus.documents]
@@ -261,22 +259,11 @@ class Retriever:
 
     def name_offices(self, query: str) -> str:
         """`query` with the name of each person it names by office ("Kyiv's leader"), when the
-        articles introduce one person with that office (descriptors.py)."""
+        articles introduce one person with that office (descriptors.py; `Corpus.people`)."""
         if not offices_asked(query):
             return query
         with self.corpus.lock.read():
-            docs = list(self.corpus.documents.values())
-        people: list[Introduced] = []
-        for doc in docs:
-            known = self._introduced.get(doc.doc_id)
-            if known is None or known[0] != doc.content_hash:
-                found = tuple(p for s, e in doc.segments for p in introduced(doc.text[s:e]))
-                known = self._introduced[doc.doc_id] = (doc.content_hash, found)
-            people.extend(known[1])
-        if len(self._introduced) > len(docs):  # articles removed since
-            current = {doc.doc_id for doc in docs}
-            self._introduced = {d: found for d, found in self._introduced.items() if d in current}
-        return expand(query, people)
+            return expand(query, self.corpus.people())
 
     def _fused(self, query: str, k: int, doc_ids: Sequence[str] | None) -> Ranked:
         """Hybrid ranking of at least the `k` best candidates (more when a reranker reads them)."""
