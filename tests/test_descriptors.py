@@ -3,6 +3,8 @@
 import pytest
 
 from rag import Retriever
+from rag.answer.evidence import speaking_holder
+from rag.answer.question import analyse
 from rag.search.descriptors import HEADS, Introduced, expand, introduced, offices_asked
 
 
@@ -115,3 +117,15 @@ def test_search_finds_the_passage_that_names_the_person_and_follows_the_articles
     assert retriever.name_offices(question) == question
     retriever.sync([folder])
     assert retriever.name_offices(question) == question
+
+
+def test_a_speaker_named_by_office_is_looked_for_by_surname(tmp_path, fake):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    corpus = Retriever.build(folder, tmp_path / "index", embedder=fake).corpus
+    asked = speaking_holder(analyse("What did Kyiv's leader say the drones hit?"), corpus)
+    assert asked.speaker == "Zelensky"  # "Zelensky said", never "leader said"
+    no_one = speaking_holder(analyse("What did Ukraine's prime minister say?"), corpus)
+    assert no_one.speaker == "Ukraine's prime minister"  # the articles give no one that office

@@ -7,6 +7,7 @@ the fitted sentence model ranks them; the question-level `signals` feed the abst
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ import numpy as np
 
 from ..corpus import Corpus, SentenceKey
 from ..index.words import country_of, terms_of, tokenize
+from ..search.descriptors import holders
 from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, make, rank
@@ -60,13 +62,24 @@ def gather(
     For a follow-up, `question_vector` is the question's own embedding: sentences are scored
     against it as much as against the whole query, so the earlier turns it carries find the
     passage without pulling the previous answer's sentence back up."""
-    asked = analyse(question)
+    asked = speaking_holder(analyse(question), corpus)
     sentences = candidates(corpus, query, analyse(query), asked, list(hits), query_vector, question_vector)
     ranked = rank(sentences, model.sentence)
     found, missing = signals(corpus, asked, ranked)
     unanswerable = model.abstain.probability(found) if ranked else 1.0
     reason = _reason(asked, found, missing, unanswerable) if ranked else "nothing relevant was retrieved"
     return Evidence(question, query, asked, tuple(hits), tuple(ranked), found, unanswerable, reason, missing)
+
+
+def speaking_holder(asked: Question, corpus: Corpus) -> Question:
+    """`asked` with a speaker named by office ("What did Kyiv's leader say ...?") named by the
+    surname of the one person the articles introduce with that office (search/descriptors.py), the
+    shortest spelling ("Zelensky" is in "Zelenskyy" too): the "What did X say?" rule then finds
+    "Zelensky said", which never says "leader"."""
+    person = holders(asked.speaker, corpus.people()) if asked.speaker else []
+    if len(person) != 1:
+        return asked
+    return dataclasses.replace(asked, speaker=min(person[0].surnames, key=len))
 
 
 def candidates(

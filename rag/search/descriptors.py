@@ -31,7 +31,20 @@ from functools import lru_cache
 
 from ..index.words import country_of, fold, tokenize
 
-__all__ = ["HEADS", "OFFICES", "ROLES", "SEATS", "Introduced", "country", "expand", "introduced", "offices_asked"]
+__all__ = [
+    "HEADS",
+    "OFFICES",
+    "ROLES",
+    "SEATS",
+    "Holder",
+    "Introduced",
+    "country",
+    "expand",
+    "holders",
+    "introduced",
+    "offices_asked",
+    "one_person",
+]
 
 # Offices as articles write them next to a name, each under the kind of office it is.
 OFFICES = {
@@ -106,6 +119,20 @@ class Introduced:
     name: str  # "Sergei Lavrov"
     country: str  # as `tokenize` stems it: "russia"
     kind: str  # the kind of office (OFFICES): "diplomat"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The one person the articles give an office: their name as most often written, and every
+    spelling of their surname."""
+
+    name: str  # "Volodymyr Zelensky"
+    surnames: tuple[str, ...]  # ("Zelensky", "Zelenskyy")
+
+    @property
+    def words(self) -> list[str]:
+        """What a search adds: "Volodymyr Zelensky Zelenskyy"."""
+        return list(dict.fromkeys([*self.name.split(), *self.surnames]))
 
 
 @lru_cache(maxsize=4096)
@@ -223,7 +250,8 @@ def offices_asked(question: str) -> list[tuple[str, frozenset[str]]]:
 
 def expand(question: str, people: Iterable[Introduced]) -> str:
     """`question` with the name of each person it names by office, when the articles introduce
-    exactly one person with that office of that country (every spelling of the surname they use).
+    exactly one person with that office of that country (every spelling of the surname they use),
+    unless the question names them already.
 
     >>> people = introduced("Ukrainian President Volodymyr Zelensky met Russian President Vladimir Putin. "
     ...                     "Ukrainian President Volodymyr Zelenskyy said.")
@@ -232,27 +260,38 @@ def expand(question: str, people: Iterable[Introduced]) -> str:
     >>> expand("What did Zelensky, Kyiv's leader, say?", people), expand("What did Paris say?", people)
     ("What did Zelensky, Kyiv's leader, say?", 'What did Paris say?')
     """
-    asked = offices_asked(question)
-    if not asked:
-        return question
-    people = list(people)
     added: list[str] = []
-    for land, kinds in asked:
-        person = one_person([p.name for p in people if p.country == land and p.kind in kinds])
-        if person and not any(_mentions(question, w) for w in person if len(w) > 2 and not w.endswith(".")):
-            added.extend(w for w in person if w not in added)
+    for person in holders(question, people):
+        if not any(_mentions(question, w) for w in person.words if len(w) > 2 and not w.endswith(".")):
+            added.extend(w for w in person.words if w not in added)
     return f"{question} {' '.join(added)}" if added else question
 
 
-def one_person(names: Sequence[str]) -> list[str] | None:
-    """The words of the one person `names` are spellings of: the commonest spelling's words, then
-    the other spellings of the surname. None when they name several people, or none. Two names are
-    one person when their surnames are the same, or their first names are and their surnames alike.
+def holders(phrase: str, people: Iterable[Introduced]) -> list[Holder]:
+    """The person `phrase` names by each office it names, for the offices the articles give
+    exactly one person of that country (`one_person`).
+
+    >>> people = introduced("Russian Foreign Minister Sergei Lavrov and Russian President Vladimir V. Putin met.")
+    >>> holders("the Kremlin's chief diplomat", people), holders("Ukraine's president", people)
+    ([Holder(name='Sergei Lavrov', surnames=('Lavrov',))], [])
+    """
+    asked = offices_asked(phrase)
+    if not asked:
+        return []
+    people = list(people)
+    found = (one_person([p.name for p in people if p.country == land and p.kind in kinds]) for land, kinds in asked)
+    return [person for person in found if person]
+
+
+def one_person(names: Sequence[str]) -> Holder | None:
+    """The one person `names` are spellings of, or None when they name several people, or none.
+    Two names are one person when their surnames are the same, or their first names are and their
+    surnames alike.
 
     >>> one_person(["Volodymyr Zelensky", "Volodymyr Zelenskyy", "Volodymyr Zelensky"])
-    ['Volodymyr', 'Zelensky', 'Zelenskyy']
+    Holder(name='Volodymyr Zelensky', surnames=('Zelensky', 'Zelenskyy'))
     >>> one_person(["Sergei Lavrov", "Sergey V. Lavrov"]), one_person(["Viktor Yushchenko", "Viktor Yanukovych"])
-    (['Sergei', 'Lavrov'], None)
+    (Holder(name='Sergei Lavrov', surnames=('Lavrov',)), None)
     """
     if not names:
         return None
@@ -267,7 +306,7 @@ def one_person(names: Sequence[str]) -> list[str] | None:
 
     if not all(map(same, counts)):
         return None
-    return first + list(dict.fromkeys(n.split()[-1] for n in counts if n.split()[-1] != first[-1]))
+    return Holder(" ".join(first), tuple(dict.fromkeys(n.split()[-1] for n in [" ".join(first), *counts])))
 
 
 def _mentions(question: str, word: str) -> bool:
