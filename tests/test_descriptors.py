@@ -14,7 +14,8 @@ def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
         "U.S. Secretary of State Marco Rubio flew in; British Prime Minister Keir Starmer and German "
         "Chancellor Friedrich Merz called French President Emmanuel Macron's office. Sergey V. Lavrov, "
         "Russia's foreign minister, met President Recep Tayyip Erdogan of Turkey, Syrian President Bashar "
-        "al-Assad and the Ukrainian president, Volodymyr Zelensky, who said so."
+        "al-Assad and the Ukrainian president, Volodymyr Zelensky, who said so. White House press secretary "
+        "Karoline Leavitt, Chinese Foreign Ministry spokesman Lin Jian and Indian PM Narendra Modi spoke at 5 PM."
     )
     assert introduced(text) == [
         Introduced("Dmitry Peskov", "russia", "spokesperson"),
@@ -26,6 +27,9 @@ def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
         Introduced("Sergey V. Lavrov", "russia", "diplomat"),
         Introduced("Bashar al-Assad", "syria", "president"),
         Introduced("Volodymyr Zelensky", "ukrain", "president"),
+        Introduced("Karoline Leavitt", "america", "spokesperson"),
+        Introduced("Lin Jian", "china", "spokesperson"),
+        Introduced("Narendra Modi", "india", "prime minister"),
     ]
 
 

@@ -51,6 +51,7 @@ OFFICES = {
     "president": "president",
     "prime minister": "prime minister",
     "premier": "prime minister",
+    "pm": "prime minister",
     "chancellor": "chancellor",
     "foreign minister": "diplomat",
     "foreign secretary": "diplomat",
@@ -62,6 +63,10 @@ OFFICES = {
     "spokesman": "spokesperson",
     "spokeswoman": "spokesperson",
     "spokesperson": "spokesperson",
+    "press secretary": "spokesperson",
+    "foreign ministry spokesman": "spokesperson",
+    "foreign ministry spokeswoman": "spokesperson",
+    "foreign ministry spokesperson": "spokesperson",
 }
 HEADS = frozenset({"president", "prime minister", "chancellor"})
 # What a question may call an office: the kinds it stands for. A "leader" or "head of state" is
@@ -96,7 +101,10 @@ INTRODUCED = (
     # "Russian Foreign Minister Sergei Lavrov", "Russia's foreign minister, Sergei V. Lavrov"
     re.compile(rf"(?P<place>{_PLACE})(?:['’]s)?[ \t]+{_OFFICE_HERE}(?P<comma>,)?[ \t]+(?P<name>{_NAME})"),
     # "Volodymyr Zelensky, the Ukrainian president", "Sergey V. Lavrov, Russia's foreign minister"
-    re.compile(rf"(?P<name>{_NAME}),[ \t]+(?:the[ \t]+)?(?P<place>{_PLACE})(?:['’]s)?[ \t]+{_OFFICE_HERE}"),
+    # (not "Karoline Leavitt, Chinese Foreign Ministry spokesman Lin Jian": a list, the office is Lin's)
+    re.compile(
+        rf"(?P<name>{_NAME}),[ \t]+(?:the[ \t]+)?(?P<place>{_PLACE})(?:['’]s)?[ \t]+{_OFFICE_HERE}(?![ \t]+[{_UP}])"
+    ),
     # "President Vladimir V. Putin of Russia"
     re.compile(rf"{_OFFICE_HERE}[ \t]+(?P<name>{_NAME})[ \t]+of[ \t]+(?:the[ \t]+)?(?P<place>{_PLACE})"),
 )
