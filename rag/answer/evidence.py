@@ -17,13 +17,16 @@ import numpy as np
 
 from ..corpus import Corpus, SentenceKey
 from ..index.words import country_of, terms_of, tokenize
-from ..search.descriptors import holders
+from ..search.descriptors import holders, is_office
 from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, make, rank
 from .model import AnswerModel
 from .question import Question, analyse, attributes_speech, contrast, counts, kind_finder
 from .short_answer import certainty, short_answer
+
+# A surname this short ("Yi", "Xi") is found inside other words by the speech rule ("they", "trying").
+MIN_SURNAME = 4
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,14 @@ def speaking_holder(asked: Question, corpus: Corpus) -> Question:
     surname of the one person the articles introduce with that office (search/descriptors.py), the
     shortest spelling ("Zelensky" is in "Zelenskyy" too): the "What did X say?" rule then finds
     "Zelensky said", which never says "leader"."""
-    person = holders(asked.speaker, corpus.people()) if asked.speaker else []
-    if len(person) != 1:
+    if not asked.speaker or not is_office(asked.speaker):
         return asked
-    return dataclasses.replace(asked, speaker=min(person[0].surnames, key=len))
+    person = holders(asked.speaker, corpus.people())
+    surname = min(person[0].surnames, key=len) if len(person) == 1 else ""
+    if len(surname) < MIN_SURNAME:
+        return asked
+    # The office's words stay in the speaker, so that they are not counted as the question's topic.
+    return dataclasses.replace(asked, speaker=f"{asked.speaker} {surname}")
 
 
 def candidates(

@@ -22,6 +22,7 @@ of a country, leaves the question as it is. Only the search reads the added name
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -42,6 +43,7 @@ __all__ = [
     "expand",
     "holders",
     "introduced",
+    "is_office",
     "offices_asked",
     "one_person",
 ]
@@ -82,7 +84,11 @@ ROLES = {
 # Buildings and streets that news names a government by, folded, with their country.
 SEATS = {"kremlin": "Russia", "white house": "United States", "downing street": "Britain", "elysee": "France"}
 # Words that are part of an office or a sentence, never of a person's name.
-NOT_NAMES = frozenset(" ".join(OFFICES).split()) | frozenset(["vice", "deputy", "general", "mr", "mrs", "ms", "dr"])
+NOT_NAMES = frozenset(" ".join(OFFICES).split()) | frozenset(
+    ["vice", "deputy", "general", "mr", "mrs", "ms", "dr", "says", "said"]
+    + [day.lower() for day in calendar.day_name]
+    + [month.lower() for month in calendar.month_name[1:]]
+)
 
 _UP = "A-ZÀ-ÖØ-Þ"  # a capital, accented ones too ("Élysée", "Édouard")
 _OFFICE = "|".join(sorted(map(re.escape, OFFICES), key=len, reverse=True))
@@ -91,8 +97,13 @@ _ROLE = "|".join(sorted(map(re.escape, ROLES), key=len, reverse=True))
 # a dotted run ("A.A.A...": each run is tried once, not at every letter).
 _PLACE = rf"(?<![\w.])[{_UP}][\w.]*(?:[ \t]+[{_UP}][\w.]*)?(?![\w.])"
 _ANY_PLACE = r"(?<![\w.])[^\W\d_][\w.]*(?:[ \t]+[^\W\d_][\w.]*)?(?![\w.])"  # a question may be typed in lower case
-# A first name, an initial or none ("Sergei V. Lavrov"), a surname with its particle ("Bashar al-Assad").
-_NAME = rf"(?<![\w'’-])[{_UP}][\w'’-]+(?:[ \t]+[{_UP}]\.)?[ \t]+(?:(?:al|el|bin|da|de|van|von)[- ])?[{_UP}][\w'’-]*[\w]"
+# A first name, a middle name or initial or none ("Sergei V. Lavrov", "Recep Tayyip Erdogan"), a
+# surname with its particle ("Bashar al-Assad"), and no capitalised word after it: "Vladimir Putin
+# Thursday" or a headline's "Zelensky Says" is not a name (when in doubt, no one).
+_NAME = (
+    rf"(?<![\w'’-])[{_UP}][\w'’-]+(?:[ \t]+(?:[{_UP}]\.|[{_UP}][\w'’-]+))?"  # "Sergei V.", "Recep Tayyip"
+    rf"[ \t]+(?:(?:al|el|bin|da|de|van|von)[- ])?[{_UP}][\w'’-]*\w(?![ \t]+[{_UP}])"  # nothing capitalised after
+)
 # An office as a whole word; the look-ahead at its first letter spares trying every office at
 # every character (113 against 27 ms per MB of text).
 _FIRST = "".join(sorted({c for office in OFFICES for c in (office[0], office[0].upper())}))
@@ -108,8 +119,10 @@ INTRODUCED = (
     # "President Vladimir V. Putin of Russia"
     re.compile(rf"{_OFFICE_HERE}[ \t]+(?P<name>{_NAME})[ \t]+of[ \t]+(?:the[ \t]+)?(?P<place>{_PLACE})"),
 )
+# Words that make an office someone else's or a past one: "former", "vice", "deputy", "then-".
 NOT_THEIRS = re.compile(r"\b(?:former|ex-|late|then-?|vice|deputy|acting|interim)[ \t]*$", re.IGNORECASE)
 POSSESSIVE = re.compile(r"['’]s$")
+HEADLINE = 150  # characters: a longer line is text, not a headline
 # "... the Russian president, Joe Biden said": the name says who spoke, not who holds the office
 # (an appositive is closed by a comma: "the Ukrainian president, Volodymyr Zelensky, said").
 SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|wrote|asked|argued|noted|according)\b")
@@ -158,14 +171,18 @@ def country(place: str) -> str | None:
 
 
 def _named_place(text: str, m: re.Match[str]) -> str | None:
-    """The country match `m`'s place names: the whole place or, failing that, its last word
-    ("Former Russian": "Russian") or its first ("of Britain say": "Britain"). None when it names
-    none, or ends a sentence ("Ukraine.")."""
+    """The country match `m`'s place names: the whole place, or its last word ("Former Russian" is
+    "Russian"; a two-word place at the end of the match its first: "of Britain say"). None when
+    it names none, ends a sentence ("Ukraine."), or holds a word that makes the office another's
+    ("US Vice President", "Russian Deputy Foreign Minister", "the then Russian leader")."""
     place = m["place"]
-    if m.end("place") == m.end():  # a place that ends the match may end its sentence: "of Russia."
+    at_end = m.end("place") == m.end()
+    if at_end:  # a place that ends the match may end its sentence: "of Russia."
         place = place.removesuffix(".") if "." not in place[:-1] else place
     words_of = place.split()
-    for words in dict.fromkeys((place, words_of[-1], words_of[0])):
+    if any(NOT_THEIRS.fullmatch(w) for w in words_of):
+        return None
+    for words in dict.fromkeys((place, words_of[-1], *(words_of[:1] if at_end else ()))):
         if words.endswith(".") and "." not in words[:-1]:
             return None
         land = country(words)
@@ -175,30 +192,25 @@ def _named_place(text: str, m: re.Match[str]) -> str | None:
 
 
 def _qualified(text: str, m: re.Match[str]) -> bool:
-    """Whether the office in match `m` is qualified away: "former", "vice", "deputy", "then-"
-    right before the place or office that opens it ("the former Russian president")."""
-    return bool(NOT_THEIRS.search(text[max(0, m.start() - 24) : m.start()] + _lead(m)))
-
-
-def _lead(m: re.Match[str]) -> str:
-    """The words of a two-word place before the one that names the country ("Former" of "Former Russian")."""
-    place = m.groupdict().get("place") or ""
-    if m.start("place") != m.start() or len(place.split()) < 2 or country(place):
-        return ""
-    return " " + place.split()[0]
+    """Whether the office in match `m` is qualified away by the words right before it: "former",
+    "vice", "deputy", "then-" ("the former Russian president", "ex-Prime Minister X of Y")."""
+    return bool(NOT_THEIRS.search(text[max(0, m.start() - 24) : m.start()]))
 
 
 def _headline(text: str, at: int) -> bool:
     r"""Whether the line holding position `at` is a headline: short, not ending as a sentence does,
-    and in title case ("Zelensky Visits White House" would make "Zelensky Visits" a name).
+    and in title case ("Zelensky Visits White House" would make "Zelensky Visits" a name). Only
+    `HEADLINE` characters either side are looked at: a longer line is no headline.
 
     >>> _headline("Ukrainian President Zelensky Visits White House\nHe came.", 3), _headline("He came.", 3)
     (True, False)
     """
-    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
-    line = text[start : end if end >= 0 else len(text)].strip()
+    start, end = text.rfind("\n", max(0, at - HEADLINE), at), text.find("\n", at, at + HEADLINE)
+    if (start < 0 and at > HEADLINE) or (end < 0 and len(text) - at > HEADLINE):
+        return False
+    line = text[start + 1 : end if end >= 0 else len(text)].strip()
     words = re.findall(r"[^\W\d_]{4,}", line)
-    if len(line) > 150 or line[-1:] in '.!?:;"”’)' or len(words) < 3:
+    if len(line) > HEADLINE or line[-1:] in '.!?:;"”’)' or len(words) < 3:
         return False
     return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
@@ -256,6 +268,19 @@ def offices_asked(question: str) -> list[tuple[str, frozenset[str]]]:
     return asked
 
 
+def is_office(phrase: str) -> bool:
+    """Whether `phrase` as a whole names a person by office ("Kyiv's leader"), not something of
+    theirs ("Russia's president's spokesman").
+
+    >>> is_office("Kyiv's leader"), is_office("Russia's president's spokesman"), is_office("Lavrov")
+    (True, False, False)
+    """
+    phrase = phrase.strip()
+    return any(
+        m.end() == len(phrase) and _named_place(phrase, m) for pattern in ASKED for m in pattern.finditer(phrase)
+    )
+
+
 def expand(question: str, people: Iterable[Introduced]) -> str:
     """`question` with the name of each person it names by office, when the articles introduce
     exactly one person with that office of that country (every spelling of the surname they use),
@@ -306,11 +331,14 @@ def one_person(names: Sequence[str]) -> Holder | None:
     counts = Counter(names)
     first = counts.most_common(1)[0][0].split()
 
+    def bare(surname: str) -> str:  # "al-Assad" is "Assad"
+        return re.sub(r"^(?:al|el)-", "", fold(surname))
+
     def same(name: str) -> bool:
         words = name.split()
-        surname, given = fold(words[-1]), fold(words[0])
-        alike = SequenceMatcher(None, surname, fold(first[-1])).ratio() >= 0.8
-        return surname == fold(first[-1]) or (given == fold(first[0]) and alike)
+        surname, given = bare(words[-1]), fold(words[0])
+        alike = SequenceMatcher(None, surname, bare(first[-1])).ratio() >= 0.8
+        return surname == bare(first[-1]) or (given == fold(first[0]) and alike)
 
     if not all(map(same, counts)):
         return None
