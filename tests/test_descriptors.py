@@ -15,7 +15,9 @@ def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
         "Chancellor Friedrich Merz called French President Emmanuel Macron's office. Sergey V. Lavrov, "
         "Russia's foreign minister, met President Recep Tayyip Erdogan of Turkey, Syrian President Bashar "
         "al-Assad and the Ukrainian president, Volodymyr Zelensky, who said so. White House press secretary "
-        "Karoline Leavitt, Chinese Foreign Ministry spokesman Lin Jian and Indian PM Narendra Modi spoke at 5 PM."
+        "Karoline Leavitt, Chinese Foreign Ministry spokesman Lin Jian and Indian PM Narendra Modi spoke at 5 PM. "
+        "Russian President Vladimir Putin's Security Council met; British Prime Minister Theresa May said; "
+        "British Prime Minister Rishi Sunak MP said."
     )
     assert introduced(text) == [
         Introduced("Dmitry Peskov", "russia", "spokesperson"),
@@ -31,6 +33,9 @@ def test_people_are_read_off_the_office_and_country_they_are_introduced_with():
         Introduced("Karoline Leavitt", "america", "spokesperson"),
         Introduced("Lin Jian", "china", "spokesperson"),
         Introduced("Narendra Modi", "india", "prime minister"),
+        Introduced("Vladimir Putin", "russia", "president"),
+        Introduced("Theresa May", "britain", "prime minister"),
+        Introduced("Rishi Sunak", "britain", "prime minister"),
     ]
 
 
