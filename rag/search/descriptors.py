@@ -172,7 +172,7 @@ def country(place: str) -> str | None:
     return country_of(terms[0]) if len(terms) == 1 else None
 
 
-def _named_place(text: str, m: re.Match[str]) -> str | None:
+def _named_place(m: re.Match[str]) -> str | None:
     """The country match `m`'s place names: the whole place, or its last word ("Former Russian" is
     "Russian"; a two-word place at the end of the match its first: "of Britain say"). None when
     it names none, ends a sentence ("Ukraine."), or holds a word that makes the office another's
@@ -235,11 +235,10 @@ def introduced(text: str) -> list[Introduced]:
     found = []
     for pattern in INTRODUCED:
         for m in pattern.finditer(text):
-            name, land = m["name"], _named_place(text, m)
+            name, land = m["name"], _named_place(m)
             if (
                 land is None
                 or _qualified(text, m)
-                or name.isupper()
                 or any(w.lower().strip(".") in NOT_NAMES for w in name.split())
                 or (m.groupdict().get("comma") and SPEECH.match(text, m.end()))  # "..., Joe Biden said"
                 or _headline(text, m.start())
@@ -264,7 +263,7 @@ def offices_asked(question: str) -> list[tuple[str, frozenset[str]]]:
     asked = []
     for pattern in ASKED:
         for m in pattern.finditer(question):
-            land = _named_place(question, m)
+            land = _named_place(m)
             if land and not _qualified(question, m):
                 asked.append((land, ROLES[m["role"].lower()]))
     return asked
@@ -278,9 +277,7 @@ def is_office(phrase: str) -> bool:
     (True, False, False)
     """
     phrase = phrase.strip()
-    return any(
-        m.end() == len(phrase) and _named_place(phrase, m) for pattern in ASKED for m in pattern.finditer(phrase)
-    )
+    return any(m.end() == len(phrase) and _named_place(m) for pattern in ASKED for m in pattern.finditer(phrase))
 
 
 def expand(question: str, people: Iterable[Introduced]) -> str:
