@@ -66,6 +66,45 @@ def test_no_person_is_taken_for_an_office_that_is_not_theirs(text):
     assert introduced(text) == []
 
 
+def test_the_heads_of_international_bodies_are_read_as_news_writes_them():
+    text = (
+        "On Monday NATO Secretary General Mark Rutte said so, and U.N. Secretary-General Antonio Guterres "
+        "agreed. Rafael Grossi, the head of the International Atomic Energy Agency, went on. European "
+        "Commission President Ursula von der Leyen spoke, and so did WHO Director-General Tedros Adhanom "
+        "Ghebreyesus and the Fed chair, Jerome Powell. Secretary General Mark Rutte of NATO left."
+    )
+    assert introduced(text) == [
+        Introduced("Mark Rutte", "NATO", "head"),
+        Introduced("Antonio Guterres", "UN", "head"),
+        Introduced("Rafael Grossi", "IAEA", "head"),
+        Introduced("Ursula von der Leyen", "European Commission", "president"),
+        Introduced("Tedros Adhanom Ghebreyesus", "WHO", "head"),
+        Introduced("Jerome Powell", "Fed", "head"),
+        Introduced("Mark Rutte", "NATO", "head"),
+    ]
+    not_theirs = (
+        "It was said. Former NATO Secretary General Jens Stoltenberg wrote, and the former NATO chief Anders "
+        "Rasmussen, and NATO Deputy Secretary General Radmila Shekerinska, and Russian army chief Valery "
+        "Gerasimov, and the Ukrainian chief Valery Zaluzhny, and NATO's foreign minister Jane Doe said."
+    )
+    assert introduced(not_theirs) == []  # past and deputy offices; a chief of no body; an office NATO has not
+
+
+def test_a_question_names_the_head_of_a_body():
+    assert offices_asked("What did NATO's chief say?") == [("NATO", {"head", "president"})]
+    assert offices_asked("what did the nato chief say") == [("NATO", {"head", "president"})]
+    assert offices_asked("Who heads it? The head of the International Atomic Energy Agency") == [
+        ("IAEA", {"head", "president"})
+    ]
+    assert offices_asked("What did the UN secretary-general warn?") == [("UN", {"head"})]
+    assert offices_asked("What did the secretary general of NATO say?") == [("NATO", {"head"})]
+    assert offices_asked("What did Russia's chief say?") == []  # a body's office, not a country's
+    assert offices_asked("What did the former NATO chief say?") == []
+    assert offices_asked("who chief") == offices_asked("What did the fed chair say?") == []  # "who", "fed": words
+    people = introduced("It was said that NATO Secretary General Mark Rutte and NATO chief Mark Rutte met.")
+    assert expand("What did NATO's chief say?", people) == "What did NATO's chief say? Mark Rutte"
+
+
 def test_a_question_names_an_office_by_country_capital_seat_or_adjective():
     assert offices_asked("What did Kyiv's leader say?") == [("ukrain", HEADS)]
     assert offices_asked("What did the Kremlin's chief diplomat propose?") == [("russia", {"diplomat"})]

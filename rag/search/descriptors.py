@@ -1,23 +1,27 @@
 """A person named by their office, searched by their name: "Kyiv's leader" as Zelensky, "the
-Kremlin's chief diplomat" as Lavrov, when the articles introduce that person with that office.
+Kremlin's chief diplomat" as Lavrov, "NATO's chief" as Rutte, when the articles introduce that
+person with that office.
 
 News introduces people once by nationality and office ("Russian Foreign Minister Sergei Lavrov",
 "Volodymyr Zelensky, the Ukrainian president") and then by name alone ("Mr Lavrov said ..."). A
 question written by someone else often names the office instead ("What did Kyiv's leader say
 ...?"), and then neither BM25 nor the embedding meets the passage that says "Zelensky". So:
 
-- `introduced` reads, in an article's text, each person introduced with an office of a country,
-  in the three ways news writes it (`INTRODUCED`): "<place> <office> <Name>", "<Name>, <place>'s
-  <office>" and "<office> <Name> of <place>"; a former, vice or deputy office is not the person's;
+- `introduced` reads, in an article's text, each person introduced with an office of a country
+  or of an international body, in the four ways news writes it (`INTRODUCED`): "<place> <office>
+  <Name>", "<Name>, <place>'s <office>", "<office> <Name> of <place>" and "<Name>, the <office> of
+  <place>"; a former, vice or deputy office is not the person's;
 - `offices_asked` reads, in a question, "<place>'s <role>", "the <place> <role>" or "the <role> of
   <place>" ("Kyiv's leader", "the Kremlin leader", "the president of Ukraine");
 - `expand` adds to the query the name of the one person the articles introduce with that office
   of that country, in every spelling of the surname they use ("Zelensky", "Zelenskyy"), unless
   the question already names them.
 
-A place is a country, its adjective or its capital (words.py's list), or one of `SEATS` ("the
-Kremlin"). Nothing is added when in doubt: an office the articles give no one, or give two people
-of a country, leaves the question as it is. Only the search reads the added names.
+A place is a country, its adjective or its capital (words.py's list), one of `SEATS` ("the
+Kremlin"), or one of `BODIES` ("NATO", "the United Nations"), whose offices are its own
+(`BODY_OFFICES`: "NATO Secretary General Mark Rutte", "IAEA chief Rafael Grossi"). Nothing is
+added when in doubt: an office the articles give no one, or give two people of a country or body,
+leaves the question as it is. Only the search reads the added names.
 """
 
 from __future__ import annotations
@@ -33,12 +37,16 @@ from functools import lru_cache
 from ..index.words import country_of, fold, tokenize
 
 __all__ = [
+    "BODIES",
+    "BODY_OFFICES",
+    "BODY_ROLES",
     "HEADS",
     "OFFICES",
     "ROLES",
     "SEATS",
     "Holder",
     "Introduced",
+    "body",
     "country",
     "expand",
     "holders",
@@ -81,45 +89,97 @@ ROLES = {
     "top diplomat": frozenset({"diplomat"}),
     **{office: frozenset({kind}) for office, kind in OFFICES.items()},
 }
+# International bodies as news names them, folded, each under one name (an acronym in capitals
+# only where it is also a word: "WHO", "Fed"). Their offices are their own: a NATO chief is no
+# country's, and "Russia's chief" names no one.
+BODIES = {
+    **dict.fromkeys(["nato", "north atlantic treaty organization", "north atlantic treaty organisation"], "NATO"),
+    **dict.fromkeys(["un", "u.n.", "united nations"], "UN"),
+    **dict.fromkeys(["eu", "e.u.", "european union"], "EU"),
+    "european commission": "European Commission",
+    "european council": "European Council",
+    **dict.fromkeys(["ecb", "european central bank"], "ECB"),
+    **dict.fromkeys(["iaea", "international atomic energy agency"], "IAEA"),
+    **dict.fromkeys(["imf", "international monetary fund"], "IMF"),
+    "world bank": "World Bank",
+    **dict.fromkeys(["WHO", "world health organization", "world health organisation"], "WHO"),
+    **dict.fromkeys(["wto", "world trade organization", "world trade organisation"], "WTO"),
+    "opec": "OPEC",
+    **dict.fromkeys(["Fed", "federal reserve"], "Fed"),
+    **dict.fromkeys(["osce", "organization for security and co-operation in europe"], "OSCE"),
+    **dict.fromkeys(["icc", "international criminal court"], "ICC"),
+    "african union": "African Union",
+    "arab league": "Arab League",
+    "interpol": "Interpol",
+}
+# A body's offices, as articles write them next to a name, under the kind of office each is.
+BODY_OFFICES = {
+    "secretary general": "head",
+    "secretary-general": "head",
+    "director general": "head",
+    "director-general": "head",
+    "managing director": "head",
+    "chief": "head",
+    "head": "head",
+    "chair": "head",
+    "chairman": "head",
+    "chairwoman": "head",
+    "president": "president",
+    "prosecutor": "prosecutor",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+}
+# What a question may call a body's office: its chief, head or leader is whoever leads it.
+BODY_ROLES = {
+    **{office: frozenset({kind}) for office, kind in BODY_OFFICES.items()},
+    **dict.fromkeys(["chief", "head", "leader", "boss"], frozenset({"head", "president"})),
+}
 # Buildings and streets that news names a government by, folded, with their country.
 SEATS = {"kremlin": "Russia", "white house": "United States", "downing street": "Britain", "elysee": "France"}
 # Words that are part of an office or a sentence, never of a person's name.
-NOT_NAMES = frozenset(" ".join(OFFICES).split()) | frozenset(
+NOT_NAMES = frozenset(" ".join([*OFFICES, *BODY_OFFICES]).replace("-", " ").split()) | frozenset(
     ["vice", "deputy", "general", "mr", "mrs", "ms", "dr", "says", "said"] + [day.lower() for day in calendar.day_name]
 )  # not months: "Theresa May"
 
 _UP = "A-ZÀ-ÖØ-Þ"  # a capital, accented ones too ("Élysée", "Édouard")
-_OFFICE = "|".join(sorted(map(re.escape, OFFICES), key=len, reverse=True))
-_ROLE = "|".join(sorted(map(re.escape, ROLES), key=len, reverse=True))
+_OFFICE = "|".join(sorted(map(re.escape, {*OFFICES, *BODY_OFFICES}), key=len, reverse=True))
+_ROLE = "|".join(sorted(map(re.escape, {*ROLES, *BODY_ROLES}), key=len, reverse=True))
 # One or two capitalised words ("Russian", "U.S.", "White House"), never starting inside a word or
 # a dotted run ("A.A.A...": each run is tried once, not at every letter).
 _PLACE = rf"(?<![\w.])[{_UP}][\w.]*(?:[ \t]+[{_UP}][\w.]*)?(?![\w.])"
 _ANY_PLACE = r"(?<![\w.])[^\W\d_][\w.]*(?:[ \t]+[^\W\d_][\w.]*)?(?![\w.])"  # a question may be typed in lower case
+# A body's name of three words or more ("International Atomic Energy Agency"), tried first.
+_LONG_BODY = "|".join(sorted((re.escape(b) for b in BODIES if b.count(" ") >= 2), key=len, reverse=True))
+_BODY_PLACE = rf"(?<![\w.])(?i:{_LONG_BODY})(?![\w.])"
 # A first name, a middle name or initial or none ("Sergei V. Lavrov", "Recep Tayyip Erdogan"), a
 # surname with its particle ("Bashar al-Assad"), and no capitalised word after it: "Vladimir Putin
 # Thursday" or a headline's "Zelensky Says" is not a name (when in doubt, no one).
 _LOWER = "a-zß-ÿ"
+_PARTICLE = "(?:von der|van der|van den|de la|al|el|bin|da|de|del|van|von)"  # "Ursula von der Leyen"
 _NAME = (
     rf"(?<![\w'’-])[{_UP}][\w-]+(?:[ \t]+(?:[{_UP}]\.|[{_UP}][\w-]+))?"  # "Sergei V.", "Recep Tayyip"
     # The surname, with a small letter ("MP" is none), whole, possessive or not ("Putin's Security
     # Council"), and no title-case word after it ("MP" may follow).
-    rf"[ \t]+(?:(?:al|el|bin|da|de|van|von)[- ])?[{_UP}](?=[\w'’-]*[{_LOWER}])[\w'’-]*\w(?![\w'’-])"
+    rf"[ \t]+(?:{_PARTICLE}[- ])?[{_UP}](?=[\w'’-]*[{_LOWER}])[\w'’-]*\w(?![\w'’-])"
     rf"(?:(?<=['’]s)|(?![ \t]+[{_UP}][\w'’-]*[{_LOWER}]))"
 )
 # An office as a whole word; the look-ahead at its first letter spares trying every office at
 # every character (113 against 27 ms per MB of text).
-_FIRST = "".join(sorted({c for office in OFFICES for c in (office[0], office[0].upper())}))
+_FIRST = "".join(sorted({c for office in [*OFFICES, *BODY_OFFICES] for c in (office[0], office[0].upper())}))
+_AN_OFFICE = re.compile(rf"(?<![\w'’-])(?:{_OFFICE})(?![\w'’-])", re.IGNORECASE)
 _OFFICE_HERE = rf"(?<![\w'’-])(?=[{_FIRST}])(?i:(?P<office>{_OFFICE}))(?![\w'’-])"
+_IN = rf"(?P<place>{_BODY_PLACE}|{_PLACE})"  # where an office is held
 INTRODUCED = (
     # "Russian Foreign Minister Sergei Lavrov", "Russia's foreign minister, Sergei V. Lavrov"
-    re.compile(rf"(?P<place>{_PLACE})(?:['’]s)?[ \t]+{_OFFICE_HERE}(?P<comma>,)?[ \t]+(?P<name>{_NAME})"),
+    re.compile(rf"{_IN}(?:['’]s)?[ \t]+{_OFFICE_HERE}(?P<comma>,)?[ \t]+(?P<name>{_NAME})"),
     # "Volodymyr Zelensky, the Ukrainian president", "Sergey V. Lavrov, Russia's foreign minister"
     # (not "Karoline Leavitt, Chinese Foreign Ministry spokesman Lin Jian": a list, the office is Lin's)
-    re.compile(
-        rf"(?P<name>{_NAME}),[ \t]+(?:the[ \t]+)?(?P<place>{_PLACE})(?:['’]s)?[ \t]+{_OFFICE_HERE}(?![ \t]+[{_UP}])"
-    ),
+    re.compile(rf"(?P<name>{_NAME}),[ \t]+(?:the[ \t]+)?{_IN}(?:['’]s)?[ \t]+{_OFFICE_HERE}(?![ \t]+[{_UP}])"),
     # "President Vladimir V. Putin of Russia"
-    re.compile(rf"{_OFFICE_HERE}[ \t]+(?P<name>{_NAME})[ \t]+of[ \t]+(?:the[ \t]+)?(?P<place>{_PLACE})"),
+    re.compile(rf"{_OFFICE_HERE}[ \t]+(?P<name>{_NAME})[ \t]+of[ \t]+(?:the[ \t]+)?{_IN}"),
+    # "Rafael Grossi, the head of the International Atomic Energy Agency", "..., the president of Ukraine"
+    re.compile(rf"(?P<name>{_NAME}),[ \t]+the[ \t]+{_OFFICE_HERE}[ \t]+of[ \t]+(?:the[ \t]+)?{_IN}(?!['’])"),
 )
 # Words that make an office someone else's or a past one: "former", "vice", "deputy", "then-".
 NOT_THEIRS = re.compile(r"\b(?:former|ex-|late|then-?|vice|deputy|acting|interim)[ \t]*$", re.IGNORECASE)
@@ -128,10 +188,11 @@ HEADLINE = 150  # characters: a longer line is text, not a headline
 # "... the Russian president, Joe Biden said": the name says who spoke, not who holds the office
 # (an appositive is closed by a comma: "the Ukrainian president, Volodymyr Zelensky, said").
 SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|wrote|asked|argued|noted|according)\b")
+_ANY_IN = rf"(?P<place>{_BODY_PLACE}|{_ANY_PLACE})"
 ASKED = (  # "Kyiv's leader", "the Kremlin leader" (not "the US president-elect", "the US president Trump")
-    re.compile(rf"(?P<place>{_ANY_PLACE})(?:['’]s?)?[ \t]+(?i:(?P<role>{_ROLE}))(?![\w-])(?![ \t]+[{_UP}])"),
+    re.compile(rf"{_ANY_IN}(?:['’]s?)?[ \t]+(?i:(?P<role>{_ROLE}))(?![\w-])(?![ \t]+[{_UP}])"),
     # "the president of Ukraine" (not "the president of Russia's ally Belarus")
-    re.compile(rf"\b(?i:(?P<role>{_ROLE}))[ \t]+of[ \t]+(?:the[ \t]+)?(?P<place>{_ANY_PLACE})(?!['’])"),
+    re.compile(rf"\b(?i:(?P<role>{_ROLE}))[ \t]+of[ \t]+(?:the[ \t]+)?{_ANY_IN}(?!['’])"),
 )
 
 
@@ -140,8 +201,8 @@ class Introduced:
     """A person an article introduces with an office: "Russian Foreign Minister Sergei Lavrov"."""
 
     name: str  # "Sergei Lavrov"
-    country: str  # as `tokenize` stems it: "russia"
-    kind: str  # the kind of office (OFFICES): "diplomat"
+    country: str  # as `tokenize` stems it: "russia"; or a body's name in `BODIES`: "NATO"
+    kind: str  # the kind of office (OFFICES, BODY_OFFICES): "diplomat"
 
 
 @dataclass(frozen=True)
@@ -170,6 +231,52 @@ def country(place: str) -> str | None:
     # With "the" (a stop word) in front, "US" is read as a name, not as a text in capitals ("LET US").
     terms = tokenize([f"the {place}"])[0]
     return country_of(terms[0]) if len(terms) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def body(place: str) -> str | None:
+    """The international body `place` names (its name in `BODIES`), or None. An acronym that is
+    also a word counts only as written in capitals ("WHO", not "who").
+
+    >>> body("NATO"), body("nato"), body("the United Nations"), body("U.N."), body("WHO"), body("who")
+    ('NATO', 'NATO', 'UN', 'UN', 'WHO', None)
+    """
+    words = " ".join(place.split()).removeprefix("the ").removeprefix("The ")
+    folded = fold(words)
+    return BODIES.get(words) if folded in ("who", "fed") else BODIES.get(folded)
+
+
+def _where(m: re.Match[str]) -> tuple[str, bool] | None:
+    """The place of a match of `INTRODUCED` or `ASKED`, and whether it is a body: a country as
+    `_named_place` reads it, else a body's name in `BODIES` (the whole place, its last word as in
+    "did NATO", or at the end its first); None for neither or a past office ("Former NATO")."""
+    land = _named_place(m)
+    if land:
+        return land, False
+    place, at_end = m["place"], m.end("place") == m.end()
+    words = place.split()
+    if any(NOT_THEIRS.fullmatch(w) for w in words):
+        return None
+    for tried in dict.fromkeys((place, words[-1], *(words[:1] if at_end else ()))):
+        named = body(tried) or (body(tried.removesuffix(".")) if at_end else None)  # "of the U.N."
+        if named:
+            return named, True
+    return None
+
+
+def _office(m: re.Match[str]) -> tuple[str, str] | None:
+    """(place, kind of office) an `INTRODUCED` match gives its person, when the place has that
+    office (`OFFICES` for a country, `BODY_OFFICES` for a body: "Russia's chief" is no office)."""
+    where, office = _where(m), m["office"].lower()
+    kind = where and (BODY_OFFICES if where[1] else OFFICES).get(office)
+    return (where[0], kind) if where and kind else None
+
+
+def _role(m: re.Match[str]) -> tuple[str, frozenset[str]] | None:
+    """(place, kinds of office) an `ASKED` match names (`ROLES` for a country, `BODY_ROLES` for a body)."""
+    where, role = _where(m), m["role"].lower()
+    kinds = where and (BODY_ROLES if where[1] else ROLES).get(role)
+    return (where[0], kinds) if where and kinds else None
 
 
 def _named_place(m: re.Match[str]) -> str | None:
@@ -229,22 +336,21 @@ def introduced(text: str) -> list[Introduced]:
     >>> introduced("Putin is the Russian president, Joe Biden said. It shelled Ukraine. Foreign minister Sergey Lavrov")
     []
     """
-    folded = text.lower()
-    if not any(office in folded for office in OFFICES):  # no office at all (most texts that are not news)
+    if not _AN_OFFICE.search(text):  # most texts that are not news
         return []
     found = []
     for pattern in INTRODUCED:
         for m in pattern.finditer(text):
-            name, land = m["name"], _named_place(m)
+            name, held = m["name"], _office(m)
             if (
-                land is None
+                held is None
                 or _qualified(text, m)
                 or any(w.lower().strip(".") in NOT_NAMES for w in name.split())
                 or (m.groupdict().get("comma") and SPEECH.match(text, m.end()))  # "..., Joe Biden said"
                 or _headline(text, m.start())
             ):
                 continue
-            found.append((m.start(), Introduced(POSSESSIVE.sub("", name), land, OFFICES[m["office"].lower()])))
+            found.append((m.start(), Introduced(POSSESSIVE.sub("", name), *held)))
     return [person for _, person in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -263,9 +369,9 @@ def offices_asked(question: str) -> list[tuple[str, frozenset[str]]]:
     asked = []
     for pattern in ASKED:
         for m in pattern.finditer(question):
-            land = _named_place(m)
-            if land and not _qualified(question, m):
-                asked.append((land, ROLES[m["role"].lower()]))
+            held = _role(m)
+            if held and not _qualified(question, m):
+                asked.append(held)
     return asked
 
 
@@ -277,7 +383,7 @@ def is_office(phrase: str) -> bool:
     (True, False, False)
     """
     phrase = phrase.strip()
-    return any(m.end() == len(phrase) and _named_place(m) for pattern in ASKED for m in pattern.finditer(phrase))
+    return any(m.end() == len(phrase) and _role(m) for pattern in ASKED for m in pattern.finditer(phrase))
 
 
 def expand(question: str, people: Iterable[Introduced]) -> str:
