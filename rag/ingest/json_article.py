@@ -211,12 +211,14 @@ article_text, as text or a list of paragraphs')
         own = _own_id(value)
         key = own if own is not None and own not in seen else numbered
         seen.add(key)
-        try:
-            if isinstance(value, NotAnArticleObject):
-                raise value
-            out.append((key, article_of(value)))
-        except NotAnArticleObject as exc:
-            out.append((key, f"{where}: {exc}"))
+        problem = value if isinstance(value, NotAnArticleObject) else None
+        if problem is None:
+            try:
+                out.append((key, article_of(value)))
+                continue
+            except NotAnArticleObject as exc:
+                problem = exc
+        out.append((key, f"{where}: {problem}"))
     return out
 
 
