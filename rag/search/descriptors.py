@@ -14,7 +14,7 @@ question written by someone else often names the office instead ("What did Kyiv'
 - `offices_asked` reads, in a question, "<place>'s <role>", "the <place> <role>" or "the <role> of
   <place>" ("Kyiv's leader", "the Kremlin leader", "the president of Ukraine");
 - `expand` adds to the query the name of the one person the articles introduce with that office
-  of that country, in every spelling of the surname they use ("Zelensky", "Zelenskyy"), unless
+  of that country or body, in every spelling of the surname they use ("Zelensky", "Zelenskyy"), unless
   the question already names them.
 
 A place is a country, its adjective or its capital (words.py's list), one of `SEATS` ("the
@@ -89,9 +89,8 @@ ROLES = {
     "top diplomat": frozenset({"diplomat"}),
     **{office: frozenset({kind}) for office, kind in OFFICES.items()},
 }
-# International bodies as news names them, folded, each under one name (an acronym in capitals
-# only where it is also a word: "WHO", "Fed"). Their offices are their own: a NATO chief is no
-# country's, and "Russia's chief" names no one.
+# International bodies as news names them, folded, each under one name. Their offices are their
+# own: a NATO chief is no country's, and "Russia's chief" names no one.
 BODIES = {
     **dict.fromkeys(["nato", "north atlantic treaty organization", "north atlantic treaty organisation"], "NATO"),
     **dict.fromkeys(["un", "u.n.", "united nations"], "UN"),
@@ -102,16 +101,18 @@ BODIES = {
     **dict.fromkeys(["iaea", "international atomic energy agency"], "IAEA"),
     **dict.fromkeys(["imf", "international monetary fund"], "IMF"),
     "world bank": "World Bank",
-    **dict.fromkeys(["WHO", "world health organization", "world health organisation"], "WHO"),
+    **dict.fromkeys(["world health organization", "world health organisation"], "WHO"),
     **dict.fromkeys(["wto", "world trade organization", "world trade organisation"], "WTO"),
     "opec": "OPEC",
-    **dict.fromkeys(["Fed", "federal reserve"], "Fed"),
+    "federal reserve": "Fed",
     **dict.fromkeys(["osce", "organization for security and co-operation in europe"], "OSCE"),
     **dict.fromkeys(["icc", "international criminal court"], "ICC"),
     "african union": "African Union",
     "arab league": "Arab League",
     "interpol": "Interpol",
 }
+# Acronyms that are also words ("who", "fed"): a body only as written, in capitals.
+CAPITALS_ONLY = {"WHO": "WHO", "Fed": "Fed"}
 # A body's offices, as articles write them next to a name, under the kind of office each is.
 BODY_OFFICES = {
     "secretary general": "head",
@@ -130,17 +131,48 @@ BODY_OFFICES = {
     "spokeswoman": "spokesperson",
     "spokesperson": "spokesperson",
 }
-# What a question may call a body's office: its chief, head or leader is whoever leads it.
+# What a question may call a body's office: its chief, head, chair or leader is whoever leads it.
+_LEADS = frozenset({"head", "president"})
 BODY_ROLES = {
-    **{office: frozenset({kind}) for office, kind in BODY_OFFICES.items()},
-    **dict.fromkeys(["chief", "head", "leader", "boss"], frozenset({"head", "president"})),
+    **{office: frozenset({kind}) for office, kind in BODY_OFFICES.items() if kind != "head"},
+    **{office: frozenset({"head"}) for office in ("secretary general", "secretary-general", "director general")},
+    **{office: frozenset({"head"}) for office in ("director-general", "managing director")},
+    **dict.fromkeys(["chief", "head", "chair", "chairman", "chairwoman", "leader", "boss"], _LEADS),
 }
 # Buildings and streets that news names a government by, folded, with their country.
 SEATS = {"kremlin": "Russia", "white house": "United States", "downing street": "Britain", "elysee": "France"}
+# Titles that follow "Chief" or "Head": "IMF Chief Economist Gita Gopinath" is no head of the IMF.
+TITLES = frozenset(
+    [
+        "economist",
+        "negotiator",
+        "scientist",
+        "monitor",
+        "executive",
+        "inspector",
+        "justice",
+        "officer",
+        "adviser",
+        "advisor",
+        "strategist",
+        "correspondent",
+        "editor",
+        "whip",
+        "medical",
+        "operating",
+        "financial",
+        "technology",
+        "investment",
+        "of",
+    ]
+)
 # Words that are part of an office or a sentence, never of a person's name.
-NOT_NAMES = frozenset(" ".join([*OFFICES, *BODY_OFFICES]).replace("-", " ").split()) | frozenset(
-    ["vice", "deputy", "general", "mr", "mrs", "ms", "dr", "says", "said"] + [day.lower() for day in calendar.day_name]
-)  # not months: "Theresa May"
+NOT_NAMES = (
+    frozenset(" ".join([*OFFICES, *BODY_OFFICES]).replace("-", " ").split())
+    | frozenset(["vice", "deputy", "general", "mr", "mrs", "ms", "dr", "says", "said"])
+    | frozenset(day.lower() for day in calendar.day_name)  # not months: "Theresa May"
+    | TITLES
+)
 
 _UP = "A-ZÀ-ÖØ-Þ"  # a capital, accented ones too ("Élysée", "Édouard")
 _OFFICE = "|".join(sorted(map(re.escape, {*OFFICES, *BODY_OFFICES}), key=len, reverse=True))
@@ -167,32 +199,79 @@ _NAME = (
 # An office as a whole word; the look-ahead at its first letter spares trying every office at
 # every character (113 against 27 ms per MB of text).
 _FIRST = "".join(sorted({c for office in [*OFFICES, *BODY_OFFICES] for c in (office[0], office[0].upper())}))
-_AN_OFFICE = re.compile(rf"(?<![\w'’-])(?:{_OFFICE})(?![\w'’-])", re.IGNORECASE)
+_AN_OFFICE = re.compile(rf"(?<![\w'’-])(?=[{_FIRST}])(?i:{_OFFICE})(?![\w'’-])")
 _OFFICE_HERE = rf"(?<![\w'’-])(?=[{_FIRST}])(?i:(?P<office>{_OFFICE}))(?![\w'’-])"
 _IN = rf"(?P<place>{_BODY_PLACE}|{_PLACE})"  # where an office is held
+# A place named last ends its noun phrase: not "the president of the Russian Football Union", "the
+# head of the UN refugee agency", "the spokesman of the NATO mission in Kosovo".
+# Words that go on naming a part of a body or country: "the UN refugee agency", "the NATO mission".
+SUBUNITS = frozenset(
+    [
+        "agency",
+        "mission",
+        "office",
+        "delegation",
+        "team",
+        "council",
+        "commission",
+        "committee",
+        "court",
+        "assembly",
+        "chamber",
+        "institute",
+        "bank",
+        "fund",
+        "force",
+        "forces",
+        "ministry",
+        "department",
+        "embassy",
+        "envoy",
+        "refugee",
+        "human",
+        "rights",
+        "monitoring",
+        "peacekeeping",
+        "staff",
+        "member",
+        "countries",
+        "states",
+        "nations",
+        "branch",
+        "unit",
+        "programme",
+        "program",
+        "of",
+    ]
+)
+_ENDS = (  # a place that ends its sentence ("of Russia. He ...") ends its phrase too
+    rf"(?:(?<=\.)|(?![\w'’-]|[ \t]+(?:[{_UP}]|(?i:{'|'.join(sorted(SUBUNITS))})\b)))"
+)
+# An appositive's name closes it ("the Ukrainian president, Volodymyr Zelensky, said"), or a
+# sentence does; "After meeting the NATO chief, Volodymyr Zelensky warned" gives no one an office.
+_CLOSED = r"(?=[ \t]*(?:[,.;:!?)\]”\"]|$|who\b))"
 INTRODUCED = (
     # "Russian Foreign Minister Sergei Lavrov", "Russia's foreign minister, Sergei V. Lavrov"
-    re.compile(rf"{_IN}(?:['’]s)?[ \t]+{_OFFICE_HERE}(?P<comma>,)?[ \t]+(?P<name>{_NAME})"),
+    re.compile(rf"{_IN}(?:['’]s)?[ \t]+{_OFFICE_HERE}(?:,[ \t]+(?P<name>{_NAME}){_CLOSED}|[ \t]+(?P<bare>{_NAME}))"),
     # "Volodymyr Zelensky, the Ukrainian president", "Sergey V. Lavrov, Russia's foreign minister"
     # (not "Karoline Leavitt, Chinese Foreign Ministry spokesman Lin Jian": a list, the office is Lin's)
     re.compile(rf"(?P<name>{_NAME}),[ \t]+(?:the[ \t]+)?{_IN}(?:['’]s)?[ \t]+{_OFFICE_HERE}(?![ \t]+[{_UP}])"),
     # "President Vladimir V. Putin of Russia"
-    re.compile(rf"{_OFFICE_HERE}[ \t]+(?P<name>{_NAME})[ \t]+of[ \t]+(?:the[ \t]+)?{_IN}"),
+    re.compile(rf"{_OFFICE_HERE}[ \t]+(?P<name>{_NAME})[ \t]+of[ \t]+(?:the[ \t]+)?{_IN}{_ENDS}"),
     # "Rafael Grossi, the head of the International Atomic Energy Agency", "..., the president of Ukraine"
-    re.compile(rf"(?P<name>{_NAME}),[ \t]+the[ \t]+{_OFFICE_HERE}[ \t]+of[ \t]+(?:the[ \t]+)?{_IN}(?!['’])"),
+    re.compile(rf"(?P<name>{_NAME}),[ \t]+the[ \t]+{_OFFICE_HERE}[ \t]+of[ \t]+(?:the[ \t]+)?{_IN}{_ENDS}"),
 )
 # Words that make an office someone else's or a past one: "former", "vice", "deputy", "then-".
-NOT_THEIRS = re.compile(r"\b(?:former|ex-|late|then-?|vice|deputy|acting|interim)[ \t]*$", re.IGNORECASE)
+NOT_THEIRS = re.compile(
+    r"\b(?:former|ex-|late|then-?|vice|deputy|acting|interim|previous|outgoing|incoming|future)[ \t]*$", re.IGNORECASE
+)
 POSSESSIVE = re.compile(r"['’]s$")
 HEADLINE = 150  # characters: a longer line is text, not a headline
-# "... the Russian president, Joe Biden said": the name says who spoke, not who holds the office
-# (an appositive is closed by a comma: "the Ukrainian president, Volodymyr Zelensky, said").
-SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|wrote|asked|argued|noted|according)\b")
 _ANY_IN = rf"(?P<place>{_BODY_PLACE}|{_ANY_PLACE})"
 ASKED = (  # "Kyiv's leader", "the Kremlin leader" (not "the US president-elect", "the US president Trump")
-    re.compile(rf"{_ANY_IN}(?:['’]s?)?[ \t]+(?i:(?P<role>{_ROLE}))(?![\w-])(?![ \t]+[{_UP}])"),
+    re.compile(rf"{_ANY_IN}(?:['’]s?)?[ \t]+(?i:(?P<role>{_ROLE}))(?![\w-])(?![ \t]+[{_UP}])(?![ \t]+of\b)"),
     # "the president of Ukraine" (not "the president of Russia's ally Belarus")
-    re.compile(rf"\b(?i:(?P<role>{_ROLE}))[ \t]+of[ \t]+(?:the[ \t]+)?{_ANY_IN}(?!['’])"),
+    re.compile(rf"\b(?i:(?P<role>{_ROLE}))[ \t]+of[ \t]+(?:the[ \t]+)?{_ANY_IN}(?!['’]){_ENDS}"),
 )
 
 
@@ -201,7 +280,7 @@ class Introduced:
     """A person an article introduces with an office: "Russian Foreign Minister Sergei Lavrov"."""
 
     name: str  # "Sergei Lavrov"
-    country: str  # as `tokenize` stems it: "russia"; or a body's name in `BODIES`: "NATO"
+    place: str  # a country as `tokenize` stems it ("russia"), or a body's name in `BODIES` ("NATO")
     kind: str  # the kind of office (OFFICES, BODY_OFFICES): "diplomat"
 
 
@@ -242,8 +321,7 @@ def body(place: str) -> str | None:
     ('NATO', 'NATO', 'UN', 'UN', 'WHO', None)
     """
     words = " ".join(place.split()).removeprefix("the ").removeprefix("The ")
-    folded = fold(words)
-    return BODIES.get(words) if folded in ("who", "fed") else BODIES.get(folded)
+    return CAPITALS_ONLY.get(words) or BODIES.get(fold(words))
 
 
 def _where(m: re.Match[str]) -> tuple[str, bool] | None:
@@ -257,7 +335,9 @@ def _where(m: re.Match[str]) -> tuple[str, bool] | None:
     words = place.split()
     if any(NOT_THEIRS.fullmatch(w) for w in words):
         return None
-    for tried in dict.fromkeys((place, words[-1], *(words[:1] if at_end else ()))):
+    # Its first word only before a small word that names no part of it ("of NATO say", not "the NATO mission").
+    first = at_end and len(words) == 2 and words[1].islower() and words[1] not in SUBUNITS
+    for tried in dict.fromkeys((place, words[-1], *(words[:1] if first else ()))):
         named = body(tried) or (body(tried.removesuffix(".")) if at_end else None)  # "of the U.N."
         if named:
             return named, True
@@ -325,10 +405,10 @@ def _headline(text: str, at: int) -> bool:
 
 
 def introduced(text: str) -> list[Introduced]:
-    """The people `text` introduces with an office of a country, in the order they come.
+    """The people `text` introduces with an office of a country or body, in the order they come.
 
     >>> introduced("Russian Foreign Minister Sergei Lavrov said. Former Russian President Dmitry Medvedev wrote.")
-    [Introduced(name='Sergei Lavrov', country='russia', kind='diplomat')]
+    [Introduced(name='Sergei Lavrov', place='russia', kind='diplomat')]
     >>> [p.name for p in introduced("Volodymyr Zelensky, the Ukrainian president, met President Vladimir V. "
     ...                             "Putin of Russia. And the then-U.S. President Barack Obama and the "
     ...                             "French president, Emmanuel Macron, who said so.")]
@@ -341,12 +421,11 @@ def introduced(text: str) -> list[Introduced]:
     found = []
     for pattern in INTRODUCED:
         for m in pattern.finditer(text):
-            name, held = m["name"], _office(m)
+            name, held = m["name"] or m["bare"], _office(m)
             if (
                 held is None
                 or _qualified(text, m)
                 or any(w.lower().strip(".") in NOT_NAMES for w in name.split())
-                or (m.groupdict().get("comma") and SPEECH.match(text, m.end()))  # "..., Joe Biden said"
                 or _headline(text, m.start())
             ):
                 continue
@@ -355,7 +434,7 @@ def introduced(text: str) -> list[Introduced]:
 
 
 def offices_asked(question: str) -> list[tuple[str, frozenset[str]]]:
-    """Each (country, kinds of office) that `question` names a person by.
+    """Each (country or body, kinds of office) that `question` names a person by.
 
     >>> offices_asked("What did Kyiv's leader say the Russians are trying to avoid?") == [("ukrain", HEADS)]
     True
@@ -388,7 +467,7 @@ def is_office(phrase: str) -> bool:
 
 def expand(question: str, people: Iterable[Introduced]) -> str:
     """`question` with the name of each person it names by office, when the articles introduce
-    exactly one person with that office of that country (every spelling of the surname they use),
+    exactly one person with that office of that country or body (every spelling of the surname they use),
     unless the question names them already.
 
     >>> people = introduced("Ukrainian President Volodymyr Zelensky met Russian President Vladimir Putin. "
@@ -407,7 +486,7 @@ def expand(question: str, people: Iterable[Introduced]) -> str:
 
 def holders(phrase: str, people: Iterable[Introduced]) -> list[Holder]:
     """The person `phrase` names by each office it names, for the offices the articles give
-    exactly one person of that country (`one_person`).
+    exactly one person of that country or body (`one_person`).
 
     >>> people = introduced("Russian Foreign Minister Sergei Lavrov and Russian President Vladimir V. Putin met.")
     >>> holders("the Kremlin's chief diplomat", people), holders("Ukraine's president", people)
@@ -417,7 +496,7 @@ def holders(phrase: str, people: Iterable[Introduced]) -> list[Holder]:
     if not asked:
         return []
     people = list(people)
-    found = (one_person([p.name for p in people if p.country == land and p.kind in kinds]) for land, kinds in asked)
+    found = (one_person([p.name for p in people if p.place == land and p.kind in kinds]) for land, kinds in asked)
     return [person for person in found if person]
 
 
