@@ -91,7 +91,9 @@ def test_errors_are_one_clear_line(capsys, tmp_path, argv, message):
 def test_empty_folder_and_junk_files(capsys, tmp_path):
     (tmp_path / "empty").mkdir()
     code, _, err = run(capsys, "index", str(tmp_path / "empty"), "--index-dir", str(tmp_path / "index"))
-    assert code == 1 and "no .txt/.text/.md/.story/.html/.htm/.shtml/.xhtml/.json/.jsonl/.ndjson files" in err
+    assert (
+        code == 1 and "no .txt/.text/.md/.story/.html/.htm/.shtml/.xhtml/.json/.xml/.nitf/.jsonl/.ndjson files" in err
+    )
     junk = tmp_path / "junk"
     junk.mkdir()
     (junk / "a.txt").write_bytes(b"\x00\x01")

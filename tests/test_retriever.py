@@ -312,7 +312,7 @@ def test_empty_folder_is_a_clear_error_and_index_untouched(corpus, tmp_path, fak
     build(corpus, tmp_path, fake)
     empty = tmp_path / "empty"
     empty.mkdir()
-    formats = r"\.txt/\.text/\.md/\.story/\.html/\.htm/\.shtml/\.xhtml/\.json/\.jsonl/\.ndjson"
+    formats = r"\.txt/\.text/\.md/\.story/\.html/\.htm/\.shtml/\.xhtml/\.json/\.xml/\.nitf/\.jsonl/\.ndjson"
     with pytest.raises(CorpusError, match=rf"no {formats} files"):
         build(empty, tmp_path, fake)
     assert len(Retriever.load(tmp_path / "index", embedder=fake).documents) == 3

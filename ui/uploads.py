@@ -1,7 +1,7 @@
 """Accepting article uploads: size limit, allowed types, safe names, nothing written unless valid.
 
-Saved web pages (.html, .htm, .shtml, .xhtml) and articles saved as JSON objects (.json) are accepted too;
-their article text is extracted when indexed.
+Saved web pages (.html, .htm, .shtml, .xhtml), articles saved as JSON objects (.json) and NITF
+stories (.xml, .nitf) are accepted too; their article text is extracted when indexed.
 """
 
 from __future__ import annotations

@@ -56,6 +56,15 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def authors_in(byline: str) -> tuple[str, ...]:
+    """The names a byline gives ("By Jane Roe and John Doe"), or none when it is not one.
+
+    >>> authors_in("By DAVID E. SANGER"), authors_in("By Jane Roe and John Doe"), authors_in("Staff report")
+    (('DAVID E. SANGER',), ('Jane Roe', 'John Doe'), ())
+    """
+    return _authors(" ".join(byline.split())) or ()
+
+
 def _authors(line: str) -> tuple[str, ...] | None:
     if not BYLINE_STRICT.match(line) or len(line.split()) > 16:
         return None

@@ -4,7 +4,8 @@ Adding a format is one function: a reader `bytes -> str | Article` registered in
 suffix. A reader that returns text (`.txt`, `.text`, `.md`, `.story`) gets the plain-text cleaning and metadata
 rules, and offsets are into the decoded file exactly as stored (no newline translation), so a
 citation's `start:end` can be checked against the file itself. A reader that returns an `Article`
-(`.html`, `.htm`, `.shtml`, `.xhtml`, and `.json` for an article saved as a JSON object) has found the
+(`.html`, `.htm`, `.shtml`, `.xhtml`, `.json` for an article saved as a JSON object, and `.xml` or
+`.nitf` for an NITF story) has found the
 article text and metadata itself; offsets are into that text, which the index stores (`Document.text`,
 with `extracted=True`). A collection, many articles in one file (`.jsonl` and `.ndjson`, JSON Lines;
 a `.json` array), becomes one document per record, "news.jsonl#a81f" or "news.jsonl#line-7"
@@ -89,6 +90,16 @@ def read_html(data: bytes) -> Article:
         raise UnreadableFile(str(exc)) from None
 
 
+def read_xml(data: bytes) -> Article:
+    """The story in an NITF file (nitf.py), the XML news agencies and newspaper archives keep stories in."""
+    from .nitf import NotAnNitfArticle, read_nitf
+
+    try:
+        return read_nitf(data)
+    except NotAnNitfArticle as exc:
+        raise UnreadableFile(str(exc)) from None
+
+
 def read_json(data: bytes) -> Article | Records:
     """The article in a JSON file holding one article object, or the records of an array of them
     (json_article.py)."""
@@ -116,6 +127,8 @@ READERS: dict[str, Callable[[bytes], str | Article | Records]] = {
     ".shtml": read_html,
     ".xhtml": read_html,
     ".json": read_json,  # one article object, as news-please, trafilatura or a news API saves it (or an array)
+    ".xml": read_xml,  # an NITF story, as agencies deliver them and archives keep them
+    ".nitf": read_xml,
 }
 # Files that hold many articles: each record is a document of its own ("news.jsonl#line-7").
 COLLECTIONS: dict[str, Callable[[bytes], Records]] = {".jsonl": read_jsonl, ".ndjson": read_jsonl}
