@@ -73,6 +73,24 @@ def test_a_story_file_without_a_headline_is_titled_by_its_first_highlight(tmp_pa
     assert doc.title == headline
 
 
+def test_a_mail_story_files_dotted_byline_and_times_are_no_part_of_its_first_sentence(tmp_path):
+    glued = (
+        "By . Jane Roe and John Doe . PUBLISHED: . 12:25 EST, 3 March 2014 . | . UPDATED: . 13:10 EST, 3 March 2014 . "
+    )
+    lead = "A woman who stole more than 1,200 rare books was jailed for four years yesterday. She was 43."
+    (tmp_path / "dm.story").write_text(glued + lead + "\n\n@highlight\n\nWoman jailed for stealing rare books\n")
+    (tmp_path / "dm2.story").write_text("By . Daily Mail Reporter . " + lead + "\n")
+    docs, _ = load_documents([tmp_path])
+    mail, staff = sorted(docs, key=lambda d: d.doc_id)
+    assert [mail.text[s:e] for s, e in mail.segments] == [lead]
+    assert (mail.authors, mail.date, mail.title) == (
+        ("Jane Roe", "John Doe"),
+        "2014-03-03",
+        "Woman jailed for stealing rare books",
+    )
+    assert [staff.text[s:e] for s, e in staff.segments] == [lead]
+
+
 def test_single_file_is_named_by_its_file_name(tmp_path):
     (tmp_path / "x.txt").write_text(ARTICLE)
     docs, _ = load_documents([tmp_path / "x.txt"])

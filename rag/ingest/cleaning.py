@@ -117,11 +117,16 @@ CREDIT_SUFFIX = re.compile(
     r"(?<=[.!?”\"')\]\w])\s*(?P<credit>(?:Credit|Photograph|Photo|Image|Picture)s?\s*(?::|\.\.+|…)\s*[^.!?]{1,100})$"
 )
 # Prefixes that label a line rather than belong to it: scraper image labels, Markdown headings,
-# the field names of a dataset's header ("Title: ...", "Author: ...", "Date: ..."), and the "LEAD:"
+# the field names of a dataset's header ("Title: ...", "Author: ...", "Date: ..."), the "LEAD:"
 # of newspaper archives' full text, whose lead paragraph then comes again as the body's first (the
-# second copy goes as a duplicate line).
+# second copy goes as a duplicate line), and the byline and times that the Daily Mail's story files
+# glue, dot by dot, to their first paragraph ("By . Jane Roe . PUBLISHED: . 12:25 EST, 3 March 2014
+# . | . UPDATED: . 13:10 EST, 3 March 2014 . A woman who ...").
+_DOTTED = r"[ \t]+\.[ \t]+"
+_MAIL_TIMES = rf"(?:(?:PUBLISHED|UPDATED):{_DOTTED}|Last updated at )[^|]{{1,60}}?{_DOTTED}(?:\|{_DOTTED})?"
 LABEL_PREFIX = re.compile(
     r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+"
+    rf"|(?-i:(?:By{_DOTTED}[^.|]{{1,120}}?{_DOTTED})?(?:{_MAIL_TIMES})+|By{_DOTTED}[^.|]{{1,120}}?{_DOTTED})"
     r"|(?:title|headline|author|authors|byline|date|dateline|published|updated)\s*:\s*"  # a scraper's header fields
     r"|LEAD:\s*)",
     re.IGNORECASE,

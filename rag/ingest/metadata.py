@@ -139,6 +139,9 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
     highlight = next((text[s:e] for (s, e), why in cleaned.removed if why == HIGHLIGHT_REASON), None)
     if highlight and (title is None or title.rstrip("”’\"' ").endswith(".")):
         title = highlight
+    if not authors:  # a byline glued dot by dot to the first paragraph (cleaning.LABEL_PREFIX): "By . Jane Roe . "
+        glued = (text[s:e] for (s, e), why in cleaned.removed if why == "label" and text.startswith("By . ", s))
+        authors = next((found for label in glued if (found := authors_in("By " + label[5:].split(" . ")[0]))), ())
     if title is None:  # no headline: the article's first line that is not its byline, outlet or date
         title = next((line for line in kept if line not in read and not parse_date(line)), kept[0] if kept else "")
     return Metadata(shorten(title), authors, outlet, date)
