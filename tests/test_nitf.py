@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from fakes import FakeEmbedder
 
 from rag import Assistant, Retriever
@@ -97,3 +98,57 @@ def test_an_index_of_nitf_stories_cites_their_text_exactly(tmp_path):
     assert "125 days" in answer.text and answer.citations[0].doc_id == "1815721.xml"
     for citation in answer.citations:
         assert loaded.documents[citation.doc_id].text[citation.start : citation.end] == citation.quote
+
+
+def story_of(body: str, head: str = "") -> str:
+    return f"<nitf><head>{head}</head><body><body.content>{body}</body.content></body></nitf>"
+
+
+def read(tmp_path, xml: str):
+    (tmp_path / "s.xml").write_text(xml)
+    (doc,), _ = load_documents([tmp_path / "s.xml"])
+    return doc
+
+
+def test_every_paragraph_is_read_once_in_or_out_of_blocks_and_asides_are_left_out(tmp_path):
+    body = (
+        "<p>First.</p><bq><block><p>Quoted.</p></block></bq><p>Line one<br/>line two.</p>"
+        "<p>Outer start <p>inner part.</p> outer end.</p><block><p>In a block.</p><block><p>Deeper.</p></block></block>"
+        "<media><media-caption><p>A caption.</p></media-caption></media><ul><li>A listed point.</li></ul><p>After.</p>"
+    )
+    doc = read(tmp_path, story_of(body))
+    assert doc.text.split("\n\n") == [
+        "First.",
+        "Quoted.",
+        "Line one line two.",
+        "Outer start inner part. outer end.",
+        "In a block.",
+        "Deeper.",
+        "A listed point.",
+        "After.",
+    ]
+    nested = "<p>" * 200 + "x " * 5000 + "</p>" * 200  # nested paragraphs: the text once, not 200 times
+    assert len(read(tmp_path, story_of(nested)).text) < 10_001
+
+
+@pytest.mark.parametrize(
+    ("bylines", "authors"),
+    [
+        ('<byline class="print_byline">By JANE ROE, Associated Press Writer</byline>', ("Jane Roe",)),
+        ('<byline class="print_byline">By JOHN KIFNER; Special to The New York Times</byline>', ("John Kifner",)),
+        ('<byline class="print_byline">By DANNY HAKIM AND JANE ROE</byline>', ("Danny Hakim", "Jane Roe")),
+        ("<byline>By <person>Tom Baker</person>, <byttl>Agency Writer</byttl></byline>", ("Tom Baker",)),
+        ("<byline><person>Jane Roe</person><byttl>Staff Writer</byttl></byline>", ("Jane Roe",)),
+        ('<byline class="normalized_byline">Kifner, John</byline>', ("John Kifner",)),
+    ],
+)
+def test_bylines_give_the_names_and_not_the_titles(tmp_path, bylines, authors):
+    xml = f"<nitf><body><body.head>{bylines}</body.head><body.content><p>A story.</p></body.content></body></nitf>"
+    assert read(tmp_path, xml).authors == authors
+
+
+def test_a_date_that_is_no_date_is_none_and_a_story_in_a_newsml_package_is_read(tmp_path):
+    head = '<pubdata date.publication="99999999T000000"/><docdata><date.issue norm="20240305"/></docdata>'
+    assert read(tmp_path, story_of("<p>A story.</p>", head)).date == "2024-03-05"
+    package = "<NewsML><NewsItem><ContentItem><DataContent>" + story_of("<p>Packed.</p>") + "</DataContent>"
+    assert read(tmp_path, package + "</ContentItem></NewsItem></NewsML>").text == "Packed."

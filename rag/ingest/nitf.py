@@ -1,20 +1,26 @@
 """Articles saved as NITF, the News Industry Text Format: the XML in which news agencies deliver
 stories and newspaper archives keep them (The New York Times Annotated Corpus is one file a story).
 
-A story's parts are named there, so nothing is guessed: the headline (`hl1`, else `head/title`),
-the byline (`byline`, the printed one first: "By DAVID E. SANGER" is "David E. Sanger"), the
-publication's name and date (`pubdata`, else `date.issue`/`date.release`), and the text, the
-paragraphs (`p`) of the body's blocks. An archive's story holds its lead twice, as a block of its
-own and as the first paragraph of the full text; only the full text is read then, and its "LEAD:"
-label goes with the plain-text cleaning, which the article's text is given to (`Article.plain`).
+A story's parts are named there, so nothing is guessed: the headline (`hl1`, else `head/title`;
+subheads are left out), the authors (the byline's `person` elements, else the printed byline, "By
+DAVID E. SANGER, Special to The New York Times" giving "David E. Sanger", else the archive's
+normalised one), the publication's name and date (`pubdata`, else `date.issue`/`date.release`), and
+the text: each paragraph of the body (`p`, a list's `li`), in blocks or not, once (a paragraph inside
+another is part of it), captions and notes left out. An archive's story holds its lead twice, as a
+block of its own and as the first paragraph of the full text; the lead block is then left out, and
+the full text's "LEAD:" label goes with the plain-text cleaning, which the text is given to
+(`Article.plain`). A story inside a NewsML package is read the same way.
 
-The file is parsed without fetching anything: the DTD a file names (often a URL) is not loaded,
-entities are not expanded, and no network is used (lxml's parser, as trafilatura already brings it).
+Nothing is fetched or read from outside the file: the DTD a file names (often a URL) is not loaded,
+external entities are not resolved (an entity stays as written in the text), and no network is used
+(lxml's parser, which trafilatura already brings; its libxml2 refuses entity bombs and overdeep
+nesting, which are then skipped with their reason).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from .html import Article
@@ -30,7 +36,7 @@ class NotAnNitfArticle(Exception):
 
 
 def read_nitf(data: bytes) -> Article:
-    """The story in an NITF file.
+    """The story in an NITF file (or the first one inside a NewsML package).
 
     >>> story = b'''<nitf><head><pubdata date.publication="20070101T000000" name="The New York Times"/></head>
     ... <body><body.head><hedline><hl1>Budget Signed</hl1></hedline><byline class="print_byline">By JANE
@@ -44,29 +50,54 @@ def read_nitf(data: bytes) -> Article:
     'LEAD: It passed.\\n\\nIt passed late.'
     """
     root = _parse(data)
-    if _local(root.tag) != "nitf":
+    story = root if _local(root.tag) == "nitf" else _first(root, "nitf")
+    if story is None:
         raise NotAnNitfArticle(f"XML whose root is <{_local(root.tag)}>, not an NITF story <nitf>")
-    content = _first(root, "body.content")
-    blocks = [] if content is None else [b for b in content.iter() if _local(b.tag) == "block"]
-    full = [b for b in blocks if b.get("class") == "full_text"]
-    # No blocks: the body's paragraphs as they come. A full text: it alone (it repeats the lead).
-    holders = full or blocks or ([content] if content is not None else [])
-    paragraphs = [_text(p) for holder in holders for p in holder.iter() if _local(p.tag) == "p"]
-    text = "\n\n".join(p for p in paragraphs if p)
+    content = _first(story, "body.content")
+    text = "\n\n".join(_paragraphs(content if content is not None else _first(story, "body")))
     if not text:
         raise NotAnNitfArticle("an NITF story with no paragraphs of text in its body")
-    headline, title = _first(root, "hl1"), _first(root, "title")
-    bylines = [b for b in root.iter() if _local(b.tag) == "byline"]
-    bylines.sort(key=lambda b: b.get("class") != "print_byline")  # the printed byline first
-    pubdata = _first(root, "pubdata")
+    headline, title = _first(story, "hl1"), _first(story, "title")
+    pubdata = _first(story, "pubdata")
     return Article(
         text=text,
         title=_text(headline) or _text(title) or None,
-        authors=next((found for b in bylines if (found := _names(_text(b)))), ()),
+        authors=_authors(story),
         outlet=(pubdata.get("name") or "").strip() or None if pubdata is not None else None,
-        date=_date(root),
+        date=_date(story),
         plain=True,
     )
+
+
+# Where a paragraph is not the story's own text: a picture's caption, a note, a footnote.
+ASIDES = frozenset({"media", "media-caption", "media-producer", "note", "fn"})
+PARAGRAPHS = frozenset({"p", "li"})
+
+
+def _paragraphs(body: Any) -> list[str]:
+    """The text of each paragraph (`p`, or a list's `li`) of `body`, in order, each once: a
+    paragraph inside another is part of it; paragraphs in or out of blocks (a block quote's
+    `bq/block`) all count, except a lead block when a full text repeats it, and asides."""
+    if body is None:
+        return []
+    blocks = [e for e in body.iter() if _local(e.tag) == "block"]
+    repeated = any(b.get("class") == "full_text" for b in blocks)
+    for br in (e for e in body.iter() if _local(e.tag) == "br"):
+        br.tail = " " + (br.tail or "")  # a line break parts words ("line one<br/>line two")
+    found: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            name = _local(child.tag)
+            if name in ASIDES or (repeated and name == "block" and child.get("class") == "lead_paragraph"):
+                continue
+            if name in PARAGRAPHS:
+                found.append(_text(child))  # its own paragraphs inside it are read with it, once
+            else:
+                walk(child)
+
+    walk(body)
+    return [p for p in found if p]
 
 
 def _parse(data: bytes) -> Any:
@@ -94,17 +125,43 @@ def _text(element: Any) -> str:
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
 
-def _names(byline: str) -> tuple[str, ...]:
-    """The names of a byline; a name printed in capitals ("DAVID E. SANGER") in the usual case."""
-    return tuple(n.title() if n.isupper() else n for n in authors_in(byline))
+# What follows a name in a byline and is no name: "By JANE ROE, Associated Press Writer", "By JOHN
+# KIFNER; Special to The New York Times".
+NOT_A_NAME = re.compile(
+    r"\b(?:writer|correspondent|reporter|editor|staff|special|press|times|news|service|bureau|agency|wire)\b", re.I
+)
 
 
-def _date(root: Any) -> str | None:
+def _authors(story: Any) -> tuple[str, ...]:
+    """The authors a story's bylines name: their `person` elements, else the printed byline's names
+    (a name printed in capitals, "DAVID E. SANGER", in the usual case), else the archive's
+    normalised byline ("Sanger, David E")."""
+    bylines = [b for b in story.iter() if _local(b.tag) == "byline"]
+    persons = [_text(p) for b in bylines for p in b.iter() if _local(p.tag) == "person"]
+    if any(persons):
+        return tuple(dict.fromkeys(p for p in persons if p))
+    bylines.sort(key=lambda b: b.get("class") != "print_byline")  # the printed byline first
+    for byline in bylines:
+        text = _text(byline)
+        if byline.get("class") == "normalized_byline" and text.count(",") == 1:  # "Kifner, John"
+            text = " ".join(reversed(text.split(",")))
+        parts = re.split(r"\s*[;,]\s*", text.split(";")[0])
+        kept = ", ".join(p for p in parts if p and not NOT_A_NAME.search(p))
+        names = authors_in(re.sub(r"\s+AND\s+", " and ", kept))
+        if names:
+            return tuple(n.title() if n.isupper() else n for n in names)
+    return ()
+
+
+def _date(story: Any) -> str | None:
     """The publication date as YYYY-MM-DD: `pubdata`'s, else the issue's or the release's."""
-    stamps = [(_first(root, "pubdata"), "date.publication"), (_first(root, "date.issue"), "norm")]
-    stamps.append((_first(root, "date.release"), "norm"))
+    stamps = [(_first(story, "pubdata"), "date.publication"), (_first(story, "date.issue"), "norm")]
+    stamps.append((_first(story, "date.release"), "norm"))
     for element, attribute in stamps:
         found = ISO_STAMP.match((element.get(attribute) or "").strip()) if element is not None else None
-        if found:
-            return "-".join(found.groups())
+        try:
+            if found:
+                return date(*map(int, found.groups())).isoformat()
+        except ValueError:  # "99999999T000000" is no date
+            continue
     return None
