@@ -26,11 +26,11 @@ from .config import Config
 from .errors import IndexCorruptError, IndexMismatchError
 from .index import hubs
 from .index.bm25 import BM25Index
-from .index.files import read_corpus, read_manifest, write_corpus, write_manifest
+from .index.files import read_corpus, read_manifest, read_people, write_corpus, write_manifest, write_people
 from .index.locks import ReadWriteLock
 from .index.vectors import VectorIndex, open_vector_index
 from .index.words import terms_of
-from .search.descriptors import Introduced, introduced
+from .search.descriptors import READING, Introduced, introduced
 from .types import Chunk, Document, Hit, Span
 
 SentenceKey = tuple[str, int, int]  # (doc_id, start, end)
@@ -111,6 +111,12 @@ class Corpus:
         # Document id -> the people it introduces with an office; all of them (on first use after a change).
         self._doc_people: dict[str, tuple[Introduced, ...]] = {}
         self._people: tuple[Introduced, ...] | None = None
+        if folder is not None:  # the people each article introduces, as read when it was indexed
+            kept = read_people(folder, READING)
+            for doc in self.documents.values():
+                found = kept.get((doc.doc_id, doc.content_hash))
+                if found is not None:
+                    self._doc_people[doc.doc_id] = tuple(Introduced(*person) for person in found)
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -212,8 +218,9 @@ class Corpus:
         return self._hub_sample
 
     def people(self) -> tuple[Introduced, ...]:
-        """Everyone the articles introduce with an office of a country ("Russian Foreign Minister
-        Sergei Lavrov": search/descriptors.py), each article read once and kept until it changes."""
+        """Everyone the articles introduce with an office of a country or body ("Russian Foreign
+        Minister Sergei Lavrov": search/descriptors.py). Each article is read once, when the index
+        is saved (so a loaded index has them all), or on first use if it was not; kept until it changes."""
         people = self._people
         if people is None:
             found: list[Introduced] = []
@@ -317,6 +324,16 @@ class Corpus:
     def write(self, folder: Path) -> None:
         """Every part into `folder`, a fresh index generation; the manifest last."""
         write_corpus(folder, self.documents.values(), self.chunks.values())
+        self.people()  # every article's people read now, not on a question after the index is loaded
+        people = self._doc_people
+        write_people(
+            folder,
+            READING,
+            (
+                (d.doc_id, d.content_hash, tuple(dataclasses.astuple(p) for p in people[d.doc_id]))
+                for d in self.documents.values()
+            ),
+        )
         self.vectors.save(folder)
         self.sentences.save(folder)
         self.lexical.save(folder)

@@ -224,3 +224,36 @@ def test_a_speaker_named_by_office_is_looked_for_by_surname(tmp_path, fake):
     assert spokesman.speaker == "Ukraine's president's spokesman"  # not the president speaking
     no_one = speaking_holder(analyse("What did Ukraine's prime minister say?"), corpus)
     assert no_one.speaker == "Ukraine's prime minister"  # the articles give no one that office
+
+
+def test_the_index_keeps_each_articles_people_so_a_loaded_index_reads_no_article_again(tmp_path, fake, monkeypatch):
+    import json
+
+    import rag.corpus
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    Retriever.build(folder, tmp_path / "index", embedder=fake)
+    (saved,) = (tmp_path / "index").glob("*/people.jsonl")
+    rows = {row["doc_id"]: row["people"] for row in map(json.loads, saved.read_text().splitlines())}
+    assert rows == {"profile.txt": [["Volodymyr Zelensky", "ukrain", "president"]], "west.txt": [], "east.txt": []}
+
+    def no_reading(text):
+        raise AssertionError("an article was read again")
+
+    question = "What did Kyiv's leader say the drones hit?"
+    with monkeypatch.context() as patch:
+        patch.setattr(rag.corpus, "introduced", no_reading)
+        assert Retriever.load(tmp_path / "index", embedder=fake).name_offices(question).endswith("Zelensky")
+
+    # Kept by other rules, or from another version of the text: read again.
+    monkeypatch.setattr(rag.corpus, "READING", -1)
+    assert Retriever.load(tmp_path / "index", embedder=fake).name_offices(question).endswith("Zelensky")
+    monkeypatch.undo()
+    (folder / "profile.txt").write_text("Profile\n\nUkraine's president, Viktor Yushchenko, visited Paris.\n")
+    retriever = Retriever.load(tmp_path / "index", embedder=fake)
+    retriever.sync([folder])
+    retriever.save()
+    assert Retriever.load(tmp_path / "index", embedder=fake).name_offices(question).endswith("Yushchenko")

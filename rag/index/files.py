@@ -5,6 +5,8 @@ role, `bm25_tokens.jsonl`).
     manifest.json     format version, model, dimension, config, source folders, counts (written last)
     documents.jsonl   one Document per line, with its original text
     chunks.jsonl      one Chunk per line
+    people.jsonl      per document, the people it introduces with an office (search/descriptors.py),
+                      with the reading of the rules and the text's hash they were read from
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from ..types import Chunk, Document
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
+PEOPLE = "people.jsonl"
+# One document's people as stored: (name, place, kind) each.
+People = tuple[tuple[str, str, str], ...]
 
 
 def write_jsonl(path: Path, items: Iterable[Any]) -> None:
@@ -55,6 +60,34 @@ def read_corpus(folder: Path) -> tuple[dict[str, Document], dict[str, Chunk]]:
             f"the index in {folder.parent} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
         ) from exc
     return documents, chunks
+
+
+def write_people(folder: Path, reading: int, people: Iterable[tuple[str, str, People]]) -> None:
+    """(doc_id, content hash, people) of each document, read by rules of version `reading`."""
+    with open(folder / PEOPLE, "w", encoding="utf-8") as out:
+        for doc_id, content_hash, found in people:
+            row = {"doc_id": doc_id, "hash": content_hash, "reading": reading, "people": [list(p) for p in found]}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_people(folder: Path, reading: int) -> dict[tuple[str, str], People]:
+    """(doc_id, content hash) -> people, for the rows read by rules of version `reading`. An index
+    written before people were kept, or rows read by other rules, give nothing: they are read again
+    from the text when first needed."""
+    found: dict[tuple[str, str], People] = {}
+    try:
+        with open(folder / PEOPLE, encoding="utf-8") as rows:
+            for line in rows:
+                row = json.loads(line)
+                if row.get("reading") == reading:
+                    found[row["doc_id"], row["hash"]] = tuple((str(n), str(p), str(k)) for n, p, k in row["people"])
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(
+            f"the index in {folder.parent} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
+        ) from exc
+    return found
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
