@@ -257,3 +257,31 @@ def test_the_index_keeps_each_articles_people_so_a_loaded_index_reads_no_article
     retriever.sync([folder])
     retriever.save()
     assert Retriever.load(tmp_path / "index", embedder=fake).name_offices(question).endswith("Yushchenko")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "{not json\n",
+        "[1, 2, 3]\n",
+        "null\n",
+        '{"doc_id": "profile.txt"}\n',
+        '{"doc_id": 5, "hash": "", "reading": 2, "people": []}\n',
+    ],
+)
+def test_a_damaged_people_file_is_read_around_not_a_reason_to_rebuild(tmp_path, fake, damage, caplog):
+    import json
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    Retriever.build(folder, tmp_path / "index", embedder=fake)
+    (saved,) = (tmp_path / "index").glob("*/people.jsonl")
+    rows = saved.read_text().splitlines(keepends=True)
+    profile = next(r for r in rows if json.loads(r)["doc_id"] == "profile.txt")
+    emptied = json.dumps({**json.loads(profile), "people": []}) + "\n"  # a second, contrary row: trust neither
+    saved.write_text(damage + "".join(rows) + emptied)
+    question = "What did Kyiv's leader say the drones hit?"
+    assert Retriever.load(tmp_path / "index", embedder=fake).name_offices(question).endswith("Zelensky")
+    assert "damaged rows" in caplog.text

@@ -80,8 +80,11 @@ def test_a_mail_story_files_dotted_byline_and_times_are_no_part_of_its_first_sen
     lead = "A woman who stole more than 1,200 rare books was jailed for four years yesterday. She was 43."
     (tmp_path / "dm.story").write_text(glued + lead + "\n\n@highlight\n\nWoman jailed for stealing rare books\n")
     (tmp_path / "dm2.story").write_text("By . Daily Mail Reporter . " + lead + "\n")
+    (tmp_path / "dm3.story").write_text("By . Jane E. Roe, Political Editor . and John Doe . " + lead + "\n")
     docs, _ = load_documents([tmp_path])
-    mail, staff = sorted(docs, key=lambda d: d.doc_id)
+    mail, staff, titled = sorted(docs, key=lambda d: d.doc_id)
+    assert [titled.text[s:e] for s, e in titled.segments] == [lead]
+    assert titled.authors == ("Jane E. Roe", "John Doe") and staff.authors == ()
     assert [mail.text[s:e] for s, e in mail.segments] == [lead]
     assert (mail.authors, mail.date, mail.title) == (
         ("Jane Roe", "John Doe"),

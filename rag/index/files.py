@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from typing import Any
 from ..config import FORMAT_VERSION
 from ..errors import IndexCorruptError, IndexMismatchError
 from ..types import Chunk, Document
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 DOCUMENTS = "documents.jsonl"
@@ -71,23 +74,55 @@ def write_people(folder: Path, reading: int, people: Iterable[tuple[str, str, Pe
 
 
 def read_people(folder: Path, reading: int) -> dict[tuple[str, str], People]:
-    """(doc_id, content hash) -> people, for the rows read by rules of version `reading`. An index
-    written before people were kept, or rows read by other rules, give nothing: they are read again
-    from the text when first needed."""
+    """(doc_id, content hash) -> people, for the rows read by rules of version `reading`. The file
+    only saves work: an index written before people were kept, rows read by other rules, and a
+    damaged file or row (said once, in a warning) give nothing, and the articles are read again
+    from their text when first needed."""
     found: dict[tuple[str, str], People] = {}
+    seen: set[str] = set()
+    damaged = 0
     try:
         with open(folder / PEOPLE, encoding="utf-8") as rows:
             for line in rows:
-                row = json.loads(line)
-                if row.get("reading") == reading:
-                    found[row["doc_id"], row["hash"]] = tuple((str(n), str(p), str(k)) for n, p, k in row["people"])
+                row = _people_row(line)
+                if row is None:
+                    damaged += 1
+                    continue
+                doc_id, content_hash, row_reading, people = row
+                if doc_id in seen:  # two rows for one article: trust neither
+                    found = {key: value for key, value in found.items() if key[0] != doc_id}
+                    damaged += 1
+                elif row_reading == reading:
+                    found[doc_id, content_hash] = people
+                seen.add(doc_id)
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IndexCorruptError(
-            f"the index in {folder.parent} cannot be read ({exc}); rebuild it with `rag index --rebuild`"
-        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("ignoring %s (%s): the articles' people will be read again", folder / PEOPLE, exc)
+        return {}
+    if damaged:
+        log.warning(
+            "ignoring %d damaged rows of %s: their articles' people will be read again", damaged, folder / PEOPLE
+        )
     return found
+
+
+def _people_row(line: str) -> tuple[str, str, int, People] | None:
+    """One row of `people.jsonl` as (doc_id, hash, reading, people), or None when it is not one."""
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(row, dict):
+        return None
+    doc_id, content_hash, reading, people = (row.get(k) for k in ("doc_id", "hash", "reading", "people"))
+    if not (isinstance(doc_id, str) and isinstance(content_hash, str) and type(reading) is int):
+        return None
+    if not isinstance(people, list) or not all(
+        isinstance(p, list) and len(p) == 3 and all(isinstance(x, str) for x in p) for p in people
+    ):
+        return None
+    return doc_id, content_hash, reading, tuple((n, place, kind) for n, place, kind in people)
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:

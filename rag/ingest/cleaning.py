@@ -124,9 +124,12 @@ CREDIT_SUFFIX = re.compile(
 # . | . UPDATED: . 13:10 EST, 3 March 2014 . A woman who ...").
 _DOTTED = r"[ \t]+\.[ \t]+"
 _MAIL_TIMES = rf"(?:(?:PUBLISHED|UPDATED):{_DOTTED}|Last updated at )[^|]{{1,60}}?{_DOTTED}(?:\|{_DOTTED})?"
+# A name in it may hold initials ("Jane E. Roe"), a second one follows after "and" ("By . A . and B . ").
+_MAIL_NAME = r"(?:[^|.]|(?<=\S)\.){1,120}?"
+_MAIL_BY = rf"By{_DOTTED}{_MAIL_NAME}{_DOTTED}(?:and[ \t]+{_MAIL_NAME}{_DOTTED})?"
 LABEL_PREFIX = re.compile(
     r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+"
-    rf"|(?-i:(?:By{_DOTTED}[^.|]{{1,120}}?{_DOTTED})?(?:{_MAIL_TIMES})+|By{_DOTTED}[^.|]{{1,120}}?{_DOTTED})"
+    rf"|(?-i:(?:{_MAIL_BY})?(?:{_MAIL_TIMES})+|{_MAIL_BY})"
     r"|(?:title|headline|author|authors|byline|date|dateline|published|updated)\s*:\s*"  # a scraper's header fields
     r"|LEAD:\s*)",
     re.IGNORECASE,

@@ -56,13 +56,36 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def authors_in(byline: str) -> tuple[str, ...]:
-    """The names a byline gives ("By Jane Roe and John Doe"), or none when it is not one.
+# What follows a name in a byline and is no name: "By JANE ROE, Associated Press Writer", "By JOHN
+# KIFNER; Special to The New York Times", "By Jane Roe, Political Editor".
+NOT_A_NAME = re.compile(
+    r"\b(?:writer|correspondent|reporter|editor|staff|special|press|times|news|service|bureau|agency|wire)\b", re.I
+)
 
-    >>> authors_in("By DAVID E. SANGER"), authors_in("By Jane Roe and John Doe"), authors_in("Staff report")
+
+def authors_in(byline: str) -> tuple[str, ...]:
+    """The names a byline gives, its titles and outlets left out, or none when it is not one.
+
+    >>> authors_in("By DAVID E. SANGER"), authors_in("By Jane Roe AND John Doe"), authors_in("Staff report")
     (('DAVID E. SANGER',), ('Jane Roe', 'John Doe'), ())
+    >>> authors_in("By Jane Roe, Political Editor; Special to The New York Times")
+    ('Jane Roe',)
     """
-    return _authors(" ".join(byline.split())) or ()
+    parts = re.split(r"\s*,\s*(?:and\s+)?", " ".join(byline.split(";")[0].split()))
+    kept = ", ".join(p for p in parts if p and not NOT_A_NAME.search(p))
+    return _authors(re.sub(r"\s+AND\s+", " and ", kept)) or ()
+
+
+def _glued_byline(label: str) -> str:
+    """The byline of a Daily Mail story's glued prefix: "By . Jane Roe . and John Doe . PUBLISHED: . ..."
+    is "By Jane Roe and John Doe"."""
+    parts = [p.strip() for p in re.split(r"[ \t]+\.[ \t]+", label)]
+    names = []
+    for part in parts[1:]:
+        if not part or part.startswith(("PUBLISHED", "UPDATED", "Last updated", "|")):
+            break
+        names.append(part)
+    return "By " + ", ".join(names)
 
 
 def _authors(line: str) -> tuple[str, ...] | None:
@@ -140,8 +163,8 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
     if highlight and (title is None or title.rstrip("”’\"' ").endswith(".")):
         title = highlight
     if not authors:  # a byline glued dot by dot to the first paragraph (cleaning.LABEL_PREFIX): "By . Jane Roe . "
-        glued = (text[s:e] for (s, e), why in cleaned.removed if why == "label" and text.startswith("By . ", s))
-        authors = next((found for label in glued if (found := authors_in("By " + label[5:].split(" . ")[0]))), ())
+        glued = (text[s:e] for (s, e), why in cleaned.removed if why == "label" and text.startswith("By", s))
+        authors = next((found for label in glued if (found := authors_in(_glued_byline(label)))), ())
     if title is None:  # no headline: the article's first line that is not its byline, outlet or date
         title = next((line for line in kept if line not in read and not parse_date(line)), kept[0] if kept else "")
     return Metadata(shorten(title), authors, outlet, date)

@@ -125,13 +125,6 @@ def _text(element: Any) -> str:
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
 
-# What follows a name in a byline and is no name: "By JANE ROE, Associated Press Writer", "By JOHN
-# KIFNER; Special to The New York Times".
-NOT_A_NAME = re.compile(
-    r"\b(?:writer|correspondent|reporter|editor|staff|special|press|times|news|service|bureau|agency|wire)\b", re.I
-)
-
-
 def _authors(story: Any) -> tuple[str, ...]:
     """The authors a story's bylines name: their `person` elements, else the printed byline's names
     (a name printed in capitals, "DAVID E. SANGER", in the usual case), else the archive's
@@ -145,9 +138,7 @@ def _authors(story: Any) -> tuple[str, ...]:
         text = _text(byline)
         if byline.get("class") == "normalized_byline" and text.count(",") == 1:  # "Kifner, John"
             text = " ".join(reversed(text.split(",")))
-        parts = re.split(r"\s*[;,]\s*", text.split(";")[0])
-        kept = ", ".join(p for p in parts if p and not NOT_A_NAME.search(p))
-        names = authors_in(re.sub(r"\s+AND\s+", " and ", kept))
+        names = authors_in(text)
         if names:
             return tuple(n.title() if n.isupper() else n for n in names)
     return ()
