@@ -6,7 +6,8 @@ from fakes import FakeEmbedder, write_articles
 
 from rag import Assistant, Retriever
 from rag.answer.citations import Answer
-from rag.index.words import fold, tokenize
+from rag.index.words import country_of, fold, tokenize
+from rag.search.descriptors import offices_asked
 from rag.search.spelling import describe, edits, respell
 
 STEMS = {"govern": 1.0, "georg": 2.0, "celoron": 3.0, "polici": 2.0, "famili": 2.5, "fail": 1.5}
@@ -45,6 +46,18 @@ def test_only_the_first_unknown_words_are_tried():
 def test_an_english_candidate_wins_over_a_commoner_non_word():
     # "familes" is one edit from "families" and from "failes"; "fail" is the commoner stem.
     assert fixed("Where did the familes live?").changes == (("familes", "families"),)
+
+
+def test_a_place_called_another_way_is_searched_by_the_name_the_articles_use():
+    kyiv = {"kyiv": 1.0, "odesa": 2.0, "turkiy": 2.0}
+    found = respell("What did Kiev say? Is Odessa safe? And TURKEY?", kyiv.__contains__, kyiv.get)
+    assert found.query == "What did Kyiv say? Is Odesa safe? And TURKIYE?"  # short, or English, all the same
+    assert found.changes == (("Kiev", "Kyiv"), ("Odessa", "Odesa"), ("TURKEY", "TURKIYE"))
+    both = {"kyiv": 1.0, "kiev": 3.0}
+    assert respell("What did Kiev say?", both.__contains__, both.get).changes == ()  # the articles say Kiev too
+    assert respell("What did Kiev say?", STEMS.__contains__, STEMS.get).changes == ()  # nor Kyiv: left as typed
+    assert offices_asked("What did Kiev's leader say?") == offices_asked("What did Kyiv's leader say?")
+    assert country_of("kiev") == "ukrain" and country_of("peke") == "china"  # "Peking", stemmed
 
 
 def test_edits_are_one_step_away():

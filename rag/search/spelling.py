@@ -16,6 +16,11 @@ word is respelt when all of these hold:
   is not a typo, and each one tried costs about a millisecond).
 Among the candidates an English word wins over a non-word, then the commoner stem in the articles
 (the lowest `idf`). The replacement keeps the typed word's capitals ("Geroge" -> "George").
+
+A place is also spelt another way, or called by an older name, which no edit reaches: "Kiev" for
+the articles' "Kyiv", "Odessa" for "Odesa", "Bombay" for "Mumbai", "Burma" for "Myanmar". A word
+of `words.ALSO_CALLED` whose stem no article uses is searched as the other name the articles do use,
+whatever its length and whether or not it is an English word ("Turkey" for the articles' "Türkiye").
 """
 
 from __future__ import annotations
@@ -27,10 +32,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..index.words import fold, stem_words
+from ..index.words import ALSO_CALLED, fold, stem_words
 from ..lazy import Lazy
 
-__all__ = ["MAX_TRIED", "MIN_LETTERS", "Respelt", "as_written", "describe", "edits", "is_english", "respell"]
+__all__ = [
+    "MAX_TRIED",
+    "MIN_LETTERS",
+    "Respelt",
+    "as_written",
+    "describe",
+    "edits",
+    "is_english",
+    "respell",
+]
 
 MIN_LETTERS = 5
 # Words tried per question: each unknown word costs ~500 candidate stems (about 1 ms), and a
@@ -146,6 +160,8 @@ def respell(
     "Did George's government ask the police? Who is Celoron?"
     >>> r.changes
     (('Geroge', 'George'), ('goverment', 'government'), ('Celeron', 'Celoron'))
+    >>> respell("What did Kiev want?", {"kyiv": 1.0}.__contains__, stems.get).query
+    'What did Kyiv want?'
     """
     changes: list[tuple[str, str]] = []
     tried = 0
@@ -154,6 +170,12 @@ def respell(
         nonlocal tried
         typed = match.group(0)
         word = fold(typed)
+        other = ALSO_CALLED.get(word)
+        if other and not knows(stem_words([word])[0]):  # a place the articles call another way
+            named = [name for name, stem in zip(other, stem_words(list(other)), strict=True) if knows(stem)]
+            if named:
+                changes.append((typed, _cased(typed, named[0])))
+                return changes[-1][1]
         if len(word) < MIN_LETTERS or not (word.isascii() and word.isalpha()) or tried >= MAX_TRIED:
             return typed
         if CONTRACTION.match(query, match.end()) or knows(stem_words([word])[0]) or english(word):
