@@ -53,6 +53,7 @@ def test_a_place_called_another_way_is_searched_by_the_name_the_articles_use():
     found = respell("What did Kiev say? Is Odessa safe? And TURKEY?", kyiv.__contains__, kyiv.get)
     assert found.query == "What did Kyiv say? Is Odesa safe? And TURKIYE?"  # short, or English, all the same
     assert found.changes == (("Kiev", "Kyiv"), ("Odessa", "Odesa"), ("TURKEY", "TURKIYE"))
+    assert respell("Did the turkey farms close?", kyiv.__contains__, kyiv.get).changes == ()  # a bird
     both = {"kyiv": 1.0, "kiev": 3.0}
     assert respell("What did Kiev say?", both.__contains__, both.get).changes == ()  # the articles say Kiev too
     assert respell("What did Kiev say?", STEMS.__contains__, STEMS.get).changes == ()  # nor Kyiv: left as typed

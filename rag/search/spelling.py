@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 MIN_LETTERS = 5
+ALSO_NOUNS = frozenset({"turkey", "madras"})  # a bird, a cloth: a place only with a capital
 # Words tried per question: each unknown word costs ~500 candidate stems (about 1 ms), and a
 # question with more unknown words than this is not a question with a typo or two.
 MAX_TRIED = 8
@@ -170,7 +171,7 @@ def respell(
         nonlocal tried
         typed = match.group(0)
         word = fold(typed)
-        other = ALSO_CALLED.get(word)
+        other = ALSO_CALLED.get(word) if typed[:1].isupper() or word not in ALSO_NOUNS else None
         if other and not knows(stem_words([word])[0]):  # a place the articles call another way
             named = [name for name, stem in zip(other, stem_words(list(other)), strict=True) if knows(stem)]
             if named:
