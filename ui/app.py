@@ -393,7 +393,8 @@ def _layout(page: Page, read_only: bool) -> Widgets:
                 )
                 only = gr.CheckboxGroup(page.choices(), label="Only answer from these articles (none = all)")
                 files = gr.File(
-                    label=f"Add articles ({', '.join(READERS)}: text, saved web pages, JSON articles or NITF stories, up to 2 MB each)",
+                    label=f"Add articles ({', '.join(READERS)}: text, saved web pages, JSON articles or NITF "
+                    "stories, up to 2 MB each)",
                     file_count="multiple",
                     file_types=list(READERS),
                     elem_id="upload",
