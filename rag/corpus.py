@@ -117,6 +117,8 @@ class Corpus:
                 found = kept.get((doc.doc_id, doc.content_hash))
                 if found is not None:
                     self._doc_people[doc.doc_id] = tuple(Introduced(*person) for person in found)
+        # Whether the index as read kept every article's people (one saved before it did is saved again).
+        self.people_kept = len(self._doc_people) == len(self.documents)
 
     def __len__(self) -> int:
         return len(self.chunks)

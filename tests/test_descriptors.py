@@ -248,6 +248,11 @@ def test_the_index_keeps_each_articles_people_so_a_loaded_index_reads_no_article
         patch.setattr(rag.corpus, "introduced", no_reading)
         assert Retriever.load(tmp_path / "index", embedder=fake).name_offices(question).endswith("Zelensky")
 
+    # An index saved before people were kept is saved again by the next build, even with nothing to change.
+    saved.unlink()
+    Retriever.build(folder, tmp_path / "index", embedder=fake)
+    assert len(list((tmp_path / "index").glob("*/people.jsonl"))) == 1
+
     # Kept by other rules, or from another version of the text: read again.
     monkeypatch.setattr(rag.corpus, "READING", -1)
     assert Retriever.load(tmp_path / "index", embedder=fake).name_offices(question).endswith("Zelensky")

@@ -185,8 +185,8 @@ class Retriever:
                     last_save = time.monotonic()
 
             report = retriever.sync(paths, progress=progress, checkpoint=checkpoint)
-            if rebuild or report.changed or store.current() is None:
-                retriever.save()
+            if rebuild or report.changed or store.current() is None or not retriever.corpus.people_kept:
+                retriever.save()  # also an index saved before it kept each article's people (Corpus.people)
         return retriever
 
     def sync(self, paths: PathsArg, *, progress: bool = False, checkpoint: Any = None) -> SyncReport:
