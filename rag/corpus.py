@@ -225,16 +225,17 @@ class Corpus:
         is saved (so a loaded index has them all), or on first use if it was not; kept until it changes."""
         people = self._people
         if people is None:
-            found: list[Introduced] = []
-            for doc in self.documents.values():
-                own = self._doc_people.get(doc.doc_id)
-                if own is None:
-                    own = self._doc_people[doc.doc_id] = tuple(
-                        person for s, e in doc.segments for person in introduced(doc.text[s:e])
-                    )
-                found.extend(own)
-            people = self._people = tuple(found)
+            people = self._people = tuple(p for doc in self.documents.values() for p in self._people_in(doc))
         return people
+
+    def _people_in(self, doc: Document) -> tuple[Introduced, ...]:
+        """The people `doc` introduces, as kept, or read from its text now and kept."""
+        own = self._doc_people.get(doc.doc_id)
+        if own is None:
+            own = self._doc_people[doc.doc_id] = tuple(
+                person for s, e in doc.segments for person in introduced(doc.text[s:e])
+            )
+        return own
 
     def idf(self, term: str) -> float:
         """How rare a stemmed term is across the chunks (words.tokenize makes terms)."""
@@ -326,13 +327,12 @@ class Corpus:
     def write(self, folder: Path) -> None:
         """Every part into `folder`, a fresh index generation; the manifest last."""
         write_corpus(folder, self.documents.values(), self.chunks.values())
-        self.people()  # every article's people read now, not on a question after the index is loaded
-        people = self._doc_people
+        # Every article's people read now, not on a question after the index is loaded.
         write_people(
             folder,
             READING,
             (
-                (d.doc_id, d.content_hash, tuple(dataclasses.astuple(p) for p in people[d.doc_id]))
+                (d.doc_id, d.content_hash, tuple(dataclasses.astuple(p) for p in self._people_in(d)))
                 for d in self.documents.values()
             ),
         )

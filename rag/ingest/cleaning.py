@@ -122,11 +122,12 @@ CREDIT_SUFFIX = re.compile(
 # second copy goes as a duplicate line), and the byline and times that the Daily Mail's story files
 # glue, dot by dot, to their first paragraph ("By . Jane Roe . PUBLISHED: . 12:25 EST, 3 March 2014
 # . | . UPDATED: . 13:10 EST, 3 March 2014 . A woman who ...").
-_DOTTED = r"[ \t]+\.[ \t]+"
-_MAIL_TIMES = rf"(?:(?:PUBLISHED|UPDATED):{_DOTTED}|Last updated at )[^|]{{1,60}}?{_DOTTED}(?:\|{_DOTTED})?"
+DOTTED = r"[ \t]+\.[ \t]+"  # what parts the Mail's glued fields: " . "
+LABEL_REASON = "label"  # what `Cleaned.removed` calls a cut prefix (metadata reads the Mail's)
+_MAIL_TIMES = rf"(?:(?:PUBLISHED|UPDATED):{DOTTED}|Last updated at )[^|]{{1,60}}?{DOTTED}(?:\|{DOTTED})?"
 # A name in it may hold initials ("Jane E. Roe"), a second one follows after "and" ("By . A . and B . ").
 _MAIL_NAME = r"(?:[^|.]|(?<=\S)\.){1,120}?"
-_MAIL_BY = rf"By{_DOTTED}{_MAIL_NAME}{_DOTTED}(?:and[ \t]+{_MAIL_NAME}{_DOTTED})?"
+_MAIL_BY = rf"By{DOTTED}{_MAIL_NAME}{DOTTED}(?:and[ \t]+{_MAIL_NAME}{DOTTED})?"
 LABEL_PREFIX = re.compile(
     r"^(?:(?:next\s*)?(?:img|image|photo)\s*:\s*|#{1,6}\s+"
     rf"|(?-i:(?:{_MAIL_BY})?(?:{_MAIL_TIMES})+|{_MAIL_BY})"
@@ -191,7 +192,7 @@ def _trim(line: Line) -> tuple[Line, list[tuple[Span, str]]]:
     start, end, text = line.start, line.end, line.text
     prefix = LABEL_PREFIX.match(text)
     if prefix and prefix.end() < len(text):
-        cut.append(((start, start + prefix.end()), "label"))
+        cut.append(((start, start + prefix.end()), LABEL_REASON))
         start += prefix.end()
         text = text[prefix.end() :]
     credit = CREDIT_SUFFIX.search(text)

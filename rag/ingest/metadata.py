@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .cleaning import FULL_DATE, HIGHLIGHT_REASON, Cleaned, split_lines
+from .cleaning import DOTTED, FULL_DATE, HIGHLIGHT_REASON, LABEL_REASON, Cleaned, split_lines
 
 PROSE_WORDS = 25  # the first line this long ends the header
 HEADER_LINES = 15
@@ -79,7 +79,7 @@ def authors_in(byline: str) -> tuple[str, ...]:
 def _glued_byline(label: str) -> str:
     """The byline of a Daily Mail story's glued prefix: "By . Jane Roe . and John Doe . PUBLISHED: . ..."
     is "By Jane Roe and John Doe"."""
-    parts = [p.strip() for p in re.split(r"[ \t]+\.[ \t]+", label)]
+    parts = [p.strip() for p in re.split(DOTTED, label)]
     names = []
     for part in parts[1:]:
         if not part or part.startswith(("PUBLISHED", "UPDATED", "Last updated", "|")):
@@ -163,7 +163,7 @@ def extract_metadata(text: str, cleaned: Cleaned) -> Metadata:
     if highlight and (title is None or title.rstrip("”’\"' ").endswith(".")):
         title = highlight
     if not authors:  # a byline glued dot by dot to the first paragraph (cleaning.LABEL_PREFIX): "By . Jane Roe . "
-        glued = (text[s:e] for (s, e), why in cleaned.removed if why == "label" and text.startswith("By", s))
+        glued = (text[s:e] for (s, e), why in cleaned.removed if why == LABEL_REASON and text.startswith("By", s))
         authors = next((found for label in glued if (found := authors_in(_glued_byline(label)))), ())
     if title is None:  # no headline: the article's first line that is not its byline, outlet or date
         title = next((line for line in kept if line not in read and not parse_date(line)), kept[0] if kept else "")

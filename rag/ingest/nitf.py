@@ -146,8 +146,11 @@ def _authors(story: Any) -> tuple[str, ...]:
 
 def _date(story: Any) -> str | None:
     """The publication date as YYYY-MM-DD: `pubdata`'s, else the issue's or the release's."""
-    stamps = [(_first(story, "pubdata"), "date.publication"), (_first(story, "date.issue"), "norm")]
-    stamps.append((_first(story, "date.release"), "norm"))
+    stamps = (
+        (_first(story, "pubdata"), "date.publication"),
+        (_first(story, "date.issue"), "norm"),
+        (_first(story, "date.release"), "norm"),
+    )
     for element, attribute in stamps:
         found = ISO_STAMP.match((element.get(attribute) or "").strip()) if element is not None else None
         try:

@@ -35,16 +35,7 @@ from typing import Any
 from ..index.words import ALSO_CALLED, fold, stem_words
 from ..lazy import Lazy
 
-__all__ = [
-    "MAX_TRIED",
-    "MIN_LETTERS",
-    "Respelt",
-    "as_written",
-    "describe",
-    "edits",
-    "is_english",
-    "respell",
-]
+__all__ = ["MAX_TRIED", "MIN_LETTERS", "Respelt", "as_written", "describe", "edits", "is_english", "respell"]
 
 MIN_LETTERS = 5
 ALSO_NOUNS = frozenset({"turkey", "madras"})  # a bird, a cloth: a place only with a capital
