@@ -65,6 +65,22 @@ def test_who_is_answers_with_the_description_not_the_quote(assistant):
 
 
 @pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("Did Putin agree to meet Zelensky?", "had agreed to meet"),
+        ("Tell me about the drone attack on Ukraine.", "574"),
+    ],
+)
+def test_yes_no_questions_and_requests_are_answered_by_the_quote_alone(assistant, question, quoted):
+    # No phrase of the sentence is the answer: before, "Ukrainian President Volodymyr Zelensky" was
+    # shown in bold as the answer to whether Putin agreed.
+    answer = assistant.ask(question)
+    assert not answer.abstained and quoted in answer.text
+    assert answer.short is None
+    assert assistant.ask("How many drones hit western Ukraine overnight Thursday?").short.text == "574"
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "What is the GDP of France?",

@@ -8,6 +8,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from rag.answer.question import wants_words
 from rag.answer.short_answer import (
     FEATURES,
     PARAMS,
@@ -219,3 +220,25 @@ def test_fit_short_transfer_fits_each_set_alone_and_reports_both() -> None:
     assert fits == ["fitted on squad alone:", "fitted on seeds alone:"]
     rows = [line.split() for line in lines if line.startswith(("squad ", "seeds "))]
     assert len(rows) == 8 and all(float(row[4]) == 1.0 for row in rows)  # the number is found whichever set fits
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("Did Putin agree to meet Zelensky?", False),
+        ("Isn't NATO sending troops?", False),
+        ("Were the talks in Alaska productive?", False),
+        ("Please tell me about the summit.", False),
+        ("Could you explain the security guarantees", False),
+        ("Summarize the talks", False),
+        ("Is it easier or harder to change EU law?", True),  # a choice: one of its words answers
+        ("Did Trump say when they would meet?", True),
+        ("Tell me who hosted the summit.", True),
+        ("Name the company that was hit.", True),
+        ("Was was the plan for the mission?", True),  # a slip for "What was"
+        ("How many drones hit Ukraine?", True),
+        ("drones hitting ukraine", True),
+    ],
+)
+def test_which_questions_want_a_short_answer(question: str, wanted: bool) -> None:
+    assert wants_words(question) is wanted

@@ -27,6 +27,7 @@ from .citations import Answer, cite, grounded, short_of
 from .conversation import resolve
 from .evidence import Evidence, gather
 from .model import AnswerModel
+from .question import wants_words
 from .short_answer import short_answer
 
 
@@ -82,9 +83,9 @@ class Assistant:
                 raise ModelError(f"the {self.answerer.name} answerer chose no span of the articles to quote")
             parts, citations = cite(quotes, corpus.documents)
             best = max(quotes, key=lambda q: q.score)
-            short = short_of(
-                short_answer(found.question, corpus.text(best.doc_id, best.start, best.end)), best, citations
-            )
+            # A yes/no question, or a request for an account, is answered by the quotes themselves.
+            words = short_answer(found.question, corpus.text(best.doc_id, best.start, best.end))
+            short = short_of(words, best, citations) if wants_words(found.question) else None
             answer = Answer(
                 typed,
                 parts,

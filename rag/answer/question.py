@@ -293,6 +293,43 @@ def analyse(text: str) -> Question:
     )
 
 
+# A yes/no question opens with an auxiliary verb ("Did Putin agree ...?", "Is NATO sending ...?");
+# a request for an account opens with a verb of telling ("Tell me about ...", "Explain ...").
+YES_NO = re.compile(
+    r"^(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must)(?:n[’']t)?\s",
+    re.IGNORECASE,
+)
+ACCOUNT = re.compile(
+    r"^(?:please\s+)?(?:(?:can|could) you\s+)?(?:tell (?:me|us) about|talk about|describe|explain|summari[sz]e"
+    r"|give (?:me |us )?(?:an overview|a summary|the background|some background))\b",
+    re.IGNORECASE,
+)
+WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+
+
+def wants_words(question: str) -> bool:
+    """Whether some words of a sentence can answer `question` on their own (a short answer), rather
+    than the quoted sentence as a whole. A yes/no question does not ("Did Putin agree to meet
+    Zelensky?": the sentence says whether; no phrase of it is the answer) unless it offers a choice
+    ("Is it easier or harder ...?"), nor does a request for an account ("Tell me about the
+    summit"); any question that asks who, what, when ... does, wherever the wh-word stands.
+
+    >>> wants_words("Did Putin agree to meet Zelensky?"), wants_words("Is it easier or harder to change?")
+    (False, True)
+    >>> wants_words("Tell me about the drone attack."), wants_words("Did Trump say when they would meet?")
+    (False, True)
+    >>> wants_words("Was was the plan for the mission?"), wants_words("Name the company that was hit.")
+    (True, True)
+    """
+    text = " ".join(question.split())
+    if WH_WORD.search(text) or re.search(r"\bor\b", text, re.IGNORECASE):
+        return True
+    yes_no = YES_NO.match(text)
+    if yes_no and not YES_NO.match(text[yes_no.end() :]):  # "Was was the plan ...?" is a slip for "What was"
+        return False
+    return not ACCOUNT.match(text)
+
+
 def contains_kind(kind: str, sentence: str, question: str = "") -> bool:
     """Whether `sentence` holds a `kind` of thing that the question itself does not already name.
 
