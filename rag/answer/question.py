@@ -59,6 +59,8 @@ SPEECH = re.compile(
     r"|concluded|asserted|claimed|explained|suggested|described|called|dismissed|maintained|posted|remarked"
     r"|replied|responded|proposed|stressed|affirmed|recalled|admitted)\b"
 )
+# "According to X, ...": the few words after it name who says so (not "according to the plan ...").
+ACCORDING = re.compile(r"\b[Aa]ccording to((?:[\s,]+[\w’'.-]+){1,6})")
 # Who speaks for a country, or the speaking itself, right after its name: "Ukrainian officials said".
 VOICE = (
     "officials government ministry minister spokesman spokeswoman spokesperson president leader authorities "
@@ -405,7 +407,8 @@ def _after_numbers(sentence: str) -> tuple[tuple[str, ...], ...]:
 
 
 def attributes_speech(sentence: str, speaker: str) -> bool:
-    """Whether `sentence` reports something said by `speaker`: their last name and a speech verb.
+    """Whether `sentence` reports something said by `speaker`: their last name and a speech verb,
+    or their name within the few words after "according to".
 
     >>> attributes_speech("“Not ready,” Sergey V. Lavrov said.", "Lavrov")
     True
@@ -413,6 +416,10 @@ def attributes_speech(sentence: str, speaker: str) -> bool:
     False
     >>> attributes_speech("“Not ready,” Hervé said.", "Herve")
     True
+    >>> attributes_speech("According to Kremlin foreign policy aide Yuri Ushakov, they agreed.", "Ushakov")
+    True
+    >>> attributes_speech("According to the plan, which was agreed with Ushakov's team, talks go on.", "Ushakov")
+    False
 
     A country, or its capital, speaks through its officials: "Kyiv" and "Ukraine" are reported by
     "Ukrainian officials said" or "Ukraine said", not by a sentence that only names the country.
@@ -421,18 +428,25 @@ def attributes_speech(sentence: str, speaker: str) -> bool:
     True
     >>> attributes_speech("Putin said the war in Ukraine would go on.", "Kyiv")
     False
+    >>> attributes_speech("According to Ukrainian officials, talks were over.", "Kyiv")
+    True
     """
-    if not SPEECH.search(sentence):
+    # The words that may name who speaks: the whole sentence when it has a speech verb, else those
+    # just after each "according to".
+    reported = [sentence] if SPEECH.search(sentence) else [m.group(1) for m in ACCORDING.finditer(sentence)]
+    if not reported:
         return False
-    last = speaker.split()[-1]
-    if fold(last) in fold(sentence):
+    last = fold(speaker.split()[-1])
+    if any(last in fold(text) for text in reported):
         return True
-    country = _country_named(last)
+    country = _country_named(speaker.split()[-1])
     if not country:
         return False
-    words = tokenize([sentence])[0]
     voice = _voice()
-    return any(w == country and not voice.isdisjoint(words[i + 1 : i + 3]) for i, w in enumerate(words))
+    for words in tokenize(reported):
+        if any(w == country and not voice.isdisjoint(words[i + 1 : i + 3]) for i, w in enumerate(words)):
+            return True
+    return False
 
 
 @lru_cache(maxsize=256)
