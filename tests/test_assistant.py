@@ -201,3 +201,31 @@ def test_a_sentence_that_opens_with_a_pronoun_brings_the_sentence_it_points_back
     # Chosen on its own merit too, the first sentence keeps its score rather than the bare context copy's.
     first = Candidate("d", 0, 56, corpus.text[:56], score=0.7)
     assert [c.score for c in complete([first, best], analyse("Which body?"), corpus)] == [0.7, 0.9]
+
+
+@pytest.mark.parametrize(
+    ("question", "expects", "counted"),
+    [
+        ("How many drones hit Ukraine?", "number", "drone"),
+        ("So, how many drones hit Ukraine?", "number", "drone"),
+        ("According to the Washington Post, how many drones hit Ukraine?", "number", "drone"),
+        ("I read about a huge attack. How many drones were there?", "number", "drone"),
+        ("Quick question: when did Witkoff meet Putin?", "date", None),
+        ("How much time did Trump give Moscow?", "duration", None),  # not an amount of money
+        ("After shortening it, how much time did Trump give Moscow?", "duration", None),
+        ("When Japan got its oil, what happened?", "date", None),  # the opening is the question's own
+    ],
+)
+def test_the_kind_asked_is_read_from_the_question_itself(question, expects, counted):
+    from rag.answer.question import analyse
+
+    asked = analyse(question)
+    assert (asked.expects, asked.counted) == (expects, counted)
+    assert "drone" in asked.terms or "drone" not in question.lower()  # the remark's words still count
+
+
+def test_an_opening_phrase_does_not_hide_who_is_asked_about():
+    from rag.answer.question import analyse
+
+    assert analyse("Hi! Who is Tom Graham?").subject == "Tom Graham"
+    assert analyse("Back to the minister: what did Lavrov say about troops?").speaker == "Lavrov"

@@ -135,14 +135,14 @@ EXPECTS = (
         "amount",
         True,
         re.compile(
-            r"^how much\b|\b(?:what|which) (?:percentage|amount|sum|price|population)\b"
+            r"^how much\b(?! (?:time|longer)\b)|\b(?:what|which) (?:percentage|amount|sum|price|population)\b"
             r"|\bpopulation of\b|\bnet worth\b|\bcost\b",
             re.IGNORECASE,
         ),
     ),
     ("number", True, re.compile(r"^how many\b|\bhow old\b|\b(?:what|which) (?:number|figure|age)\b", re.IGNORECASE)),
     ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:years?|dates?|days?|months?)\b", re.IGNORECASE)),
-    ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon)\b", re.IGNORECASE)),
+    ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon|much time|much longer)\b", re.IGNORECASE)),
     (
         "place",
         False,
@@ -264,23 +264,54 @@ def entities(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+WH = r"(?:who|whom|whose|what|which|when|where|why|how)"
+AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must)"
+# An opening set off by commas or a colon before the question proper: "So, how many ...?",
+# "According to the Post, how long ...?", "Back to the summit: what ...?" (not "When X, what ...?",
+# whose opening is itself a question).
+OPENING = re.compile(rf"^(?!{WH}\b)(?:[^,:;?]{{1,80}}[,:;]\s+)+?(?={WH}\b|{AUXILIARY}\b)", re.IGNORECASE)
+# The question after a remark: "I read that Russia launched drones. How many were there?"
+LAST_QUESTION = re.compile(rf"(?:^|[.!?]\s+)({WH}\b[^.!?]*\?)\s*$", re.IGNORECASE)
+
+
+def question_proper(text: str) -> str:
+    """The question itself, without a remark before it or an opening phrase: what the rules that
+    read a question's first words (how many, when, who is, what did X say) are applied to.
+
+    >>> question_proper("So, how many drones hit Ukraine?")
+    'how many drones hit Ukraine?'
+    >>> question_proper("I read about a drone attack. How many drones were there?")
+    'How many drones were there?'
+    >>> question_proper("According to the Post, how long ago did the war start?")
+    'how long ago did the war start?'
+    >>> question_proper("When Japan got its oil, what happened?"), question_proper("What did Mr. Trump say?")
+    ('When Japan got its oil, what happened?', 'What did Mr. Trump say?')
+    """
+    last = LAST_QUESTION.search(text)
+    if last and last.start(1) > 0:
+        text = last.group(1)
+    opening = OPENING.match(text)
+    return text[opening.end() :] if opening else text
+
+
 @lru_cache(maxsize=256)
 def analyse(text: str) -> Question:
     """The expected answer type, names, subject and content terms of a question; remembered, as one
     answer reads it three times (the evidence, the conversation's query, the short answer's spans)."""
     text = " ".join(text.split())
+    proper = question_proper(text)  # the kind asked is read from the question itself; its words from all
     expects, strict = None, False
     for kind, is_strict, pattern in EXPECTS:
-        if pattern.search(text):
+        if pattern.search(proper):
             expects, strict = kind, is_strict
             break
-    definition = DEFINITION.match(text)
-    speaker = SPEAKER.match(text)
+    definition = DEFINITION.match(proper)
+    speaker = SPEAKER.match(proper)
     if definition and expects == "person":
         expects = None  # "Who is X?" asks for a description of X, not for a name
     terms = tuple(t for t in dict.fromkeys(tokenize([text])[0]) if t not in NOISE_TERMS)
-    focus = FOCUS.search(text)
-    counted = COUNTED.match(text)
+    focus = FOCUS.search(proper)
+    counted = COUNTED.match(proper)
     counted_stems = tokenize([counted.group("noun")])[0] if counted else []
     return Question(
         text=text,
@@ -323,7 +354,7 @@ def wants_words(question: str) -> bool:
     >>> wants_words("Was was the plan for the mission?"), wants_words("Name the company that was hit.")
     (True, True)
     """
-    text = " ".join(question.split())
+    text = question_proper(" ".join(question.split()))
     if WH_WORD.search(text) or re.search(r"\bor\b", text, re.IGNORECASE):
         return True
     yes_no = YES_NO.match(text)
