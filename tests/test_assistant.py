@@ -214,6 +214,9 @@ def test_a_sentence_that_opens_with_a_pronoun_brings_the_sentence_it_points_back
         ("How much time did Trump give Moscow?", "duration", None),  # not an amount of money
         ("After shortening it, how much time did Trump give Moscow?", "duration", None),
         ("When Japan got its oil, what happened?", "date", None),  # the opening is the question's own
+        ("Can you tell me how many drones hit Ukraine?", "number", "drone"),  # asked inside a request
+        ("I want to know how much money Kyiv spent", "amount", None),
+        ("Please tell me how long the call lasted", "duration", None),
     ],
 )
 def test_the_kind_asked_is_read_from_the_question_itself(question, expects, counted):

@@ -73,12 +73,14 @@ def test_who_is_answers_with_the_description_not_the_quote(assistant):
         ("I read that Russia launched a huge drone attack. How many drones were there?", "574"),
         ("According to the Washington Post piece, how long ago did Putin launch his full-scale invasion?", "three years"),
         ("According to the articles, how much American weaponry did Zelenskyy propose to buy?", "$90 billion"),
+        ("Can you tell me how many drones hit Ukraine?", "574"),
+        ("Please tell me how long Trump's call with Putin lasted", "40 minutes"),
     ],
 )
 def test_an_opening_phrase_or_remark_keeps_the_short_answer(assistant, question, short):
     # The rules that read "how many", "when" ... read the question after its opening. Before, "how
-    # many" had to open the text: the first two showed no short answer, the last two "country three
-    # years ago" and "White House visit".
+    # many" had to open the text: the first two showed no short answer, the next two "country three
+    # years ago" and "White House visit", the last two none and "Zelenskyy and other European leaders".
     answer = assistant.ask(question)
     assert answer.short is not None and answer.short.text == short
 

@@ -270,6 +270,13 @@ AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|woul
 # "According to the Post, how long ...?", "Back to the summit: what ...?" (not "When X, what ...?",
 # whose opening is itself a question).
 OPENING = re.compile(rf"^(?!{WH}\b)(?:[^,:;?]{{1,80}}[,:;]\s+)+?(?={WH}\b|{AUXILIARY}\b)", re.IGNORECASE)
+# A question asked inside a request: "Can you tell me how many ...", "I want to know when ...".
+LEAD_IN = re.compile(
+    rf"^(?:(?:please|so|ok|okay|well)\b[,\s]+)*(?:(?:can|could|would|will) you (?:please )?(?:tell|show) (?:me|us)"
+    rf"|do you know|does anyone know|i(?:'d| would) like to know|i want(?:ed)? to know|i wonder|(?:please )?tell (?:me|us))"
+    rf"\s+(?={WH}\b)",
+    re.IGNORECASE,
+)
 # The question after a remark: "I read that Russia launched drones. How many were there?"
 LAST_QUESTION = re.compile(rf"(?:^|[.!?]\s+)({WH}\b[^.!?]*\?)\s*$", re.IGNORECASE)
 
@@ -284,6 +291,8 @@ def question_proper(text: str) -> str:
     'How many drones were there?'
     >>> question_proper("According to the Post, how long ago did the war start?")
     'how long ago did the war start?'
+    >>> question_proper("Can you tell me how many drones hit Ukraine?")
+    'how many drones hit Ukraine?'
     >>> question_proper("When Japan got its oil, what happened?"), question_proper("What did Mr. Trump say?")
     ('When Japan got its oil, what happened?', 'What did Mr. Trump say?')
     """
@@ -291,7 +300,10 @@ def question_proper(text: str) -> str:
     if last and last.start(1) > 0:
         text = last.group(1)
     opening = OPENING.match(text)
-    return text[opening.end() :] if opening else text
+    if opening:
+        text = text[opening.end() :]
+    lead_in = LEAD_IN.match(text)
+    return text[lead_in.end() :] if lead_in else text
 
 
 @lru_cache(maxsize=256)
