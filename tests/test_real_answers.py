@@ -43,6 +43,8 @@ KNOWN = [
     ("How much American weaponry did Zelenskyy propose to buy?", "$90 billion", "003"),
     ("Under the reciprocal arrangement, what would Washington purchase from Kyiv?", "drones", "003"),
     ("How long did Trump's call with Putin last?", "40 minutes", "003"),
+    # the office's holder is read into the sentences as into the search (it quoted "heads of state")
+    ("Who is the head of NATO?", "NATO Secretary General Mark Rutte", "003"),
     # "According to Yuri Ushakov, ..." reports what Ushakov said (it abstained: no verb of saying)
     ("What did Ushakov say?", "agreed to appoint more senior negotiators", "003"),
     # 004: the essay

@@ -121,10 +121,14 @@ class Assistant:
             respelt = retriever.respell(question)
             question = respelt.query
             query = resolve(question, history)
-            if query != question:  # the earlier turns a follow-up carries may hold misspelt words too
+            follow_up = query != question
+            if follow_up:  # the earlier turns a follow-up carries may hold misspelt words too
                 query = retriever.respell(query).query
+            # A person the question names by office ("NATO's chief") is searched by name, and the
+            # sentences are read against the name too: it is whom the question means.
+            query = retriever.name_offices(query)
             hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids, spelling=False)
-            own = retriever.query_vector(question) if query != question else None
+            own = retriever.query_vector(question) if follow_up else None
             vector = retriever.query_vector(query)
             # A question typed without capitals is read with the passages' capitals (casing.py),
             # after the vectors are made (the default model reads lower case).

@@ -277,6 +277,9 @@ LEAD_IN = re.compile(
     rf"\s+(?={WH}\b)",
     re.IGNORECASE,
 )
+# "Who's", "what're", "whats": the wh-word and its verb, as the rules read them.
+CONTRACTED = re.compile(rf"\b({WH})(?:[’']s|s)\b", re.IGNORECASE)
+CONTRACTED_ARE = re.compile(rf"\b({WH})[’']re\b", re.IGNORECASE)
 # The question after a remark: "I read that Russia launched drones. How many were there?"
 LAST_QUESTION = re.compile(rf"(?:^|[.!?]\s+)({WH}\b[^.!?]*\?)\s*$", re.IGNORECASE)
 
@@ -293,9 +296,12 @@ def question_proper(text: str) -> str:
     'how long ago did the war start?'
     >>> question_proper("Can you tell me how many drones hit Ukraine?")
     'how many drones hit Ukraine?'
+    >>> question_proper("Who's Tom Graham?"), question_proper("whats the deal?")
+    ('Who is Tom Graham?', 'what is the deal?')
     >>> question_proper("When Japan got its oil, what happened?"), question_proper("What did Mr. Trump say?")
     ('When Japan got its oil, what happened?', 'What did Mr. Trump say?')
     """
+    text = CONTRACTED_ARE.sub(r"\1 are", CONTRACTED.sub(r"\1 is", text))
     last = LAST_QUESTION.search(text)
     if last and last.start(1) > 0:
         text = last.group(1)
