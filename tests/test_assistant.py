@@ -232,3 +232,11 @@ def test_an_opening_phrase_does_not_hide_who_is_asked_about():
 
     assert analyse("Hi! Who is Tom Graham?").subject == "Tom Graham"
     assert analyse("Back to the minister: what did Lavrov say about troops?").speaker == "Lavrov"
+
+
+def test_a_contracted_wh_word_is_read_in_full():
+    from rag.answer.question import analyse
+
+    assert analyse("Who's Tom Graham?").subject == "Tom Graham"  # a description, not a name
+    assert analyse("What's the deadline?").expects is None and analyse("Whose drones?").expects is None
+    assert analyse("When's the summit?").expects == "date"
