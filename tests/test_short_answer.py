@@ -14,6 +14,7 @@ from rag.answer.short_answer import (
     PARAMS,
     Span,
     candidates,
+    dateline,
     expected_f1,
     features,
     params,
@@ -242,3 +243,13 @@ def test_fit_short_transfer_fits_each_set_alone_and_reports_both() -> None:
 )
 def test_which_questions_want_a_short_answer(question: str, wanted: bool) -> None:
     assert wants_words(question) is wanted
+
+
+def test_a_wire_storys_dateline_answers_where_but_not_who() -> None:
+    sentence = "LOS ANGELES, California (CNN) -- A 23-year-old man was arrested Sunday outside a nightclub, police said."
+    found = short_answer("Who was arrested?", sentence)
+    assert found and sentence[found[0] : found[1]] == "23-year-old man"  # was "LOS ANGELES, California"
+    found = short_answer("Where was the man arrested?", sentence)
+    assert found and found[1] <= sentence.index(" (CNN)")  # the place it was filed may be the answer
+    openings = ("(CNN)A quake hit Italy.", "NATO — the alliance met.", "KYIV, Ukraine — Drones hit.")
+    assert [s[dateline(s) :] for s in openings] == ["A quake hit Italy.", "NATO — the alliance met.", "Drones hit."]
