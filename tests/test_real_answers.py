@@ -73,7 +73,10 @@ def test_who_is_answers_with_the_description_not_the_quote(assistant):
     [
         ("So, how many drones hit Ukraine?", "574"),
         ("I read that Russia launched a huge drone attack. How many drones were there?", "574"),
-        ("According to the Washington Post piece, how long ago did Putin launch his full-scale invasion?", "three years"),
+        (
+            "According to the Washington Post piece, how long ago did Putin launch his full-scale invasion?",
+            "three years",
+        ),
         ("According to the articles, how much American weaponry did Zelenskyy propose to buy?", "$90 billion"),
         ("Can you tell me how many drones hit Ukraine?", "574"),
         ("Please tell me how long Trump's call with Putin lasted", "40 minutes"),

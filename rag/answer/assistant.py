@@ -27,7 +27,7 @@ from .citations import Answer, cite, grounded, short_of
 from .conversation import resolve
 from .evidence import Evidence, gather
 from .model import AnswerModel
-from .question import wants_words
+from .phrasing import wants_words
 from .short_answer import short_answer
 
 
@@ -84,8 +84,11 @@ class Assistant:
             parts, citations = cite(quotes, corpus.documents)
             best = max(quotes, key=lambda q: q.score)
             # A yes/no question, or a request for an account, is answered by the quotes themselves.
-            words = short_answer(found.question, corpus.text(best.doc_id, best.start, best.end))
-            short = short_of(words, best, citations) if wants_words(found.question) else None
+            short = None
+            if wants_words(found.question):
+                short = short_of(
+                    short_answer(found.question, corpus.text(best.doc_id, best.start, best.end)), best, citations
+                )
             answer = Answer(
                 typed,
                 parts,
@@ -124,10 +127,10 @@ class Assistant:
             follow_up = query != question
             if follow_up:  # the earlier turns a follow-up carries may hold misspelt words too
                 query = retriever.respell(query).query
-            # A person the question names by office ("NATO's chief") is searched by name, and the
-            # sentences are read against the name too: it is whom the question means.
-            query = retriever.name_offices(query)
             hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids, spelling=False)
+            # A person the question names by office ("NATO's chief") is searched by name (`search`
+            # adds it), and the sentences are read against the name too: it is whom the question means.
+            query = retriever.name_offices(query)
             own = retriever.query_vector(question) if follow_up else None
             vector = retriever.query_vector(query)
             # A question typed without capitals is read with the passages' capitals (casing.py),

@@ -73,7 +73,7 @@ class Answer:
     abstained: bool = False
     reason: str = ""  # why it abstained, for people checking the rule
     related: tuple[Hit, ...] = ()
-    query: str = ""  # what was actually retrieved (the question, plus context for a follow-up)
+    query: str = ""  # what was retrieved: the question, plus context for a follow-up and an office holder's name
     confidence: float = 0.0  # P(the articles answer the question)
     seconds: float = 0.0
     short: ShortAnswer | None = None  # the words that answer, inside one citation, when found

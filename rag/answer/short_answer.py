@@ -12,7 +12,6 @@ candidate is the short answer unless its score is under the fitted cut-off.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .dateline import datelines
 from .question import analyse
 from .span_features import FEATURES, features
 from .span_sentence import COPULAS
@@ -31,7 +31,6 @@ __all__ = [
     "Span",
     "candidates",
     "certainty",
-    "dateline",
     "expected_f1",
     "features",
     "params",
@@ -41,14 +40,6 @@ __all__ = [
 ]
 
 PARAMS = "short_answer.json"
-# A dateline: a place in capitals (and its region), then an agency in brackets, a dash or both, and
-# the sentence's first word.
-AGENCIES = r"CNN|AP|Reuters|AFP|UPI|Bloomberg|dpa|PA|EFE|ANSA|Xinhua|Kyodo|TASS|Yonhap"
-_FILED_AT = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, +[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})?"
-DATELINE = re.compile(
-    rf"^(?:(?:{_FILED_AT})? *\((?:{AGENCIES})\) *(?:(?:--|—|–|-) *)?|{_FILED_AT} *(?:--|—|–) +)(?=[A-Z0-9\"“‘'])"
-)
-RULED_OUT = -50.0  # the logit of a span that cannot be the answer
 TOP = 20  # candidates kept for expected-F1 decoding
 QUOTES = "“”‘’\"'"
 
@@ -101,28 +92,15 @@ def expected_f1(spans: list[tuple[int, int]], logits: np.ndarray, top: int = TOP
 def _logits(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The spans of `sentence` and the fitted model's logit for each, remembered: an answer reads
     them for the abstention signals (`certainty`, `short_answer`) and again for the short answer.
-    Spans in a wire story's dateline are ruled out unless the question asks where (`dateline`)."""
+    No span of a wire story's dateline is one unless the question asks where (dateline.py)."""
     spans, matrix = features(question, sentence)
+    filed = datelines(sentence)
+    if filed and spans and analyse(question).expects != "place":
+        kept = [i for i, (start, end) in enumerate(spans) if not any(start < b and a < end for a, b in filed)]
+        spans, matrix = [spans[i] for i in kept], matrix[kept]
     logits = matrix @ np.asarray(params()["coef"], dtype=float) if spans else np.zeros(0)
-    filed = dateline(sentence)
-    if filed and analyse(question).expects != "place":
-        logits = np.where(np.array([start for start, _ in spans]) < filed, RULED_OUT, logits)
     logits.flags.writeable = False  # shared by every caller
     return spans, logits
-
-
-def dateline(sentence: str) -> int:
-    """Where a wire story's dateline ends, when the sentence opens with one ("LOS ANGELES, California
-    (CNN) -- ", "(CNN)", "WASHINGTON (AP) — ", "KYIV, Ukraine — "), else 0. It says where the story
-    was filed, often the only place it names, so it may answer "where", but it is not the sentence's
-    subject: "Who was arrested?" was answered "LOS ANGELES, California".
-
-    >>> s = "LOS ANGELES, California (CNN) -- A 23-year-old man was arrested."
-    >>> s[dateline(s):], dateline("NATO — the alliance met."), dateline("The talks (AP) -- went on.")
-    ('A 23-year-old man was arrested.', 0, 0)
-    """
-    found = DATELINE.match(sentence)
-    return found.end() if found else 0
 
 
 def candidates(question: str, sentence: str, weights: np.ndarray | None = None) -> list[Span]:

@@ -1,0 +1,108 @@
+"""Reading a question: the question proper inside what was typed (phrasing.py) and what it asks
+for (question.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.phrasing import question_proper, wants_words
+from rag.answer.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("Did Putin agree to meet Zelensky?", False),
+        ("Isn't NATO sending troops?", False),
+        ("Were the talks in Alaska productive?", False),
+        ("Please tell me about the summit.", False),
+        ("Could you explain the security guarantees", False),
+        ("Summarize the talks", False),
+        ("Is it easier or harder to change EU law?", True),  # a choice: one of its words answers
+        ("Did Trump say when they would meet?", True),
+        ("Tell me who hosted the summit.", True),
+        ("Name the company that was hit.", True),
+        ("Was was the plan for the mission?", True),  # a slip for "What was"
+        ("How many drones hit Ukraine?", True),
+        ("drones hitting ukraine", True),
+        # found by a review: a joining word or a remark before the question, a relative pronoun,
+        # "or not", a negated auxiliary, a name that is also an auxiliary, more requests
+        ("And did Putin agree to meet Zelensky?", False),
+        ("So did Putin agree?", False),
+        ("Thanks. Did Putin agree to meet Zelensky?", False),
+        ("Are there any regions where the treaty does not apply?", True),  # whether there are: which
+        ("And were there any?", True),
+        ("Did Trump meet Putin or not?", False),
+        ("Can't Europe send troops?", False),
+        ("Won't Russia accept a deal?", False),
+        ("Is May still prime minister?", False),
+        ("Tell me more about the summit.", False),
+        ("What can you tell me about the drone attack?", False),
+    ],
+)
+def test_which_questions_want_a_short_answer(question: str, wanted: bool) -> None:
+    assert wants_words(question) is wanted
+
+
+@pytest.mark.parametrize(
+    ("question", "expects", "counted"),
+    [
+        ("How many drones hit Ukraine?", "number", "drone"),
+        ("So, how many drones hit Ukraine?", "number", "drone"),
+        ("According to the Washington Post, how many drones hit Ukraine?", "number", "drone"),
+        ("I read about a huge attack. How many drones were there?", "number", "drone"),
+        ("Quick question: when did Witkoff meet Putin?", "date", None),
+        ("How much time did Trump give Moscow?", "duration", None),  # not an amount of money
+        ("After shortening it, how much time did Trump give Moscow?", "duration", None),
+        ("When Japan got its oil, what happened?", "date", None),  # the opening is the question's own
+        ("Can you tell me how many drones hit Ukraine?", "number", "drone"),  # asked inside a request
+        ("I want to know how much money Kyiv spent", "amount", None),
+        ("Please tell me how long the call lasted", "duration", None),
+    ],
+)
+def test_the_kind_asked_is_read_from_the_question_itself(question, expects, counted):
+    asked = analyse(question)
+    assert (asked.expects, asked.counted) == (expects, counted)
+    assert "drone" in asked.terms or "drone" not in question.lower()  # the remark's words still count
+
+
+def test_an_opening_phrase_does_not_hide_who_is_asked_about():
+    assert analyse("Hi! Who is Tom Graham?").subject == "Tom Graham"
+    assert analyse("Back to the minister: what did Lavrov say about troops?").speaker == "Lavrov"
+
+
+def test_a_contracted_wh_word_is_read_in_full():
+    assert analyse("Who's Tom Graham?").subject == "Tom Graham"  # a description, not a name
+    assert analyse("What's the deadline?").expects is None and analyse("Whose drones?").expects is None
+    assert analyse("When's the summit?").expects == "date"
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        # an initialism's full stop ends no sentence
+        ("What happened at 9 a.m. when the drones hit?", "What happened at 9 a.m. when the drones hit?"),
+        (
+            "What did Zelenskyy say in the U.S. when he met Trump?",
+            "What did Zelenskyy say in the U.S. when he met Trump?",
+        ),
+        # a yes/no question's subject and its relative clause are no opening
+        (
+            "Is Zelensky, who met Trump on Monday, still in Washington?",
+            "Is Zelensky, who met Trump on Monday, still in Washington?",
+        ),
+        ("So what did Putin say?", "what did Putin say?"),
+        ("Tell me who Tom Graham is.", "who is Tom Graham?"),
+        ("I’d like to know when the summit was", "when the summit was"),
+    ],
+)
+def test_the_question_proper(question, read):
+    assert question_proper(question) == read
+
+
+def test_hostile_questions_are_read():
+    # Runs of the characters the patterns turn on (commas, full stops, contractions, joining words):
+    # each is read in milliseconds; a pattern that backtracked would not finish.
+    for text in ("a,  " * 1000, "A. " * 1300, "Who's " * 600, "and " * 900 + "did it?", "x" * 3999):
+        assert isinstance(question_proper(text), str) and isinstance(wants_words(text), bool)
+        assert analyse(text).text
