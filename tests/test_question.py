@@ -38,6 +38,8 @@ from rag.answer.question import analyse
         ("Is May still prime minister?", False),
         ("Tell me more about the summit.", False),
         ("What can you tell me about the drone attack?", False),
+        ("What did Ushakov say?", False),  # what he said is the quote itself
+        ("What did Ushakov say about the call?", True),
     ],
 )
 def test_which_questions_want_a_short_answer(question: str, wanted: bool) -> None:

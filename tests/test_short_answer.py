@@ -234,3 +234,16 @@ def test_a_wire_storys_dateline_answers_where_but_not_who() -> None:
     found = short_answer("Who was arrested?", quote)
     assert found and quote[found[0] : found[1]] == "23-year-old man"
     assert short_answer("What happened?", "LOS ANGELES, California (CNN) -- It did.") is None  # nothing else
+
+
+def test_the_speakers_description_is_not_what_they_said() -> None:
+    sentence = (
+        "“This is much more complicated,” said Tom Graham, a distinguished fellow at the Council on Foreign Relations."
+    )
+    found = short_answer("What did Tom Graham say about the talks?", sentence)
+    assert found is None or found[1] <= sentence.index(", a distinguished")
+    sentence = (
+        "According to Yuri Ushakov, a Russian foreign policy aide, the two leaders agreed to appoint negotiators."
+    )
+    found = short_answer("What did Ushakov say about the call?", sentence)
+    assert found is None or found[0] >= sentence.index("the two leaders")

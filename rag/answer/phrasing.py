@@ -102,6 +102,10 @@ ACCOUNT = re.compile(
 # A question that asks who, what, when ... wherever the wh-word stands ("Did Trump say when they
 # would meet?"), or whether there are any (which are what answers it: "Are there any regions where ...?").
 ASKING = re.compile(rf"\b{WH}\b|^(?:is|are|was|were)\s+there\b", re.IGNORECASE)
+# "What did X say?" with nothing after the verb: what X said is the quote itself.
+BARE_SPEECH = re.compile(
+    r"^what\s+(?:did|does|has|had)\s+\S.*?\s+(?:say|said|tell|told|write|wrote|claim|argue)\s*[?.]?$", re.IGNORECASE
+)
 # A choice offered: "Is it easier or harder ...?" (one of its words answers), not "... or not?".
 CHOICE = re.compile(r"\bor\b(?!\s+not\b)", re.IGNORECASE)
 
@@ -112,7 +116,8 @@ def wants_words(question: str) -> bool:
     Zelensky?": the sentence says whether) unless it offers a choice ("Is it easier or harder
     ...?"), asks who, what, when ... inside ("Did Trump say when they would meet?"; a relative
     pronoun counts too, as it cannot be told apart without a parser) or whether there are any
-    ("Are there any regions where ...?"), nor for a request for an account ("Tell me about the summit").
+    ("Are there any regions where ...?"); nor for a request for an account ("Tell me about the
+    summit") or for "What did X say?" with nothing after the verb, whose answer is the quote.
 
     >>> wants_words("Did Putin agree to meet Zelensky?"), wants_words("Is it easier or harder to change?")
     (False, True)
@@ -122,9 +127,11 @@ def wants_words(question: str) -> bool:
     (True, True)
     >>> wants_words("Were there any?"), wants_words("Did they meet or not?")
     (True, False)
+    >>> wants_words("What did Ushakov say?"), wants_words("What did Ushakov say about the call?")
+    (False, True)
     """
     text = question_proper(question)
-    if ACCOUNT.match(text):
+    if ACCOUNT.match(text) or BARE_SPEECH.match(text):
         return False
     yes_no = YES_NO.match(text)
     if not yes_no or SLIP.match(text[yes_no.end() :]):

@@ -12,6 +12,7 @@ candidate is the short answer unless its score is under the fitted cut-off.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -94,13 +95,39 @@ def _logits(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.nda
     them for the abstention signals (`certainty`, `short_answer`) and again for the short answer.
     No span of a wire story's dateline is one unless the question asks where (dateline.py)."""
     spans, matrix = features(question, sentence)
-    filed = datelines(sentence)
-    if filed and spans and analyse(question).expects != "place":
-        kept = [i for i, (start, end) in enumerate(spans) if not any(start < b and a < end for a, b in filed)]
+    asked = analyse(question)
+    out = (datelines(sentence) if asked.expects != "place" else []) + descriptions(sentence, asked.speaker)
+    if out and spans:
+        kept = [i for i, (start, end) in enumerate(spans) if not any(start < b and a < end for a, b in out)]
         spans, matrix = [spans[i] for i in kept], matrix[kept]
     logits = matrix @ np.asarray(params()["coef"], dtype=float) if spans else np.zeros(0)
     logits.flags.writeable = False  # shared by every caller
     return spans, logits
+
+
+def descriptions(sentence: str, speaker: str | None) -> list[tuple[int, int]]:
+    """Where `sentence` describes the speaker of "What did X say?": the words between X's name and
+    the next comma ("Yuri Ushakov, a Russian foreign policy aide,") and the rest of an "according
+    to ..." phrase that names X. They say who X is, not what X said.
+
+    >>> s = "According to Yuri Ushakov, a Russian foreign policy aide, the two leaders agreed to meet."
+    >>> [s[a:b] for a, b in descriptions(s, "Ushakov")]
+    ['According to Yuri Ushakov', ', a Russian foreign policy aide,']
+    >>> s = "“It is complicated,” said Tom Graham, a fellow at the Council on Foreign Relations."
+    >>> [s[a:b] for a, b in descriptions(s, "Tom Graham")]
+    [', a fellow at the Council on Foreign Relations.']
+    """
+    if not speaker:
+        return []
+    name = re.escape(speaker.split()[-1])
+    out = []
+    for found in re.finditer(rf"\b{name}\w*(?:[’']s)?(?P<described>\s*,[^,;:“”\"]{{3,120}}?(?:,|\.?\s*$))?", sentence):
+        if found["described"]:
+            out.append(found.span("described"))
+        according = sentence.rfind("ccording to", 0, found.start())
+        if according > 0 and "," not in sentence[according : found.start()]:
+            out.append((according - 1, found.end(0) - len(found["described"] or "")))
+    return sorted(out)
 
 
 def candidates(question: str, sentence: str, weights: np.ndarray | None = None) -> list[Span]:
