@@ -41,6 +41,13 @@ __all__ = [
 ]
 
 PARAMS = "short_answer.json"
+ACCORDING_TO = re.compile(r"\baccording to\b[^,]*$", re.IGNORECASE)  # an open "according to ..." phrase
+# A description set off after a name, closed by a comma or by the end of the sentence: "said Tom
+# Graham, a fellow at ...". After "according to X" only one that opens as a description does ("...,
+# a Kremlin aide, ..."): "According to X, the two leaders agreed" goes on with what X said.
+_DESCRIBED = r"[^,;:“”\"]{3,120}?"
+APPOSITIVE = re.compile(rf"\s*,\s*(?:an?|who|whose|former|then|now)\b{_DESCRIBED},", re.IGNORECASE)
+LAST_APPOSITIVE = re.compile(rf"\s*,\s*(?:an?|the|who|whose|former|then|now)\b{_DESCRIBED}(?:,|\.?\s*$)", re.IGNORECASE)
 TOP = 20  # candidates kept for expected-F1 decoding
 QUOTES = "“”‘’\"'"
 
@@ -93,7 +100,8 @@ def expected_f1(spans: list[tuple[int, int]], logits: np.ndarray, top: int = TOP
 def _logits(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The spans of `sentence` and the fitted model's logit for each, remembered: an answer reads
     them for the abstention signals (`certainty`, `short_answer`) and again for the short answer.
-    No span of a wire story's dateline is one unless the question asks where (dateline.py)."""
+    No span of a wire story's dateline is one unless the question asks where (dateline.py), nor
+    any of the description of the speaker of "What did X say?" (`descriptions`)."""
     spans, matrix = features(question, sentence)
     asked = analyse(question)
     out = (datelines(sentence) if asked.expects != "place" else []) + descriptions(sentence, asked.speaker)
@@ -121,12 +129,15 @@ def descriptions(sentence: str, speaker: str | None) -> list[tuple[int, int]]:
         return []
     name = re.escape(speaker.split()[-1])
     out = []
-    for found in re.finditer(rf"\b{name}\w*(?:[’']s)?(?P<described>\s*,[^,;:“”\"]{{3,120}}?(?:,|\.?\s*$))?", sentence):
-        if found["described"]:
-            out.append(found.span("described"))
-        according = sentence.rfind("ccording to", 0, found.start())
-        if according > 0 and "," not in sentence[according : found.start()]:
-            out.append((according - 1, found.end(0) - len(found["described"] or "")))
+    for found in re.finditer(rf"\b{name}\w*(?:[’']s)?", sentence):
+        # "According to Kremlin aide Yuri Ushakov": the phrase up to the name, when no comma ends it first;
+        # what follows its comma is what he said, unless an appositive closed by another comma comes first.
+        phrase = ACCORDING_TO.search(sentence, 0, found.start())
+        described = (APPOSITIVE if phrase else LAST_APPOSITIVE).match(sentence, found.end())
+        if phrase:
+            out.append((phrase.start(), found.end()))
+        if described:
+            out.append(described.span())
     return sorted(out)
 
 
