@@ -32,15 +32,15 @@ PEOPLE = "people.jsonl"
 People = tuple[tuple[str, str, str], ...]
 
 
-def write_jsonl(path: Path, items: Iterable[Any]) -> None:
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8") as out:
-        for item in items:
-            out.write(json.dumps(dataclasses.asdict(item), ensure_ascii=False) + "\n")
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def write_corpus(folder: Path, documents: Iterable[Document], chunks: Iterable[Chunk]) -> None:
-    write_jsonl(folder / DOCUMENTS, documents)
-    write_jsonl(folder / CHUNKS, chunks)
+    write_jsonl(folder / DOCUMENTS, map(dataclasses.asdict, documents))
+    write_jsonl(folder / CHUNKS, map(dataclasses.asdict, chunks))
 
 
 def read_corpus(folder: Path) -> tuple[dict[str, Document], dict[str, Chunk]]:
@@ -67,10 +67,13 @@ def read_corpus(folder: Path) -> tuple[dict[str, Document], dict[str, Chunk]]:
 
 def write_people(folder: Path, reading: int, people: Iterable[tuple[str, str, People]]) -> None:
     """(doc_id, content hash, people) of each document, read by rules of version `reading`."""
-    with open(folder / PEOPLE, "w", encoding="utf-8") as out:
-        for doc_id, content_hash, found in people:
-            row = {"doc_id": doc_id, "hash": content_hash, "reading": reading, "people": [list(p) for p in found]}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_jsonl(
+        folder / PEOPLE,
+        (
+            {"doc_id": doc_id, "hash": content_hash, "reading": reading, "people": [list(p) for p in found]}
+            for doc_id, content_hash, found in people
+        ),
+    )
 
 
 def read_people(folder: Path, reading: int) -> dict[tuple[str, str], People]:
