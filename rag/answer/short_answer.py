@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .dateline import datelines
-from .question import analyse
+from .question import ACCORDING, analyse
 from .span_features import FEATURES, features
 from .span_sentence import COPULAS
 from .span_types import tokens
@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 PARAMS = "short_answer.json"
-ACCORDING_TO = re.compile(r"\baccording to\b[^,]*$", re.IGNORECASE)  # an open "according to ..." phrase
 # A description set off after a name, closed by a comma or by the end of the sentence: "said Tom
 # Graham, a fellow at ...". After "according to X" only one that opens as a description does ("...,
 # a Kremlin aide, ..."): "According to X, the two leaders agreed" goes on with what X said.
@@ -130,9 +129,12 @@ def descriptions(sentence: str, speaker: str | None) -> list[tuple[int, int]]:
     name = re.escape(speaker.split()[-1])
     out = []
     for found in re.finditer(rf"\b{name}\w*(?:[’']s)?", sentence):
-        # "According to Kremlin aide Yuri Ushakov": the phrase up to the name, when no comma ends it first;
-        # what follows its comma is what he said, unless an appositive closed by another comma comes first.
-        phrase = ACCORDING_TO.search(sentence, 0, found.start())
+        # "According to Kremlin aide Yuri Ushakov": the phrase up to the name, as `attributes_speech`
+        # reads it (up to its comma); what follows the comma is what he said, unless an appositive
+        # closed by another comma comes first.
+        phrase = next(
+            (m for m in ACCORDING.finditer(sentence) if m.start(1) < found.start() and found.end() <= m.end(1)), None
+        )
         described = (APPOSITIVE if phrase else LAST_APPOSITIVE).match(sentence, found.end())
         if phrase:
             out.append((phrase.start(), found.end()))
