@@ -194,11 +194,17 @@ ARTICLES = {
 }
 
 
-def test_search_finds_the_passage_that_names_the_person_and_follows_the_articles(tmp_path, fake):
+def _articles(tmp_path):
+    """A folder holding `ARTICLES`."""
     folder = tmp_path / "articles"
     folder.mkdir()
     for name, text in ARTICLES.items():
         (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_search_finds_the_passage_that_names_the_person_and_follows_the_articles(tmp_path, fake):
+    folder = _articles(tmp_path)
     retriever = Retriever.build(folder, tmp_path / "index", embedder=fake)
     question = "What did Kyiv's leader say the drones hit?"
     assert retriever.name_offices(question) == f"{question} Volodymyr Zelensky"
@@ -213,10 +219,7 @@ def test_search_finds_the_passage_that_names_the_person_and_follows_the_articles
 
 
 def test_a_speaker_named_by_office_is_looked_for_by_surname(tmp_path, fake):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = _articles(tmp_path)
     corpus = Retriever.build(folder, tmp_path / "index", embedder=fake).corpus
     asked = speaking_holder(analyse("What did Kyiv's leader say the drones hit?"), corpus)
     assert asked.speaker == "Kyiv's leader Zelensky"  # "Zelensky said", never "leader said"
@@ -231,10 +234,7 @@ def test_the_index_keeps_each_articles_people_so_a_loaded_index_reads_no_article
 
     import rag.corpus
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = _articles(tmp_path)
     Retriever.build(folder, tmp_path / "index", embedder=fake)
     (saved,) = (tmp_path / "index").glob("*/people.jsonl")
     rows = {row["doc_id"]: row["people"] for row in map(json.loads, saved.read_text().splitlines())}
@@ -277,10 +277,7 @@ def test_the_index_keeps_each_articles_people_so_a_loaded_index_reads_no_article
 def test_a_damaged_people_file_is_read_around_not_a_reason_to_rebuild(tmp_path, fake, damage, caplog):
     import json
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = _articles(tmp_path)
     Retriever.build(folder, tmp_path / "index", embedder=fake)
     (saved,) = (tmp_path / "index").glob("*/people.jsonl")
     rows = saved.read_text().splitlines(keepends=True)
