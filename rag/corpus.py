@@ -30,6 +30,7 @@ from .index.files import read_corpus, read_manifest, read_people, write_corpus, 
 from .index.locks import ReadWriteLock
 from .index.vectors import VectorIndex, open_vector_index
 from .index.words import terms_of
+from .search.acronyms import spelled_out
 from .search.descriptors import READING, Introduced, introduced
 from .types import Chunk, Document, Hit, Span
 
@@ -111,6 +112,7 @@ class Corpus:
         # Document id -> the people it introduces with an office; all of them (on first use after a change).
         self._doc_people: dict[str, tuple[Introduced, ...]] = {}
         self._people: tuple[Introduced, ...] | None = None
+        self._spelled: dict[str, str | None] = {}  # acronym -> the name the articles spell out
         if folder is not None:  # the people each article introduces, as read when it was indexed
             kept = read_people(folder, READING)
             for doc in self.documents.values():
@@ -237,6 +239,13 @@ class Corpus:
             )
         return own
 
+    def spelled_out(self, letters: str) -> str | None:
+        """The name the articles spell out for an acronym they do not use ("MBTA": the commonest
+        "Massachusetts Bay Transportation Authority"; search/acronyms.py), or None; kept until they change."""
+        if letters not in self._spelled:
+            self._spelled[letters] = spelled_out(letters, (doc.text for doc in self.documents.values()))
+        return self._spelled[letters]
+
     def idf(self, term: str) -> float:
         """How rare a stemmed term is across the chunks (words.tokenize makes terms)."""
         return self.lexical.idf(term)
@@ -317,6 +326,7 @@ class Corpus:
         self._hubness.clear()
         self._hub_sample = None
         self._people = None
+        self._spelled.clear()
 
     def moved(self, doc: Document) -> None:
         """Record a new `source` for an unchanged document (a file moved or renamed)."""

@@ -8,6 +8,7 @@ from rag import Assistant, Retriever
 from rag.answer.citations import Answer
 from rag.index.words import country_of, fold, tokenize
 from rag.search.descriptors import offices_asked
+from rag.search.acronyms import acronyms_in, spelled_out
 from rag.search.spelling import describe, edits, respell
 
 STEMS = {"govern": 1.0, "georg": 2.0, "celoron": 3.0, "polici": 2.0, "famili": 2.5, "fail": 1.5}
@@ -107,3 +108,42 @@ def test_no_respelling_when_every_word_is_known(tmp_path, question):
     folder = write_articles(tmp_path / "articles", {"a.txt": "Plates\n\nCéloron buried the plates in 1749.\n"})
     retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
     assert retriever.respell(question).changes == ()
+
+
+def test_spelled_out_finds_the_name_an_acronym_stands_for():
+    texts = [
+        "Talks with the Massachusetts Bay Transportation Authority collapsed. The authority's buses stopped.",
+        "The National Aeronautics and Space Administration and the Department of Defense agreed.",
+        "It was found by the Asteroid Terrestrial-impact Last Alert System.",
+    ]
+    assert spelled_out("MBTA", texts) == "Massachusetts Bay Transportation Authority"
+    assert spelled_out("NASA", texts) == "National Aeronautics and Space Administration"
+    assert spelled_out("DOD", texts) == "Department of Defense"
+    assert spelled_out("ATLAS", texts) == "Asteroid Terrestrial-impact Last Alert System"
+    assert spelled_out("FEMA", texts) is None
+    assert spelled_out("TA", ["Transportation authority workers"]) is None  # a lower-case word is no initial
+
+
+def test_only_unknown_acronyms_in_a_question_typed_in_mixed_case_are_read():
+    known = {"nasa", "it"}.__contains__
+    assert acronyms_in("Did NASA, the MBTA and the NGOs say IT failed?", known) == ["MBTA", "NGO"]
+    assert acronyms_in("DID THE MBTA STRIKE?", known) == []
+    assert acronyms_in("Did the Mbta strike? Was it A or B?", known) == []
+
+
+def test_a_question_naming_an_acronym_is_searched_by_the_name_the_articles_spell_out(tmp_path):
+    articles = {
+        "transit.txt": "Subway strike\n\nTalks with the Massachusetts Bay Transportation Authority collapsed. "
+        "The authority offered raises of 3.5 percent a year.\n",
+        "rentals.txt": "Rentals ruling\n\nThe court struck down the ban on short-term rentals on Maui.\n",
+    }
+    folder = write_articles(tmp_path / "articles", articles)
+    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+    respelt = retriever.respell("What did the MBTA offer?")
+    assert respelt.query == "What did the Massachusetts Bay Transportation Authority offer?"
+    assert respelt.changes == (("MBTA", "Massachusetts Bay Transportation Authority"),)
+    assert retriever.search("What did the MBTA offer?", k=1, mode="bm25")[0].doc_id == "transit.txt"
+    answer = Assistant(retriever).ask("What did the MBTA offer?")
+    assert not answer.abstained or "MBTA" not in answer.reason
+    assert answer.respelling == "Searched as the articles spell it: “MBTA” → “Massachusetts Bay Transportation Authority”."
+    assert retriever.respell("What did the FEMA offer?").changes == ()  # nothing spells it out: left as typed

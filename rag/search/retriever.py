@@ -28,9 +28,10 @@ from ..errors import IndexMismatchError, IndexNotFoundError, QueryError, RagErro
 from ..index.embedders import Embedder, make_embedder
 from ..index.files import read_manifest
 from ..index.store import IndexStore
-from ..index.words import terms_of
+from ..index.words import stem_words, terms_of
 from ..sync import PathsArg, Prepare, Syncer, SyncReport
 from ..types import Chunk, Document, Hit, Scored
+from .acronyms import spell_out
 from .descriptors import expand, offices_asked
 from .fusion import Ranked, convex
 from .ranking import FEATURES, Covers, features, load_ranker
@@ -251,11 +252,15 @@ class Retriever:
     def respell(self, query: str) -> Respelt:
         """`query` with its misspelt words respelt as the articles spell them ("goverment" ->
         "government"): words of five letters or more that no article uses, that are not English
-        words and that are one edit from a word the articles use (the rules: spelling.py).
-        `search` respells its query itself; this says what it changed."""
+        words and that are one edit from a word the articles use (the rules: spelling.py); and
+        each acronym no article uses as the name they spell out ("MBTA" -> "Massachusetts Bay
+        Transportation Authority": acronyms.py). `search` respells its query itself; this says
+        what it changed."""
         corpus = self.corpus
         with corpus.lock.read():
-            return respell(query, corpus.knows, corpus.idf)
+            respelt = respell(query, corpus.knows, corpus.idf)
+            query, named = spell_out(respelt.query, lambda word: corpus.knows(stem_words([word])[0]), corpus.spelled_out)
+            return Respelt(query, respelt.changes + named)
 
     def name_offices(self, query: str) -> str:
         """`query` with the name of each person it names by office ("Kyiv's leader"), when the

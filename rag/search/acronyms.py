@@ -1,0 +1,98 @@
+"""A question's acronym that no article uses, searched as the name the articles spell out: "MBTA" as
+"Massachusetts Bay Transportation Authority", "FEMA" as "Federal Emergency Management Agency".
+
+Readers write the short form ("What did the MBTA offer?") of a name a story may only spell out.
+BM25 finds nothing for the short form, the vectors little, and the abstention rule reads it as a name
+the articles never mention. A typed word is read as an acronym when it is two to eight capital
+letters (an "s" may follow: "NGOs"), the question is not typed all in capitals, and no article uses
+it. Its spelling out is a run of capitalised words in the articles whose initials are its letters,
+in order:
+- small joining words between them are skipped or count ("National Aeronautics and Space
+  Administration" is NASA, "Department of Defense" DOD), as are a hyphen's parts ("Asteroid
+  Terrestrial-impact Last Alert System" is ATLAS);
+- the commonest such run wins, then the first seen.
+An acronym nothing spells out is left as typed (the abstention's "never mention" stays true).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+__all__ = ["ACRONYM", "acronyms_in", "spell_out", "spelled_out"]
+
+ACRONYM = re.compile(r"\b(?P<letters>[A-Z]{2,8})(?:s\b|\b)")
+JOINING = ("of", "and", "for", "the", "on", "in", "at", "to", "de", "du", "&")
+
+
+@lru_cache(maxsize=256)
+def pattern(letters: str) -> re.Pattern[str]:
+    """The runs of words whose initials are `letters`: each a capitalised word, or a small joining
+    word that starts with the letter; joining words may also sit between them uncounted, and a hyphen's parts count or not.
+
+    >>> bool(pattern("DOD").fullmatch("Department of Defense")), bool(pattern("DD").fullmatch("Department of Defense"))
+    (True, True)
+    >>> bool(pattern("ATLAS").fullmatch("Asteroid Terrestrial-impact Last Alert System"))
+    True
+    >>> bool(pattern("TPP").fullmatch("Trans-Pacific Partnership"))
+    True
+    """
+    skipped = r"(?:\s+(?:" + "|".join(map(re.escape, JOINING)) + r"))*\s+"
+
+    def word(letter: str) -> str:
+        small = [re.escape(w) for w in JOINING if w[0] == letter.lower()]
+        return rf"(?:{letter}[\w'’]*(?:-[\w'’]+)*" + "".join(f"|{w}" for w in small) + ")"
+
+    parts = [rf"\b{word(letters[0])}"]
+    for letter in letters[1:]:
+        parts.append(rf"(?:{skipped}{word(letter)}|-[{letter}{letter.lower()}][\w'’]*)")
+    return re.compile("".join(parts) + r"(?![\w-])")
+
+
+def spelled_out(letters: str, texts: Iterable[str]) -> str | None:
+    """The commonest run of words in `texts` whose initials are the acronym `letters` (see the
+    module docstring), or None.
+
+    >>> texts = ["Thousands left the Massachusetts Bay Transportation Authority's buses.", "FEMA said so."]
+    >>> spelled_out("MBTA", texts), spelled_out("FEMA", texts), spelled_out("NATO", texts)
+    ('Massachusetts Bay Transportation Authority', None, None)
+    """
+    found = Counter(
+        match.group(0).removesuffix("'s").removesuffix("’s") for text in texts for match in pattern(letters).finditer(text)
+    )
+    return found.most_common(1)[0][0] if found else None
+
+
+def acronyms_in(query: str, knows: Callable[[str], bool]) -> list[str]:
+    """The typed acronyms of `query` the articles do not use (`knows` reads a lower-case word),
+    in order; none when the question is typed all in capitals.
+
+    >>> acronyms_in("What did the MBTA and NASA offer NGOs?", {"nasa"}.__contains__)
+    ['MBTA', 'NGO']
+    >>> acronyms_in("WHAT DID THE MBTA OFFER?", set().__contains__)
+    []
+    """
+    if not any(c.islower() for c in query):
+        return []
+    found = [m.group("letters") for m in ACRONYM.finditer(query)]
+    return list(dict.fromkeys(a for a in found if not knows(a.lower())))
+
+
+def spell_out(
+    query: str, knows: Callable[[str], bool], spelled: Callable[[str], str | None]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """`query` with each acronym the articles do not use (`acronyms_in`) replaced by the name
+    `spelled(letters)` says they spell out, and the (typed, replacement) pairs.
+
+    >>> spell_out("Did the MBTA offer more?", set().__contains__, {"MBTA": "Bay Authority"}.get)
+    ('Did the Bay Authority offer more?', (('MBTA', 'Bay Authority'),))
+    """
+    changes = []
+    for letters in acronyms_in(query, knows):
+        name = spelled(letters)
+        if name:
+            query = re.sub(rf"\b{letters}(?:s\b|\b)", name, query)
+            changes.append((letters, name))
+    return query, tuple(changes)
