@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.phrasing import question_proper, wants_words
-from rag.answer.question import analyse
+from rag.answer.question import analyse, counts, persons
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,28 @@ def test_hostile_questions_are_read():
     for text in ("a,  " * 1000, "A. " * 1300, "Who's " * 600, "and " * 900 + "did it?", "x" * 3999):
         assert isinstance(question_proper(text), str) and isinstance(wants_words(text), bool)
         assert analyse(text).text
+
+
+@pytest.mark.parametrize(
+    "sentence, counted",
+    [
+        ("Strikers forced more than 1.2 million daily riders to find other ways to work.", True),
+        ("More than 4,000 residents displaced by the fire remain in temporary housing.", True),
+        ("About 51,000 fans were in the stadium.", True),
+        ("Roughly 60,000 European settlers lived there, and 300 women.", True),
+        ("The strike began within 30 seconds of midnight.", False),
+        ("It has been 9 years, people say.", False),  # a number counts the noun right after it
+        ("Some 574 drones hit western Ukraine.", False),
+    ],
+)
+def test_how_many_people_is_answered_by_a_number_before_any_noun_for_people(sentence: str, counted: bool) -> None:
+    asked = analyse("How many people were there?")
+    assert asked.counted is not None
+    assert counts(sentence, asked.counted) is counted
+    assert counts(sentence, analyse("How many riders were there?").counted or "") is ("riders" in sentence)
+
+
+def test_the_nouns_for_people_come_from_wordnet_with_their_plurals() -> None:
+    found = persons()
+    assert {"rider", "riders", "residents", "women", "children", "policemen", "troops", "fans"} <= found
+    assert not {"seconds", "years", "drones", "miles", "percent", "offices"} & found

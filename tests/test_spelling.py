@@ -7,8 +7,8 @@ from fakes import FakeEmbedder, write_articles
 from rag import Assistant, Retriever
 from rag.answer.citations import Answer
 from rag.index.words import country_of, fold, tokenize
-from rag.search.descriptors import offices_asked
 from rag.search.acronyms import acronyms_in, spelled_out
+from rag.search.descriptors import offices_asked
 from rag.search.spelling import describe, edits, respell
 
 STEMS = {"govern": 1.0, "georg": 2.0, "celoron": 3.0, "polici": 2.0, "famili": 2.5, "fail": 1.5}
@@ -145,5 +145,5 @@ def test_a_question_naming_an_acronym_is_searched_by_the_name_the_articles_spell
     assert retriever.search("What did the MBTA offer?", k=1, mode="bm25")[0].doc_id == "transit.txt"
     answer = Assistant(retriever).ask("What did the MBTA offer?")
     assert not answer.abstained or "MBTA" not in answer.reason
-    assert answer.respelling == "Searched as the articles spell it: “MBTA” → “Massachusetts Bay Transportation Authority”."
+    assert answer.respelt == (("MBTA", "Massachusetts Bay Transportation Authority"),)
     assert retriever.respell("What did the FEMA offer?").changes == ()  # nothing spells it out: left as typed

@@ -174,6 +174,10 @@ FOCUS = re.compile(
     r"|have|can|could|will|would|should)\b)[\w-]+\s*){1,2})",
 )
 COUNTED = re.compile(r"^(?i:how many)\s+(?P<noun>[\w-]+)")
+# "How many people ...?" counts any noun for people ("riders", "residents"): `counts`.
+PEOPLE = frozenset({"peopl", "person", "individu", "human"})
+SIZES = frozenset({"hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "dozen", "dozens"})
+WORD = re.compile(r"[a-z]+")
 DEFINITION = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?P<subject>[A-Z][^?]*?)\s*\??$")
 SPEAKER = re.compile(
     r"^(?i:what)\s+(?i:did|does|has|had)\s+(?P<speaker>[A-Z][^?]*?)\s+(?i:say|said|tell|write|claim|argue)\b"
@@ -358,12 +362,41 @@ def _kinds(kind: str, text: str) -> frozenset[str]:
 
 
 def counts(sentence: str, noun_stem: str) -> bool:
-    """Whether `sentence` puts a number right before the counted noun ("574 drones").
+    """Whether `sentence` puts a number right before the counted noun ("574 drones"); for people,
+    before any noun for people (`persons`: "1.2 million daily riders", "4,000 residents").
 
     >>> counts("with 574 drones hitting targets", "drone"), counts("two regions of Ukraine", "drone")
     (True, False)
+    >>> counts("forcing 1.2 million daily riders to walk", "peopl"), counts("within 30 seconds", "peopl")
+    (True, False)
     """
+    if noun_stem in PEOPLE:
+        found = persons()
+        return any(word in found for following in _words_after_numbers(sentence) for word in following)
     return any(noun_stem in following for following in _after_numbers(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _words_after_numbers(sentence: str) -> tuple[tuple[str, ...], ...]:
+    """The two words after each number in `sentence`, in lower case, past its size ("1.2 million")
+    and before any punctuation ("in three days, leaders" counts days).
+
+    >>> _words_after_numbers("forcing 4,000 daily riders out; 3 days, leaders")
+    ((), ('daily', 'riders'), ('daily', 'riders'), ('daily', 'riders'), ('days',))
+    """
+    found = []
+    for m in NUMBER.finditer(sentence):
+        clause = re.split(r"[^\w\s'’-]", sentence[m.end() : m.end() + 40], maxsplit=1)[0].lower()
+        words = [w for w in WORD.findall(clause) if w not in SIZES]
+        found.append(tuple(words[:2]))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def persons() -> frozenset[str]:
+    """The nouns for people and their plurals, from WordNet (`rag/answer/persons.json`, by `python -m eval.persons`)."""
+    data = json.loads(resources.files("rag.answer").joinpath("persons.json").read_text(encoding="utf-8"))
+    return frozenset(data["persons"])
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..index.words import fold
-from .question import Question, analyse
+from .question import PEOPLE, Question, analyse, persons
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT
 
@@ -48,8 +48,9 @@ A = {name: n for n, name in enumerate(ASKED)}
 def _asked_flags(q: Question, stems: tuple[frozenset[str], ...], lower: tuple[str, ...]) -> np.ndarray:
     terms, focus = set(q.terms), set(q.focus)
     entity_words = {w for e in q.entities for w in fold(e).split()}
+    people = persons() if q.counted in PEOPLE else frozenset()  # "How many people": "riders", "residents"
     rows = [
-        (bool(ts & terms), bool(ts & focus), q.counted in ts, low in entity_words)
+        (bool(ts & terms), bool(ts & focus), q.counted in ts or low in people, low in entity_words)
         for ts, low in zip(stems, lower, strict=True)
     ]
     return np.array(rows, dtype=bool).reshape(len(lower), len(ASKED))

@@ -30,7 +30,8 @@ JOINING = ("of", "and", "for", "the", "on", "in", "at", "to", "de", "du", "&")
 @lru_cache(maxsize=256)
 def pattern(letters: str) -> re.Pattern[str]:
     """The runs of words whose initials are `letters`: each a capitalised word, or a small joining
-    word that starts with the letter; joining words may also sit between them uncounted, and a hyphen's parts count or not.
+    word that starts with the letter; joining words may also sit between them uncounted, and a
+    hyphen's parts count or not.
 
     >>> bool(pattern("DOD").fullmatch("Department of Defense")), bool(pattern("DD").fullmatch("Department of Defense"))
     (True, True)
@@ -59,9 +60,8 @@ def spelled_out(letters: str, texts: Iterable[str]) -> str | None:
     >>> spelled_out("MBTA", texts), spelled_out("FEMA", texts), spelled_out("NATO", texts)
     ('Massachusetts Bay Transportation Authority', None, None)
     """
-    found = Counter(
-        match.group(0).removesuffix("'s").removesuffix("’s") for text in texts for match in pattern(letters).finditer(text)
-    )
+    runs = (match.group(0) for text in texts for match in pattern(letters).finditer(text))
+    found = Counter(run.removesuffix("'s").removesuffix("’s") for run in runs)
     return found.most_common(1)[0][0] if found else None
 
 

@@ -259,7 +259,11 @@ class Retriever:
         corpus = self.corpus
         with corpus.lock.read():
             respelt = respell(query, corpus.knows, corpus.idf)
-            query, named = spell_out(respelt.query, lambda word: corpus.knows(stem_words([word])[0]), corpus.spelled_out)
+
+            def uses(word: str) -> bool:
+                return corpus.knows(stem_words([word])[0])
+
+            query, named = spell_out(respelt.query, uses, corpus.spelled_out)
             return Respelt(query, respelt.changes + named)
 
     def name_offices(self, query: str) -> str:
