@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.phrasing import question_proper, wants_words
-from rag.answer.question import analyse, counts, persons
+from rag.answer.question import analyse, contains_kind, counts, persons
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,17 @@ def test_the_nouns_for_people_come_from_wordnet_with_their_plurals() -> None:
     found = persons()
     assert {"rider", "riders", "residents", "women", "children", "policemen", "troops", "fans"} <= found
     assert not {"seconds", "years", "drones", "miles", "percent", "offices"} & found
+
+
+@pytest.mark.parametrize(
+    "sentence, dated",
+    [
+        ("The strike began at 4 a.m.", True),
+        ("Talks collapsed shortly before midnight.", True),
+        ("Ogbene equalized for Ireland in the 63rd minute.", True),
+        ("The doors open at 10:30 pm sharp.", True),
+        ("Ogbene equalized for Ireland with a low shot.", False),
+    ],
+)
+def test_a_time_of_day_or_of_a_match_answers_when(sentence: str, dated: bool) -> None:
+    assert contains_kind("date", sentence, "When did it happen?") is dated

@@ -38,7 +38,12 @@ WORD_CENTURY = (
     r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)[\s-]+centur(?:y|ies))\b"
 )
 RELATIVE = r"\b(?i:yesterday|(?:last|this|next)\s+(?:week|month|year|spring|summer|autumn|winter))\b"
-DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|{WORD_CENTURY}|\b{WEEKDAY}\b|{RELATIVE}")
+# A time of day or of a match: "at 4 a.m.", "shortly before midnight", "in the 63rd minute".
+CLOCK = (
+    r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.m\.|(?i:[ap]m)\b)|\b(?i:noon|midnight|halftime|half-time)\b"
+    r"|\b\d{1,3}(?:st|nd|rd|th)\s+minute\b"
+)
+DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|{WORD_CENTURY}|\b{WEEKDAY}\b|{RELATIVE}|{CLOCK}")
 DURATION = re.compile(
     rf"\b(?:\d+|a|an|{NUMBER_WORDS})[\s-]+(?:{UNIT})\b|\b(?:end of the year|overnight|within|until)\b", re.IGNORECASE
 )

@@ -11,6 +11,7 @@ import re
 from .question import (
     AMOUNT,
     CENTURY,
+    CLOCK,
     DURATION,
     ENTITY,
     MONTH,
@@ -36,7 +37,7 @@ NUMBER_SPAN = re.compile(
 WORD_NUMBER = re.compile(rf"\b{_APPROX}(?:{NUMBER_WORDS})(?:[\s-]+(?:{NUMBER_WORDS}))*{_SCALE}\b", re.I)
 DATE_SPAN = re.compile(
     rf"\b(?:{WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{MONTH}(?!\w)(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+\d{{4}})?"
-    rf"|{YEAR}|{CENTURY}|\b{WEEKDAY}\b"
+    rf"|{YEAR}|{CENTURY}|\b{WEEKDAY}\b|{CLOCK}"
 )
 DURATION_SPAN = re.compile(
     rf"\b{_APPROX}(?:{_NUM}|half an?|a few|several)[\s-]+(?:and a half\s+)?{UNIT}\b|{DURATION.pattern}", re.I
