@@ -60,6 +60,11 @@ def test_which_questions_want_a_short_answer(question: str, wanted: bool) -> Non
         ("Can you tell me how many drones hit Ukraine?", "number", "drone"),  # asked inside a request
         ("I want to know how much money Kyiv spent", "amount", None),
         ("Please tell me how long the call lasted", "duration", None),
+        ("How many were injured?", "number", None),  # a verb after "how many": any number answers
+        ("How many died in Chala?", "number", None),
+        ("How many of the dead were in Chala?", "number", None),
+        ("How many hundred soldiers came?", "number", None),
+        ("How many seeds were planted?", "number", "seed"),
     ],
 )
 def test_the_kind_asked_is_read_from_the_question_itself(question, expects, counted):

@@ -178,7 +178,12 @@ FOCUS = re.compile(
     r"\b(?i:which|what)\s+(?:(?i:kind|type|sort|line)\s+of\s+)?(?P<focus>(?:(?!(?:is|was|are|were|did|does|do|has|had"
     r"|have|can|could|will|would|should)\b)[\w-]+\s*){1,2})",
 )
-COUNTED = re.compile(r"^(?i:how many)\s+(?P<noun>[\w-]+)")
+# The noun after "how many"; not a verb ("How many were injured?", "How many died?": any number
+# answers) nor a size ("How many hundred ...?").
+COUNTED = re.compile(
+    r"^(?i:how many)\s+(?!(?i:were|was|are|is|have|had|has|did|do|does|will|would|can|could|should|may|might|must"
+    r"|of|hundreds?|thousands?|millions?|billions?|dozens?)\b|(?i:\w+[^\We]ed)\b)(?P<noun>[\w-]+)"
+)
 # "How many people ...?" counts any noun for people ("riders", "residents"): `counts`.
 PEOPLE = frozenset({"peopl", "person", "individu", "human"})
 SIZES = frozenset({"hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "dozen", "dozens"})
