@@ -9,7 +9,8 @@ person ("person.n.01" and every kind of it: "settler", "rider", "fan") or a grou
 ("people.n.01" and its kinds; the police, troops, personnel, a crew, a staff). So "30 seconds"
 does not count (a second is a person only in a duel, its tenth sense); "two hands" and "two
 nations" do (a hired hand, a people), a price of the rule that the two senses bring "fans" in.
-Single words only, in lower case, with their plurals: the irregular ones of `noun.exc` ("men",
+Single words, and the last of a people named in capitalised words ("New Yorker": "two
+million New Yorkers"), in lower case, with their plurals: the irregular ones of `noun.exc` ("men",
 "children"), the regular ones by the spelling rules ("riders", "witnesses", "deputies"), and
 "-man" also as "-men" ("women", "policemen"). Words, not stems: a stem joins "officer" to
 "office" and "seconder" to "second". The assistant reads the file in `question.counts`. WordNet
@@ -33,22 +34,26 @@ ROOTS = ("00007846", "07942152", "08209687", "08397255", "08208016", "08273167",
 SENSES = 2  # a word counts when one of its two commonest senses names people
 
 
-def hyponyms(folder: Path) -> dict[str, list[str]]:
-    """Noun synset offset -> the offsets of its kinds (pointer `~`; not instances, `~i`: named people)."""
+def hyponyms(folder: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Noun synset offset -> the offsets of its kinds (pointer `~`; not instances, `~i`: named
+    people), and -> its words as written ("New_Yorker")."""
     below: dict[str, list[str]] = {}
+    written: dict[str, list[str]] = {}
     for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
         if line.startswith(" "):
             continue  # the licence header
         parts = line.split()
-        at = 4 + 2 * int(parts[3], 16)
+        count = int(parts[3], 16)
+        written[parts[0]] = [parts[4 + 2 * i] for i in range(count)]
+        at = 4 + 2 * count
         pointers = [parts[at + 1 + 4 * i : at + 5 + 4 * i] for i in range(int(parts[at]))]
         below[parts[0]] = [offset for symbol, offset, pos, _ in pointers if symbol == "~" and pos == "n"]
-    return below
+    return below, written
 
 
 def people_synsets(folder: Path) -> set[str]:
     """The synsets of people: the roots and everything below them."""
-    below = hyponyms(folder)
+    below, _ = hyponyms(folder)
     seen: set[str] = set()
     todo = list(ROOTS)
     while todo:
@@ -72,6 +77,13 @@ def person_words(folder: Path) -> set[str]:
         offsets = parts[-senses:]
         if "_" not in lemma and lemma.isalpha() and any(o in people for o in offsets[:SENSES]):
             words.add(lemma)
+    # A people named in capitalised words is counted by its last ("two million New Yorkers").
+    _, written = hyponyms(folder)
+    for offset in people:
+        for lemma in written.get(offset, []):
+            parts = lemma.split("_")
+            if len(parts) > 1 and all(p[:1].isupper() for p in parts) and parts[-1].isalpha():
+                words.add(parts[-1].lower())
     irregular: dict[str, str] = {}
     for line in (folder / "noun.exc").read_text(encoding="latin-1").splitlines():
         form, *bases = line.split()

@@ -136,7 +136,7 @@ def test_how_many_people_is_answered_by_a_number_before_any_noun_for_people(sent
 
 def test_the_nouns_for_people_come_from_wordnet_with_their_plurals() -> None:
     found = persons()
-    assert {"rider", "riders", "residents", "women", "children", "policemen", "troops", "fans"} <= found
+    assert {"rider", "riders", "residents", "women", "children", "policemen", "troops", "fans", "yorkers"} <= found
     assert not {"seconds", "years", "drones", "miles", "percent", "offices"} & found
 
 
