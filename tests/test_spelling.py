@@ -122,6 +122,7 @@ def test_spelled_out_finds_the_name_an_acronym_stands_for():
     assert spelled_out("ATLAS", texts) == "Asteroid Terrestrial-impact Last Alert System"
     assert spelled_out("FEMA", texts) is None
     assert spelled_out("TA", ["Transportation authority workers"]) is None  # a lower-case word is no initial
+    assert spelled_out("CEO", ["Jensen Huang, the company's Chief Executive, spoke."]) == "Chief Executive"  # a title
 
 
 def test_only_unknown_acronyms_in_a_question_typed_in_mixed_case_are_read():

@@ -11,7 +11,10 @@ in order:
   Administration" is NASA, "Department of Defense" DOD), as are a hyphen's parts ("Asteroid
   Terrestrial-impact Last Alert System" is ATLAS);
 - the commonest such run wins, then the first seen.
-An acronym nothing spells out is left as typed (the abstention's "never mention" stays true).
+A title is mostly written out in lower case, and often shorter than its letters ("Jensen Huang,
+the company's chief executive"): the titles of `TITLES` are looked for as words of any case, the
+longest form first. An acronym nothing spells out is left as typed (the abstention's "never
+mention" stays true).
 """
 
 from __future__ import annotations
@@ -25,6 +28,18 @@ __all__ = ["ACRONYM", "acronyms_in", "spell_out", "spelled_out"]
 
 ACRONYM = re.compile(r"\b(?P<letters>[A-Z]{2,8})(?:s\b|\b)")
 JOINING = ("of", "and", "for", "the", "on", "in", "at", "to", "de", "du", "&")
+# Titles news writes out in lower case, each with its forms, longest first.
+TITLES = {
+    "CEO": ("chief executive officer", "chief executive"),
+    "CFO": ("chief financial officer",),
+    "COO": ("chief operating officer",),
+    "CTO": ("chief technology officer",),
+    "PM": ("prime minister",),
+    "AG": ("attorney general",),
+    "DA": ("district attorney",),
+    "MP": ("member of parliament", "lawmaker"),
+    "VP": ("vice president",),
+}
 
 
 @lru_cache(maxsize=256)
@@ -59,10 +74,20 @@ def spelled_out(letters: str, texts: Iterable[str]) -> str | None:
     >>> texts = ["Thousands left the Massachusetts Bay Transportation Authority's buses.", "FEMA said so."]
     >>> spelled_out("MBTA", texts), spelled_out("FEMA", texts), spelled_out("NATO", texts)
     ('Massachusetts Bay Transportation Authority', None, None)
+    >>> spelled_out("CEO", ["Jensen Huang, the company's chief executive, spoke."])
+    'chief executive'
+
     """
+    texts = list(texts)
     runs = (match.group(0) for text in texts for match in pattern(letters).finditer(text))
     found = Counter(run.removesuffix("'s").removesuffix("’s") for run in runs)
-    return found.most_common(1)[0][0] if found else None
+    if found:
+        return found.most_common(1)[0][0]
+    for form in TITLES.get(letters, ()):
+        written = Counter(m.group(0) for text in texts for m in re.finditer(rf"\b{form}\b", text, re.IGNORECASE))
+        if written:
+            return written.most_common(1)[0][0]
+    return None
 
 
 def acronyms_in(query: str, knows: Callable[[str], bool]) -> list[str]:
