@@ -152,3 +152,23 @@ def test_the_nouns_for_people_come_from_wordnet_with_their_plurals() -> None:
 )
 def test_a_time_of_day_or_of_a_match_answers_when(sentence: str, dated: bool) -> None:
     assert contains_kind("date", sentence, "When did it happen?") is dated
+
+
+@pytest.mark.parametrize(
+    "question, expects",
+    [
+        ("How deep was the earthquake?", "measure"),
+        ("How far is Warsaw from the Baltic Sea?", "measure"),
+        ("How many kilometers is Warsaw from the mountains?", "measure"),
+        ("What is the size of the nucleus?", "measure"),
+        ("How many drones hit Ukraine?", "number"),
+    ],
+)
+def test_a_distance_depth_or_size_asks_for_a_measure(question: str, expects: str) -> None:
+    assert analyse(question).expects == expects
+
+
+def test_a_measure_is_a_number_with_its_unit() -> None:
+    assert contains_kind("measure", "The quake hit at a depth of 28 kilometers.", "How deep was it?")
+    assert contains_kind("measure", "The nucleus is between 0.5 and 5.6 kilometers wide.", "How big is it?")
+    assert not contains_kind("measure", "The quake hit at 3:12 a.m. and killed 37 people.", "How deep was it?")

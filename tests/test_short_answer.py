@@ -247,3 +247,24 @@ def test_the_speakers_description_is_not_what_they_said() -> None:
     )
     found = short_answer("What did Ushakov say about the call?", sentence)
     assert found is None or found[0] >= sentence.index("the two leaders")
+
+
+@pytest.mark.parametrize(
+    "question, sentence, expected",
+    [
+        (
+            "How far was traffic backed up?",
+            "Traffic on the Massachusetts Turnpike was backed up for 14 miles by 7 a.m., the state police said.",
+            "14 miles",
+        ),
+        (
+            "How far from Earth will the comet be in December?",
+            "The team will observe it in December, when it will be about 300 million kilometers from Earth.",
+            "300 million kilometers",
+        ),
+    ],
+)
+def test_a_measure_is_answered_with_its_unit(question: str, sentence: str, expected: str) -> None:
+    found = short_answer(question, sentence)
+    assert found is not None
+    assert expected in sentence[found[0] : found[1]]

@@ -47,6 +47,19 @@ DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|{WORD_CENTURY
 DURATION = re.compile(
     rf"\b(?:\d+|a|an|{NUMBER_WORDS})[\s-]+(?:{UNIT})\b|\b(?:end of the year|overnight|within|until)\b", re.IGNORECASE
 )
+# A measure: a number and its unit ("28 kilometers", "about 300 million kilometers", "58 kilometers
+# per second", "between 0.5 and 5.6 kilometers").
+MEASURE_UNIT = (
+    r"(?:(?:square|cubic)\s+)?(?:kilomet(?:er|re)s?|km|miles?|met(?:er|re)s?|centimet(?:er|re)s?"
+    r"|millimet(?:er|re)s?|feet|foot|ft|inch(?:es)?|yards?|acres?|hectares?|tons?|tonnes?|kilograms?|kg|grams?"
+    r"|ounces?|degrees?|mph|knots?|light-years?|lit(?:er|re)s?|gallons?)"
+)
+_FIGURE_SIZE = r"\d[\d,.]*(?:\s+(?:hundred|thousand|million|billion))?"
+MEASURE = re.compile(
+    rf"(?:\bbetween\s+)?(?:{_FIGURE_SIZE}\s*(?:and|to|-|–)\s*)?{_FIGURE_SIZE}(?:\s*|-){MEASURE_UNIT}\b"
+    rf"(?:\s+(?:per|an|a)\s+(?:second|minute|hour|day|year))?|\b(?:{NUMBER_WORDS})[\s-]+{MEASURE_UNIT}\b",
+    re.IGNORECASE,
+)
 AMOUNT = re.compile(
     r"[$€£]\s?\d|\d[\d,.]*\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b",
     re.IGNORECASE,
@@ -144,6 +157,17 @@ EXPECTS = (
         re.compile(
             r"^how much\b(?! (?:time|longer)\b)|\b(?:what|which) (?:percentage|amount|sum|price|population)\b"
             r"|\bpopulation of\b|\bnet worth\b|\bcost\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "measure",
+        False,
+        re.compile(
+            r"^how (?:far|deep|high|tall|big|large|wide|heavy|thick|strong|powerful)\b"
+            rf"|^how many {MEASURE_UNIT}\b|\b(?:what|which)(?: (?:is|was|are|were) the)? (?:distance|depth|height|size"
+            r"|speed|weight|length"
+            r"|width)\b",
             re.IGNORECASE,
         ),
     ),
@@ -253,7 +277,7 @@ class Question:
     """A question and what it asks for."""
 
     text: str
-    expects: str | None = None  # "amount", "number", "date", "duration", "place", "name", "person" or None
+    expects: str | None = None  # "amount", "measure", "number", "date", "duration", "place", "name", "person" or None
     strict: bool = False  # True when a sentence without that kind of thing cannot answer it
     entities: tuple[str, ...] = ()
     subject: str | None = None  # X in "Who is X?"
@@ -361,9 +385,15 @@ def _names(sentence: str) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _kinds(kind: str, text: str) -> frozenset[str]:
     """The things of `kind` that `text` names, folded ("Bogotá" is "bogota", as the question may type it)."""
-    pattern = {"amount": AMOUNT, "number": NUMBER, "date": DATE, "duration": DURATION, "person": NAME, "place": PLACE}[
-        kind
-    ]
+    pattern = {
+        "amount": AMOUNT,
+        "number": NUMBER,
+        "measure": MEASURE,
+        "date": DATE,
+        "duration": DURATION,
+        "person": NAME,
+        "place": PLACE,
+    }[kind]
     found = frozenset(fold(m.group(0)) for m in pattern.finditer(text))
     if kind == "place":  # a country or a capital anywhere: "Sweden rationed gasoline", "Russia’s army"
         found |= {fold(w) for w in CAPITALISED.findall(text) if is_place(w)}

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .dateline import datelines
-from .question import ACCORDING, analyse
+from .question import ACCORDING, MEASURE, analyse
 from .span_features import FEATURES, features
 from .span_sentence import COPULAS
 from .span_types import tokens
@@ -220,12 +220,30 @@ def short_answer(question: str, sentence: str) -> tuple[int, int, float] | None:
 
 
 def _best(question: str, sentence: str) -> Span | None:
-    """`candidates(question, sentence)[0]`, without making the other candidates."""
+    """`candidates(question, sentence)[0]`, without making the other candidates; for a measure,
+    with its unit (`with_unit`)."""
     spans, logits = _logits(question, sentence)
     if not spans:
         return None
     order, gain = expected_f1(spans, logits)
-    return Span(*trim(sentence, *spans[int(order[0])]), float(gain[0]))
+    start, end = trim(sentence, *spans[int(order[0])])
+    if analyse(question).expects == "measure":
+        start, end = with_unit(sentence, start, end)
+    return Span(start, end, float(gain[0]))
+
+
+def with_unit(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to the whole measure it starts or ends in: "28" in "at a depth of 28
+    kilometers" is "28 kilometers". The model scores numbers; a measure's unit is part of it.
+
+    >>> s = "It travels at about 58 kilometers per second."
+    >>> s[slice(*with_unit(s, 14, 22))]
+    'about 58 kilometers per second'
+    """
+    for match in MEASURE.finditer(sentence):
+        if start <= match.start() < end or match.start() <= start < match.end():
+            return min(start, match.start()), max(end, match.end())
+    return start, end
 
 
 def shown(question: str, sentence: str, best: Span, cutoff: float) -> bool:

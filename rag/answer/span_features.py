@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..index.words import fold
-from .question import PEOPLE, Question, analyse, persons
+from .question import MEASURE, PEOPLE, Question, analyse, persons
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT
 
@@ -56,8 +56,8 @@ def _asked_flags(q: Question, stems: tuple[frozenset[str], ...], lower: tuple[st
     return np.array(rows, dtype=bool).reshape(len(lower), len(ASKED))
 
 
-def _features(question: str, s: SentenceSpans) -> np.ndarray:
-    """The feature matrix (m, len(FEATURES)) of the candidates of `s` for `question`."""
+def _features(question: str, s: SentenceSpans, sentence: str) -> np.ndarray:
+    """The feature matrix (m, len(FEATURES)) of the candidates of `s` (in `sentence`) for `question`."""
     q = analyse(question)  # remembered: the same question is asked of every candidate sentence
     n, first, last, content = len(s.lower), s.first, s.last, s.content
     asked = _asked_flags(q, s.stems, s.lower)
@@ -83,6 +83,9 @@ def _features(question: str, s: SentenceSpans) -> np.ndarray:
             inside_fit |= holds & ~exact
     if q.expects and "date" not in fits:
         exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
+    if q.expects == "measure":  # a number with its unit ("28 kilometers"), not "3:12" or "400 injured"
+        measures = [m.span() for m in MEASURE.finditer(sentence)]
+        exact_fit &= np.array([any(a < end and start < b for a, b in measures) for start, end in s.spans], dtype=bool)
     put("fits_exact", exact_fit)
     put("fits_inside", inside_fit)
     put("fits_other", exact_other & ~exact_fit)
@@ -145,4 +148,4 @@ def features(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.nd
     s = sentence_spans(sentence or "")
     if s is None:
         return [], np.zeros((0, len(FEATURES)))
-    return list(s.spans), _features(question or "", s)
+    return list(s.spans), _features(question or "", s, sentence)

@@ -55,6 +55,7 @@ KINDS = ("number", "amount", "date", "duration", "name", "entity", "place", "the
 FITS = {
     "number": ("number",),
     "amount": ("amount", "number"),
+    "measure": ("number",),  # the number; `short_answer.with_unit` adds its unit
     "date": ("date",),
     "duration": ("duration",),
     "place": ("place", "entity"),
