@@ -106,7 +106,8 @@ def resolve(question: str, history: Any = None) -> str:
     A question that refers back carries the turns it leans on: the previous turn, and the turns
     before it while they refer back too (at most `MAX_CARRIED`); if none of those names anything,
     also the latest earlier turn that does, however far back ("In what year did he wear it?" after
-    three questions about a suit still carries the question that named the man).
+    three questions about a suit still carries the question that named the man); when no earlier
+    turn names anyone, the conversation's first question, which set its topic.
 
     >>> resolve("What did he say next?", [{"role": "user", "content": "Who is Tom Graham?"}])
     'What did he say next? Who is Tom Graham?'
@@ -115,6 +116,9 @@ def resolve(question: str, history: Any = None) -> str:
     >>> turns = ["Who is Steve Witkoff?", "What did he do before?", "And after that?", "Why?"]
     >>> resolve("When was it?", [{"role": "user", "content": t} for t in turns])
     'When was it? Why? And after that? Who is Steve Witkoff?'
+    >>> turns = ["Who won the mayoral race?", "How old is he?", "Who did he beat?", "What did he get?"]
+    >>> resolve("And his rival?", [{"role": "user", "content": t} for t in turns])
+    'And his rival? What did he get? Who did he beat? Who won the mayoral race?'
     """
     earlier = user_questions(history)
     if not earlier or not refers_back(question):
@@ -125,7 +129,10 @@ def resolve(question: str, history: Any = None) -> str:
         if not refers_back(turn) or len(carried) >= MAX_CARRIED:
             break
     if not any(entities(turn) for turn in carried):
-        anchor = next((t for t in reversed(earlier[: len(earlier) - len(carried)]) if entities(t)), None)
+        before = earlier[: len(earlier) - len(carried)]
+        # The latest turn that names someone; if none does, the turn that opened the conversation,
+        # which set its topic ("Who won the mayoral race?" before "And his rival?").
+        anchor = next((t for t in reversed(before) if entities(t)), before[0] if before else None)
         if anchor:
             carried.append(anchor)
     return " ".join([question, *carried])
