@@ -161,6 +161,8 @@ def test_a_time_of_day_or_of_a_match_answers_when(sentence: str, dated: bool) ->
         ("How far is Warsaw from the Baltic Sea?", "measure"),
         ("How many kilometers is Warsaw from the mountains?", "measure"),
         ("What is the size of the nucleus?", "measure"),
+        ("How fast is the comet moving?", "measure"),
+        ("How fast did Trump say he could end the war?", "duration"),
         ("How many drones hit Ukraine?", "number"),
     ],
 )

@@ -50,7 +50,7 @@ DURATION = re.compile(
 # A measure: a number and its unit ("28 kilometers", "about 300 million kilometers", "58 kilometers
 # per second", "between 0.5 and 5.6 kilometers").
 MEASURE_UNIT = (
-    r"(?:(?:square|cubic)\s+)?(?:kilomet(?:er|re)s?|km|miles?|met(?:er|re)s?|centimet(?:er|re)s?"
+    r"(?:(?:square|cubic)\s+)?(?:kilomet(?:er|re)s?|km/h|km|miles?|met(?:er|re)s?|centimet(?:er|re)s?"
     r"|millimet(?:er|re)s?|feet|foot|ft|inch(?:es)?|yards?|acres?|hectares?|tons?|tonnes?|kilograms?|kg|grams?"
     r"|ounces?|degrees?|mph|knots?|light-years?|lit(?:er|re)s?|gallons?)"
 )
@@ -164,7 +164,7 @@ EXPECTS = (
         "measure",
         False,
         re.compile(
-            r"^how (?:far|deep|high|tall|big|large|wide|heavy|thick|strong|powerful)\b"
+            r"^how (?:far|deep|high|tall|big|large|wide|heavy|thick|strong|powerful)\b|^how fast (?:is|are|was|were)\b"
             rf"|^how many {MEASURE_UNIT}\b|\b(?:what|which)(?: (?:is|was|are|were) the)? (?:distance|depth|height|size"
             r"|speed|weight|length"
             r"|width)\b",
