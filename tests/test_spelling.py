@@ -125,11 +125,13 @@ def test_spelled_out_finds_the_name_an_acronym_stands_for():
     assert spelled_out("CEO", ["Jensen Huang, the company's Chief Executive, spoke."]) == "Chief Executive"  # a title
 
 
-def test_only_unknown_acronyms_in_a_question_typed_in_mixed_case_are_read():
+def test_only_unknown_acronyms_are_read_and_short_words_only_in_a_question_typed_in_lower_case():
     known = {"nasa", "it"}.__contains__
-    assert acronyms_in("Did NASA, the MBTA and the NGOs say IT failed?", known) == ["MBTA", "NGO"]
+    assert acronyms_in("Did NASA, the MBTA and the NGOs say IT failed?", known) == [("MBTA", "MBTA"), ("NGOs", "NGO")]
     assert acronyms_in("DID THE MBTA STRIKE?", known) == []
     assert acronyms_in("Did the Mbta strike? Was it A or B?", known) == []
+    english = {"did", "the", "strike", "was", "it", "or"}.__contains__
+    assert acronyms_in("did the mbta strike", known, english) == [("mbta", "MBTA")]  # typed in lower case
 
 
 def test_a_question_naming_an_acronym_is_searched_by_the_name_the_articles_spell_out(tmp_path):
@@ -148,3 +150,5 @@ def test_a_question_naming_an_acronym_is_searched_by_the_name_the_articles_spell
     assert not answer.abstained or "MBTA" not in answer.reason
     assert answer.respelt == (("MBTA", "Massachusetts Bay Transportation Authority"),)
     assert retriever.respell("What did the FEMA offer?").changes == ()  # nothing spells it out: left as typed
+    typed_lower = retriever.respell("what did the mbta offer").query
+    assert typed_lower == "what did the Massachusetts Bay Transportation Authority offer"

@@ -5,8 +5,9 @@ Readers write the short form ("What did the MBTA offer?") of a name a story may 
 BM25 finds nothing for the short form, the vectors little, and the abstention rule reads it as a name
 the articles never mention. A typed word is read as an acronym when it is two to eight capital
 letters (an "s" may follow: "NGOs"), the question is not typed all in capitals, and no article uses
-it. Its spelling out is a run of capitalised words in the articles whose initials are its letters,
-in order:
+it; in a question typed all in lower case, a word of two to six letters that is not an English
+word and that no article uses ("mbta", "ceo"). Its spelling out is a run of capitalised words in
+the articles whose initials are its letters, in order:
 - small joining words between them are skipped or count ("National Aeronautics and Space
   Administration" is NASA, "Department of Defense" DOD), as are a hyphen's parts ("Asteroid
   Terrestrial-impact Last Alert System" is ATLAS);
@@ -90,23 +91,36 @@ def spelled_out(letters: str, texts: Iterable[str]) -> str | None:
     return None
 
 
-def acronyms_in(query: str, knows: Callable[[str], bool]) -> list[str]:
+def acronyms_in(
+    query: str, knows: Callable[[str], bool], english: Callable[[str], bool] | None = None
+) -> list[tuple[str, str]]:
     """The typed acronyms of `query` the articles do not use (`knows` reads a lower-case word),
-    in order; none when the question is typed all in capitals.
+    in order, each as typed and as its letters; none when the question is typed all in capitals.
+    A question typed all in lower case ("who is the ceo of nvidia") has its short words tried
+    too, two to six letters that are not English words (`english`).
 
     >>> acronyms_in("What did the MBTA and NASA offer NGOs?", {"nasa"}.__contains__)
-    ['MBTA', 'NGO']
+    [('MBTA', 'MBTA'), ('NGOs', 'NGO')]
     >>> acronyms_in("WHAT DID THE MBTA OFFER?", set().__contains__)
     []
+    >>> acronyms_in("what did the mbta offer the staff", {"staff"}.__contains__, {"what", "did", "the"}.__contains__)
+    [('mbta', 'MBTA'), ('offer', 'OFFER')]
     """
     if not any(c.islower() for c in query):
         return []
-    found = [m.group("letters") for m in ACRONYM.finditer(query)]
-    return list(dict.fromkeys(a for a in found if not knows(a.lower())))
+    if any(c.isupper() for c in query) or english is None:
+        found = [(m.group(0), m.group("letters")) for m in ACRONYM.finditer(query)]
+    else:
+        words = [w for w in re.findall(r"\b[a-z]{2,6}\b", query) if not knows(w)]
+        found = [(w, w.upper()) for w in words if not english(w)]  # the word list loads only for unknown words
+    return list(dict.fromkeys((typed, letters) for typed, letters in found if not knows(letters.lower())))
 
 
 def spell_out(
-    query: str, knows: Callable[[str], bool], spelled: Callable[[str], str | None]
+    query: str,
+    knows: Callable[[str], bool],
+    spelled: Callable[[str], str | None],
+    english: Callable[[str], bool] | None = None,
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
     """`query` with each acronym the articles do not use (`acronyms_in`) replaced by the name
     `spelled(letters)` says they spell out, and the (typed, replacement) pairs.
@@ -115,9 +129,9 @@ def spell_out(
     ('Did the Bay Authority offer more?', (('MBTA', 'Bay Authority'),))
     """
     changes = []
-    for letters in acronyms_in(query, knows):
+    for typed, letters in acronyms_in(query, knows, english):
         name = spelled(letters)
         if name:
-            query = re.sub(rf"\b{letters}(?:s\b|\b)", name, query)
-            changes.append((letters, name))
+            query = re.sub(rf"\b{re.escape(typed)}\b", name, query)
+            changes.append((typed, name))
     return query, tuple(changes)

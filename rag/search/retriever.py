@@ -36,7 +36,7 @@ from .descriptors import expand, offices_asked
 from .fusion import Ranked, convex
 from .ranking import FEATURES, Covers, features, load_ranker
 from .rerank import RERANK_DEPTH, Reranker, make_reranker, rerank
-from .spelling import Respelt, respell
+from .spelling import Respelt, is_english, respell
 
 MAX_QUERY_CHARS = 4_000
 CHECKPOINT_SECONDS = 120.0  # how often a long build saves its progress
@@ -263,7 +263,7 @@ class Retriever:
             def uses(word: str) -> bool:
                 return corpus.knows(stem_words([word])[0])
 
-            query, named = spell_out(respelt.query, uses, corpus.spelled_out)
+            query, named = spell_out(respelt.query, uses, corpus.spelled_out, is_english)
             return Respelt(query, respelt.changes + named)
 
     def name_offices(self, query: str) -> str:
