@@ -107,14 +107,15 @@ def main() -> None:
                 if len(x) == 1 and len(y) == 1 and x[0] != y[0]:
                     stems[x[0]].add(y[0])
     table = {a: sorted(b - {a}) for a, b in sorted(stems.items()) if b - {a}}
-    data: dict[str, Any] = {
-        "source": "WordNet 3.0 direct antonyms (pointer '!'), as Snowball stems",
-        "licence": NOTICE,
-        "made_by": "python -m eval.antonyms",
-        "antonyms": table,
-    }
-    write_atomic(args.out, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_table(args.out, "WordNet 3.0 direct antonyms (pointer '!'), as Snowball stems", "antonyms", table)
     print(f"{len(pairs) // 2} pairs of words, {len(table)} stems with opposites; wrote {args.out}")
+
+
+def write_table(out: Path, source: str, name: str, table: Any) -> None:
+    """Write a table drawn from WordNet as compact JSON, with its source, WordNet's licence notice
+    and the command that made it (`python -m eval.<name>`), atomically."""
+    data = {"source": source, "licence": NOTICE, "made_by": f"python -m eval.{name}", name: table}
+    write_atomic(out, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":

@@ -20,12 +20,9 @@ million New Yorkers"), in lower case, with their plurals: the irregular ones of 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from rag.atomic import write_atomic
-
-from .antonyms import NOTICE
+from .antonyms import write_table
 
 OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / "persons.json"
 # person.n.01 and people.n.01; and the bodies of people counted like people ("200 troops"):
@@ -111,14 +108,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     words = sorted(person_words(args.wordnet))
-    data = {
-        "source": "WordNet 3.0 nouns one of whose first two senses is a kind of person.n.01 or people.n.01, "
-        "with their plurals",
-        "licence": NOTICE,
-        "made_by": "python -m eval.persons",
-        "persons": words,
-    }
-    write_atomic(args.out, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+    source = (
+        "WordNet 3.0 nouns one of whose first two senses is a kind of person.n.01 or people.n.01, with their plurals"
+    )
+    write_table(args.out, source, "persons", words)
     print(f"{len(words)} words and plurals; wrote {args.out}")
 
 

@@ -14,6 +14,12 @@ from rag.search.spelling import describe, edits, respell
 STEMS = {"govern": 1.0, "georg": 2.0, "celoron": 3.0, "polici": 2.0, "famili": 2.5, "fail": 1.5}
 
 
+def indexed(tmp_path, articles):
+    """A retriever over `articles` (file name -> text), with the fake embedder."""
+    folder = write_articles(tmp_path / "articles", articles)
+    return Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+
+
 def fixed(query, english=None):
     if english is None:
         return respell(query, STEMS.__contains__, STEMS.get)
@@ -91,8 +97,7 @@ def test_search_meets_accented_and_misspelt_words(tmp_path):
         "the valley for France. The government in Paris approved the plan.\n",
         "b.txt": "Harvest festival\n\nFarmers brought pumpkins to the festival and the town counted a record crowd.\n",
     }
-    folder = write_articles(tmp_path / "articles", articles)
-    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+    retriever = indexed(tmp_path, articles)
     for query in ("What did Celoron bury?", "What did Celeron bury?", "Which goverment approved it?"):
         assert retriever.search(query, k=1, mode="bm25")[0].doc_id == "a.txt", query
     assert retriever.respell("What did Celeron bury?").changes == (("Celeron", "Celoron"),)
@@ -105,8 +110,7 @@ def test_search_meets_accented_and_misspelt_words(tmp_path):
 
 @pytest.mark.parametrize("question", ["When did Céloron bury the plates?", "When did the plates go in?"])
 def test_no_respelling_when_every_word_is_known(tmp_path, question):
-    folder = write_articles(tmp_path / "articles", {"a.txt": "Plates\n\nCéloron buried the plates in 1749.\n"})
-    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+    retriever = indexed(tmp_path, {"a.txt": "Plates\n\nCéloron buried the plates in 1749.\n"})
     assert retriever.respell(question).changes == ()
 
 
@@ -140,8 +144,7 @@ def test_a_question_naming_an_acronym_is_searched_by_the_name_the_articles_spell
         "The authority offered raises of 3.5 percent a year.\n",
         "rentals.txt": "Rentals ruling\n\nThe court struck down the ban on short-term rentals on Maui.\n",
     }
-    folder = write_articles(tmp_path / "articles", articles)
-    retriever = Retriever.build([folder], tmp_path / "index", embedder=FakeEmbedder())
+    retriever = indexed(tmp_path, articles)
     respelt = retriever.respell("What did the MBTA offer?")
     assert respelt.query == "What did the Massachusetts Bay Transportation Authority offer?"
     assert respelt.changes == (("MBTA", "Massachusetts Bay Transportation Authority"),)
