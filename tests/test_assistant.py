@@ -201,3 +201,26 @@ def test_a_sentence_that_opens_with_a_pronoun_brings_the_sentence_it_points_back
     # Chosen on its own merit too, the first sentence keeps its score rather than the bare context copy's.
     first = Candidate("d", 0, 56, corpus.text[:56], score=0.7)
     assert [c.score for c in complete([first, best], analyse("Which body?"), corpus)] == [0.7, 0.9]
+
+
+def test_a_name_in_the_headline_is_near_every_sentence_for_the_kind_asked(tmp_path):
+    from fakes import write_articles
+
+    from rag.answer.evidence import gather
+
+    articles = {
+        "nhs.txt": "NHS waiting list falls for third month\n\nThe waiting list for hospital treatment fell again. "
+        "The health secretary welcomed it. About 7.39 million treatments were waiting, relating to 6.23 million "
+        "patients, down from 7.41 million in August.\n",
+    }
+    retriever = Retriever.build(
+        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
+    )
+    question = "How many people are on the NHS waiting list?"
+    hits = retriever.search(question, k=3)
+    vector = retriever.query_vector(question)
+    found = gather(retriever.corpus, Assistant(retriever).model, question, question, hits, vector)
+    held = [c.text for c in found.ranked if c.kind]
+    assert held == [
+        "About 7.39 million treatments were waiting, relating to 6.23 million patients, down from 7.41 million in August."
+    ]
