@@ -124,7 +124,8 @@ def as_written(changes: tuple[tuple[str, str], ...], texts: Iterable[str]) -> tu
     for typed, new in changes:
         seen = forms[fold(new)]
         written = seen.most_common(1)[0][0] if seen else new
-        plain = written in (written.lower(), written.capitalize())
+        # A name spelt out for an acronym stays as the articles write it ("chief executive", not "CHIEF EXECUTIVE").
+        plain = written in (written.lower(), written.capitalize()) and " " not in written
         out.append((typed, _cased(typed, written.lower()) if plain else written))
     return tuple(out)
 
