@@ -54,14 +54,15 @@ MEASURE_UNIT = (
     r"|millimet(?:er|re)s?|feet|foot|ft|inch(?:es)?|yards?|acres?|hectares?|tons?|tonnes?|kilograms?|kg|grams?"
     r"|ounces?|degrees?|mph|knots?|light-years?|lit(?:er|re)s?|gallons?)"
 )
-_FIGURE_SIZE = r"\d[\d,.]*(?:\s+(?:hundred|thousand|million|billion))?"
+# A figure read whole (possessive, from its first digit: a long run of digits is not tried at every one).
+_FIGURE_SIZE = r"(?<![\d,.])\d[\d,.]*+(?:\s+(?:hundred|thousand|million|billion))?"
 MEASURE = re.compile(
     rf"(?:\bbetween\s+)?(?:{_FIGURE_SIZE}\s*(?:and|to|-|–)\s*)?{_FIGURE_SIZE}(?:\s*|-){MEASURE_UNIT}\b"
     rf"(?:\s+(?:per|an|a)\s+(?:second|minute|hour|day|year))?|\b(?:{NUMBER_WORDS})[\s-]+{MEASURE_UNIT}\b",
     re.IGNORECASE,
 )
 AMOUNT = re.compile(
-    r"[$€£]\s?\d|\d[\d,.]*\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b",
+    r"[$€£]\s?\d|(?<![\d,.])\d[\d,.]*+\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b",
     re.IGNORECASE,
 )
 NAME = re.compile(
