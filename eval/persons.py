@@ -48,9 +48,8 @@ def hyponyms(folder: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return below, written
 
 
-def people_synsets(folder: Path) -> set[str]:
-    """The synsets of people: the roots and everything below them."""
-    below, _ = hyponyms(folder)
+def people_synsets(below: dict[str, list[str]]) -> set[str]:
+    """The synsets of people: the roots and everything below them (`below`: `hyponyms`)."""
     seen: set[str] = set()
     todo = list(ROOTS)
     while todo:
@@ -64,7 +63,8 @@ def people_synsets(folder: Path) -> set[str]:
 def person_words(folder: Path) -> set[str]:
     """Single-word nouns one of whose `SENSES` commonest senses is a person or a group of people,
     with their irregular plurals."""
-    people = people_synsets(folder)
+    below, written = hyponyms(folder)
+    people = people_synsets(below)
     words = set()
     for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
         if line.startswith(" "):
@@ -75,7 +75,6 @@ def person_words(folder: Path) -> set[str]:
         if "_" not in lemma and lemma.isalpha() and any(o in people for o in offsets[:SENSES]):
             words.add(lemma)
     # A people named in capitalised words is counted by its last ("two million New Yorkers").
-    _, written = hyponyms(folder)
     for offset in people:
         for lemma in written.get(offset, []):
             parts = lemma.split("_")
@@ -109,7 +108,9 @@ def main() -> None:
     args = parser.parse_args()
     words = sorted(person_words(args.wordnet))
     source = (
-        "WordNet 3.0 nouns one of whose first two senses is a kind of person.n.01 or people.n.01, with their plurals"
+        "WordNet 3.0 nouns one of whose first two senses is a kind of person.n.01, people.n.01, police.n.01, "
+        "troops.n.01, force.n.04, crew.n.01 or staff.n.01, the last word of such a capitalised name "
+        "(New Yorker), with their plurals"
     )
     write_table(args.out, source, "persons", words)
     print(f"{len(words)} words and plurals; wrote {args.out}")

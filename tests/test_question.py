@@ -63,7 +63,8 @@ def test_which_questions_want_a_short_answer(question: str, wanted: bool) -> Non
         ("How many were injured?", "number", None),  # a verb after "how many": any number answers
         ("How many died in Chala?", "number", None),
         ("How many of the dead were in Chala?", "number", None),
-        ("How many hundred soldiers came?", "number", None),
+        ("How many hundred soldiers came?", "number", "soldier"),
+        ("How many armed men came?", "number", "men"),  # past a participle
         ("How many seeds were planted?", "number", "seed"),
     ],
 )

@@ -51,7 +51,8 @@ DURATION = re.compile(
 # per second", "between 0.5 and 5.6 kilometers").
 MEASURE_UNIT = (
     r"(?:(?:square|cubic)\s+)?(?:kilomet(?:er|re)s?|km/h|km|miles?|met(?:er|re)s?|centimet(?:er|re)s?"
-    r"|millimet(?:er|re)s?|feet|foot|ft|inch(?:es)?|yards?|acres?|hectares?|tons?|tonnes?|kilograms?|kg|grams?"
+    r"|millimet(?:er|re)s?|cm|mm|feet|foot|ft|inch(?:es)?|yards?|acres?|hectares?|tons?|tonnes?|kilograms?|kg"
+    r"|grams?|pounds?(?= of)|lbs?"
     r"|ounces?|degrees?|mph|knots?|light-years?|lit(?:er|re)s?|gallons?)"
 )
 # A figure read whole (possessive, from its first digit: a long run of digits is not tried at every one).
@@ -165,7 +166,7 @@ EXPECTS = (
         "measure",
         False,
         re.compile(
-            r"^how (?:far|deep|high|tall|big|large|wide|heavy|thick|strong|powerful)\b|^how fast (?:is|are|was|were)\b"
+            r"^how (?:far|deep|high|tall|big|large|wide|heavy|thick)\b|^how fast (?:is|are|was|were)\b"
             rf"|^how many {MEASURE_UNIT}\b|\b(?:what|which)(?: (?:is|was|are|were) the)? (?:distance|depth|height|size"
             r"|speed|weight|length"
             r"|width)\b",
@@ -203,11 +204,14 @@ FOCUS = re.compile(
     r"\b(?i:which|what)\s+(?:(?i:kind|type|sort|line)\s+of\s+)?(?P<focus>(?:(?!(?:is|was|are|were|did|does|do|has|had"
     r"|have|can|could|will|would|should)\b)[\w-]+\s*){1,2})",
 )
-# The noun after "how many"; not a verb ("How many were injured?", "How many died?": any number
-# answers) nor a size ("How many hundred ...?").
+# The noun after "how many", past a participle ("How many armed men ...?"); not a verb ("How many
+# were injured?", "How many died in Chala?": any number answers), a preposition, nor a size ("How
+# many hundred ...?").
 COUNTED = re.compile(
-    r"^(?i:how many)\s+(?!(?i:were|was|are|is|have|had|has|did|do|does|will|would|can|could|should|may|might|must"
-    r"|of|hundreds?|thousands?|millions?|billions?|dozens?)\b|(?i:\w+[^\We]ed)\b)(?P<noun>[\w-]+)"
+    r"^(?i:how many)\s+(?:(?i:\w+[^\We]ed)\s+)?"
+    r"(?!(?i:were|was|are|is|have|had|has|did|do|does|will|would|can|could|should|may|might|must"
+    r"|of|in|on|at|to|from|by|for|with|after|before|during|since|when|than|as"
+    r"|hundreds?|thousands?|millions?|billions?|dozens?)\b|(?i:\w+[^\We]ed)\b)(?P<noun>[\w-]+)"
 )
 # "How many people ...?" counts any noun for people ("riders", "residents"): `counts`.
 PEOPLE = frozenset({"peopl", "person", "individu", "human"})

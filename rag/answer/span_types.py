@@ -26,7 +26,10 @@ from .question import (
 
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d[\d,.:]*\d%?|\d%?|\w+(?:[’'-]\w+)*|[$€£]|[^\w\s]")
 
-_NUM = rf"(?:[$€£]\s?)?(?<![\d,.])\d[\d,.]*+(?:\s*(?:%|percent|per cent))?|(?:{NUMBER_WORDS}|one|a|an)(?:[\s-]+(?:{NUMBER_WORDS}))*"
+_NUM = (
+    rf"(?:[$€£]\s?)?(?<![\d,.])\d[\d,.]*+(?:\s*(?:%|percent|per cent))?"
+    rf"|(?:{NUMBER_WORDS}|one|a|an)(?:[\s-]+(?:{NUMBER_WORDS}))*"
+)
 _SCALE = r"(?:\s+(?:hundred|thousand|million|billion|trillion))?"
 _APPROX = (
     r"(?:(?:about|around|roughly|nearly|almost|over|under|some|more than|less than|fewer than|at least|up to)\s+)?"
