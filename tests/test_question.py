@@ -175,3 +175,19 @@ def test_a_measure_is_a_number_with_its_unit() -> None:
     assert contains_kind("measure", "The quake hit at a depth of 28 kilometers.", "How deep was it?")
     assert contains_kind("measure", "The nucleus is between 0.5 and 5.6 kilometers wide.", "How big is it?")
     assert not contains_kind("measure", "The quake hit at 3:12 a.m. and killed 37 people.", "How deep was it?")
+
+
+def test_a_share_or_proportion_asks_for_an_amount() -> None:
+    assert analyse("What share voted to strike?").expects == "amount"
+    assert analyse("What proportion of patients were seen?").expects == "amount"
+
+
+def test_the_name_a_short_form_stands_for_describes_it() -> None:
+    from rag.answer.evidence import definition_pattern
+
+    cal_fire = definition_pattern("Cal Fire")
+    assert cal_fire is not None
+    assert cal_fire.search("the California Department of Forestry and Fire Protection, known as Cal Fire.")
+    assert not cal_fire.search("Cal Fire said the blaze was zero percent contained.")
+    rcn = definition_pattern("RCN")
+    assert rcn is not None and rcn.search("the Royal College of Nursing (RCN) warned")

@@ -273,13 +273,17 @@ def kind_test(asked: Question) -> Callable[[str], bool]:
 
 
 def definition_pattern(subject: str | None) -> re.Pattern[str] | None:
-    """For "Who is X?": X followed by an appositive or "is a" ("Eric Ciaramella, former adviser")."""
+    """For "Who is X?": X followed by an appositive or "is a" ("Eric Ciaramella, former adviser"), or
+    the name X stands for ("the California Department of Forestry and Fire Protection, known as Cal
+    Fire", "the Royal College of Nursing (RCN)")."""
     if not subject:
         return None
     last = re.escape(subject.split()[-1])
+    whole = r"\s+".join(map(re.escape, subject.split()))
     return re.compile(
         rf"\b{last}\s*(?:,|\(|—|–)\s*(?:a|an|the|former|now|currently|senior|chief|ex-|who (?:is|was))\b"
         rf"|\b{last}\s+(?:is|was)\s+(?:a|an|the)\b"
+        rf"|\b(?:known|referred to) as\s+(?:the\s+)?{whole}\b|\(\s*(?:the\s+)?{whole}\s*\)"
     )
 
 

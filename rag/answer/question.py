@@ -157,7 +157,8 @@ EXPECTS = (
         "amount",
         True,
         re.compile(
-            r"^how much\b(?! (?:time|longer)\b)|\b(?:what|which) (?:percentage|amount|sum|price|population)\b"
+            r"^how much\b(?! (?:time|longer)\b)|\b(?:what|which) (?:percentage|share|proportion|amount|sum|price"
+            r"|population)\b"
             r"|\bpopulation of\b|\bnet worth\b|\bcost\b",
             re.IGNORECASE,
         ),
