@@ -13,7 +13,7 @@ Single words, and the last of a people named in capitalised words ("New Yorker":
 million New Yorkers"), in lower case, with their plurals: the irregular ones of `noun.exc` ("men",
 "children"), the regular ones by the spelling rules ("riders", "witnesses", "deputies"), and
 "-man" also as "-men" ("women", "policemen"). Words, not stems: a stem joins "officer" to
-"office" and "seconder" to "second". The assistant reads the file in `question.counts`. WordNet
+"office" and "seconder" to "second". The assistant reads the file in `counting.counts`. WordNet
 3.0 is Princeton University's, under the WordNet licence, whose notice the file carries.
 """
 

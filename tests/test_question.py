@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.counting import counts, persons
 from rag.answer.phrasing import question_proper, wants_words
-from rag.answer.question import analyse, contains_kind, counts, persons
+from rag.answer.question import analyse, contains_kind
 
 
 @pytest.mark.parametrize(

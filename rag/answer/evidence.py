@@ -21,8 +21,10 @@ from ..search.descriptors import holders, is_office
 from ..search.fusion import min_max
 from ..types import Hit
 from .candidates import Candidate, answering, make, rank
+from .contrast import contrast
+from .counting import counts
 from .model import AnswerModel
-from .question import Question, analyse, attributes_speech, contrast, counts, kind_finder
+from .question import Question, analyse, attributes_speech, kind_finder
 from .short_answer import certainty, short_answer
 
 # A surname this short ("Yi", "Xi") is found inside other words by the speech rule ("they", "trying").

@@ -8,12 +8,10 @@ candidate sentence of every question.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from ..index.words import country_of, fold, is_place, tokenize
 from ..ingest.cleaning import MONTH
@@ -214,10 +212,6 @@ COUNTED = re.compile(
     r"|of|in|on|at|to|from|by|for|with|after|before|during|since|when|than|as"
     r"|hundreds?|thousands?|millions?|billions?|dozens?)\b|(?i:\w+[^\We]ed)\b)(?P<noun>[\w-]+)"
 )
-# "How many people ...?" counts any noun for people ("riders", "residents"): `counts`.
-PEOPLE = frozenset({"peopl", "person", "individu", "human"})
-SIZES = frozenset({"hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "dozen", "dozens"})
-WORD = re.compile(r"[a-z]+")
 DEFINITION = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?P<subject>[A-Z][^?]*?)\s*\??$")
 SPEAKER = re.compile(
     r"^(?i:what)\s+(?i:did|does|has|had)\s+(?P<speaker>[A-Z][^?]*?)\s+(?i:say|said|tell|write|claim|argue)\b"
@@ -407,50 +401,6 @@ def _kinds(kind: str, text: str) -> frozenset[str]:
     return found
 
 
-def counts(sentence: str, noun_stem: str) -> bool:
-    """Whether `sentence` puts a number right before the counted noun ("574 drones"); for people,
-    before any noun for people (`persons`: "1.2 million daily riders", "4,000 residents").
-
-    >>> counts("with 574 drones hitting targets", "drone"), counts("two regions of Ukraine", "drone")
-    (True, False)
-    >>> counts("forcing 1.2 million daily riders to walk", "peopl"), counts("within 30 seconds", "peopl")
-    (True, False)
-    """
-    if noun_stem in PEOPLE:
-        found = persons()
-        return any(word in found for following in _words_after_numbers(sentence) for word in following)
-    return any(noun_stem in following for following in _after_numbers(sentence))
-
-
-@lru_cache(maxsize=4096)
-def _words_after_numbers(sentence: str) -> tuple[tuple[str, ...], ...]:
-    """The two words after each number in `sentence`, in lower case, past its size ("1.2 million")
-    and before any punctuation ("in three days, leaders" counts days).
-
-    >>> _words_after_numbers("forcing 4,000 daily riders out; 3 days, leaders")
-    ((), ('daily', 'riders'), ('daily', 'riders'), ('daily', 'riders'), ('days',))
-    """
-    found = []
-    for m in NUMBER.finditer(sentence):
-        clause = re.split(r"[^\w\s'’-]", sentence[m.end() : m.end() + 40], maxsplit=1)[0].lower()
-        words = [w for w in WORD.findall(clause) if w not in SIZES]
-        found.append(tuple(words[:2]))
-    return tuple(found)
-
-
-@lru_cache(maxsize=1)
-def persons() -> frozenset[str]:
-    """The nouns for people and their plurals, from WordNet (`rag/answer/persons.json`, by `python -m eval.persons`)."""
-    data = json.loads(resources.files("rag.answer").joinpath("persons.json").read_text(encoding="utf-8"))
-    return frozenset(data["persons"])
-
-
-@lru_cache(maxsize=4096)
-def _after_numbers(sentence: str) -> tuple[tuple[str, ...], ...]:
-    """The first three word stems after each number in `sentence`."""
-    return tuple(tuple(tokenize([sentence[m.end() : m.end() + 40]])[0][:3]) for m in NUMBER.finditer(sentence))
-
-
 def attributes_speech(sentence: str, speaker: str) -> bool:
     """Whether `sentence` reports something said by `speaker`: their last name and a speech verb,
     or their name after "according to", before its comma.
@@ -507,79 +457,3 @@ def _country_named(word: str) -> str | None:
 def _voice() -> frozenset[str]:
     """Stems of who speaks for a country, or of the speaking itself, right after its name."""
     return frozenset(tokenize([VOICE])[0])
-
-
-# Words of one closed class: a question naming one member and a sentence naming another, and not
-# the first, are about different things ("on Tuesday" / "on Wednesday"). "One", "may" and "march"
-# are left out: they are pronouns and verbs as often as members.
-CLASSES = (
-    frozenset(
-        {"january", "february", "april", "june", "july", "august", "september", "october", "november", "december"}
-    ),
-    frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}),
-    frozenset(
-        {
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "twenty",
-            "thirty",
-            "forty",
-            "fifty",
-            "hundred",
-        }
-    ),
-    frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}),
-    frozenset({"north", "south", "east", "west"}),
-)
-_DIRECTIONS = {"northern": "north", "southern": "south", "eastern": "east", "western": "west"}
-_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-_DIGITS = {w: str(i) for i, w in enumerate(_NUMBERS)}
-# A number, not a decade ("1700s") or an ordinal ("17th").
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?!\d|s\b|th\b|st\b|nd\b|rd\b)")
-
-
-@lru_cache(maxsize=1)
-def antonyms() -> dict[str, frozenset[str]]:
-    """Stem -> the stems of its opposites, from WordNet (`rag/answer/antonyms.json`, by `python -m eval.antonyms`)."""
-    data = json.loads(resources.files("rag.answer").joinpath("antonyms.json").read_text(encoding="utf-8"))
-    return {stem: frozenset(opposites) for stem, opposites in data["antonyms"].items()}
-
-
-def _words(text: str) -> set[str]:
-    return {_DIRECTIONS.get(w, w) for w in re.findall(r"[a-z]+", text.lower())}
-
-
-def contrast(question: str, sentence: str) -> float:
-    """1.0 when `sentence` answers a different question than `question` asks, on the face of it: it
-    lacks a word of the question and has that word's opposite ("accepted" / "rejected", "largest" /
-    "smallest"), another member of its class (another month, weekday, number word, ordinal, compass
-    point), or another figure (the question's 2019 is not in the sentence, which gives 2021).
-
-    >>> contrast("Who accepted the ceasefire plan?", "Moscow rejected the ceasefire plan.")
-    1.0
-    >>> contrast("Which deal was signed on Monday?", "The grain deal was signed on Friday.")
-    1.0
-    >>> contrast("What happened at the summit in 2019?", "The summit was held in 2021.")
-    1.0
-    >>> contrast("Who rejected the ceasefire plan?", "Moscow rejected the ceasefire plan.")
-    0.0
-    """
-    asked, said = _words(question), _words(sentence)
-    if any((asked & members) - said and (said & members) - asked for members in CLASSES):
-        return 1.0
-    figures = set(_FIGURE.findall(question))
-    stated = set(_FIGURE.findall(sentence)) | {_DIGITS[w] for w in said if w in _DIGITS}
-    if figures - stated and stated - figures - {_DIGITS[w] for w in said if w in _DIGITS}:
-        return 1.0
-    q_stems, s_stems = map(set, tokenize([question, sentence]))
-    opposite = antonyms()
-    return float(any(t not in s_stems and (opposite.get(t, frozenset()) & s_stems) - q_stems for t in q_stems))

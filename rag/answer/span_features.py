@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..index.words import fold
-from .question import MEASURE, PEOPLE, Question, analyse, persons
+from .counting import PEOPLE, persons
+from .question import MEASURE, Question, analyse
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT
 
