@@ -241,10 +241,14 @@ class Corpus:
 
     def spelled_out(self, letters: str) -> str | None:
         """The name the articles spell out for an acronym they do not use ("MBTA": the commonest
-        "Massachusetts Bay Transportation Authority"; search/acronyms.py), or None; kept until they change."""
-        if letters not in self._spelled:
-            self._spelled[letters] = spelled_out(letters, (doc.text for doc in self.documents.values()))
-        return self._spelled[letters]
+        "Massachusetts Bay Transportation Authority"; search/acronyms.py), or None; the last 1,024
+        kept until they change (each one read all their text)."""
+        kept = self._spelled.get(letters, "")  # "" for not read yet: another reader may empty the cache
+        if kept != "":
+            return kept
+        found = spelled_out(letters, (doc.text for doc in self.documents.values()))
+        _remember(self._spelled, letters, found)
+        return found
 
     def idf(self, term: str) -> float:
         """How rare a stemmed term is across the chunks (words.tokenize makes terms)."""
