@@ -164,7 +164,7 @@ def candidates(
     found_names = [sum(bool(stems) and all(t in near for t in stems) for stems in name_stems) for near in nears]
     # A name in a story's headline is its topic: near every sentence of it, for the kind asked
     # ("How many people are on the NHS waiting list?" is answered by "6.23 million patients").
-    headlines = {doc: names.intersection(terms_of(corpus.documents[doc].title)) for doc in sentences}
+    headlined = {doc for doc in sentences if names.intersection(terms_of(corpus.documents[doc].title))}
     candidates = []
     for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
         here, near = heres[n], nears[n]
@@ -180,7 +180,7 @@ def candidates(
                 names=found_names[n] / len(name_stems) if name_stems else 1.0,
                 passage=best_passage[key],
                 passage_top=key[0] == top_doc and (key[1], key[2]) in top,
-                kind=(not asked.entities or bool(names & near) or bool(headlines[key[0]])) and holds_kind(text),
+                kind=(not asked.entities or bool(names & near) or key[0] in headlined) and holds_kind(text),
                 expects=asked.expects,
                 strict=asked.strict,
                 definition=bool(definition and definition.search(text)),

@@ -166,9 +166,8 @@ EXPECTS = (
         False,
         re.compile(
             r"^how (?:far|deep|high|tall|big|large|wide|heavy|thick)\b|^how fast (?:is|are|was|were)\b"
-            rf"|^how many {MEASURE_UNIT}\b|\b(?:what|which)(?: (?:is|was|are|were) the)? (?:distance|depth|height|size"
-            r"|speed|weight|length"
-            r"|width)\b",
+            rf"|^how many {MEASURE_UNIT}\b|\b(?:what|which)(?: (?:is|was|are|were) the)?"
+            r" (?:distance|depth|height|size|speed|weight|length|width)\b",
             re.IGNORECASE,
         ),
     ),

@@ -24,7 +24,7 @@ from .dateline import datelines
 from .question import ACCORDING, MEASURE, analyse
 from .span_features import FEATURES, features
 from .span_sentence import COPULAS
-from .span_types import tokens
+from .span_types import overlapping, tokens
 
 __all__ = [
     "FEATURES",
@@ -105,7 +105,7 @@ def _logits(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.nda
     asked = analyse(question)
     out = (datelines(sentence) if asked.expects != "place" else []) + descriptions(sentence, asked.speaker)
     if out and spans:
-        kept = [i for i, (start, end) in enumerate(spans) if not any(start < b and a < end for a, b in out)]
+        kept = np.flatnonzero(~overlapping(spans, out))
         spans, matrix = [spans[i] for i in kept], matrix[kept]
     logits = matrix @ np.asarray(params()["coef"], dtype=float) if spans else np.zeros(0)
     logits.flags.writeable = False  # shared by every caller
@@ -241,7 +241,7 @@ def with_unit(sentence: str, start: int, end: int) -> tuple[int, int]:
     'about 58 kilometers per second'
     """
     for match in MEASURE.finditer(sentence):
-        if start <= match.start() < end or match.start() <= start < match.end():
+        if match.start() < end and start < match.end():
             return min(start, match.start()), max(end, match.end())
     return start, end
 

@@ -18,7 +18,7 @@ from ..index.words import fold
 from .counting import PEOPLE, persons
 from .question import MEASURE, Question, analyse
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
-from .span_types import FITS, PERCENT
+from .span_types import FITS, PERCENT, overlapping
 
 __all__ = ["FEATURES", "features", "wh_of"]
 
@@ -85,8 +85,7 @@ def _features(question: str, s: SentenceSpans, sentence: str) -> np.ndarray:
     if q.expects and "date" not in fits:
         exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
     if q.expects == "measure":  # a number with its unit ("28 kilometers"), not "3:12" or "400 injured"
-        measures = [m.span() for m in MEASURE.finditer(sentence)]
-        exact_fit &= np.array([any(a < end and start < b for a, b in measures) for start, end in s.spans], dtype=bool)
+        exact_fit &= overlapping(s.spans, [m.span() for m in MEASURE.finditer(sentence)])
     put("fits_exact", exact_fit)
     put("fits_inside", inside_fit)
     put("fits_other", exact_other & ~exact_fit)

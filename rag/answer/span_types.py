@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
+
+import numpy as np
 
 from .question import (
     AMOUNT,
@@ -74,6 +77,15 @@ def tokens(sentence: str) -> list[tuple[int, int]]:
     ['The', 'U.S.', 'paid', '$', '1,200', ',', 'on', '3', 'March', '.']
     """
     return [m.span() for m in TOKEN.finditer(sentence)]
+
+
+def overlapping(spans: Sequence[tuple[int, int]], ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each character span, whether it shares a character with any of `ranges`.
+
+    >>> overlapping([(0, 4), (5, 9), (10, 12)], [(3, 6)]).tolist()
+    [True, True, False]
+    """
+    return np.array([any(a < end and start < b for a, b in ranges) for start, end in spans], dtype=bool)
 
 
 def typed_spans(sentence: str, spans: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
