@@ -34,6 +34,22 @@ def test_sentences_split_where_they_end():
     assert sentences(text) == ["The talks stalled.", "Mr. Smith left early!", "Would they resume?", "Nobody knew."]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A flood watch remains until 7 p.m. Friday. Officials said so.", 2),
+        ("It was hit at about 2:40 a.m. local time, the Navy said.", 1),
+        ("Polls close at 8 p.m. ET and results come later.", 1),
+        ("It arrived at 5 p.m. on Tuesday.", 1),
+        ("It ended at 9 p.m. The police left.", 2),
+    ],
+)
+def test_a_time_of_day_does_not_end_the_sentence_it_is_in(text, expected):
+    # pysbd ends a sentence at every "a.m."/"p.m."; "until 7 p.m. | Friday." lost the day.
+    assert len(sentences(text)) == expected
+    assert " ".join(sentences(text)) == text
+
+
 def test_sentence_spans_are_exact_even_with_odd_whitespace():
     text = "  First  one.   Second\tone.  "
     for s, e in split_sentences(text, (2, len(text) - 2)):

@@ -192,3 +192,51 @@ def test_the_name_a_short_form_stands_for_describes_it() -> None:
     assert not cal_fire.search("Cal Fire said the blaze was zero percent contained.")
     rcn = definition_pattern("RCN")
     assert rcn is not None and rcn.search("the Royal College of Nursing (RCN) warned")
+
+
+@pytest.mark.parametrize(
+    "question, expects, strict",
+    [
+        ("How old is Vivian Castellanos?", "age", True),
+        ("What was her age when she died?", "age", True),
+        ("At what time was the tanker hit?", "clock", True),
+        ("What time will the service begin?", "clock", True),
+        ("What time of day did they gather?", "clock", False),  # "at night" answers it
+        ("What time period saw the rise of the guilds?", None, False),
+        ("What time frame does the war cover?", None, False),
+    ],
+)
+def test_an_age_or_a_time_of_day_is_its_own_kind(question: str, expects: str | None, strict: bool) -> None:
+    asked = analyse(question)
+    assert (asked.expects, asked.strict) == (expects, strict)
+
+
+@pytest.mark.parametrize(
+    "sentence, aged",
+    [
+        ("“I wanted to hear it,” Ms. Castellanos, 71, said during a break.", True),
+        ("The fourth was the train's engineer, a 52-year-old man.", True),
+        ("Loretta Vance, soul singer, dies at 84", True),
+        ("When Maddie Kowalczyk was 14, she went looking for a lost calf.", True),
+        ("Mr. Whitfield was 25 when he was arrested.", True),
+        ("Ms. Kowalczyk, now 19 and a sophomore, showed the rock to a teacher.", True),
+        ("The bay was 14 inches deeper in 2016, 52 feet at its deepest.", False),
+        ("Minneapolis went back ahead in the 67th minute.", False),
+        ("Veritek shares rose 6.3% to close at $142.17.", False),
+    ],
+)
+def test_an_age_is_a_number_said_of_someone(sentence: str, aged: bool) -> None:
+    assert contains_kind("age", sentence, "How old was the engineer?") is aged
+
+
+def test_the_age_of_a_named_person_is_theirs_not_anothers() -> None:
+    sentence = "Ms. Kowalczyk, now 19, showed the rock to a teacher, Brian Albers."
+    assert contains_kind("age", sentence, "How old is Maddie Kowalczyk?")
+    assert not contains_kind("age", sentence, "How old is Dr. Aaron Feldstein?")
+
+
+def test_a_time_of_day_is_a_clock_time_or_its_name_not_a_title() -> None:
+    assert contains_kind("clock", "It was hit at about 2:40 a.m. local time.", "At what time was it hit?")
+    assert contains_kind("clock", "They habitually gathered at night.", "What time of day did they gather?")
+    assert not contains_kind("clock", "A memorial will be held Saturday.", "What time will it begin?")
+    assert not contains_kind("clock", "“Midnight on Delmar” was released in 1966.", "What time will it begin?")

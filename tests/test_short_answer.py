@@ -278,3 +278,24 @@ def test_a_sentence_of_thousands_of_digits_is_read_in_one_pass(question: str) ->
     for sentence in ("1" * 20_000, "1," * 10_000):
         assert contains_kind("measure", sentence) is False
         short_answer(question, sentence)
+
+
+@pytest.mark.parametrize(
+    "question, sentence, expected",
+    [
+        (
+            "How old was the captain?",
+            "Minneapolis led in the 67th minute before Salcedo, 34, who says this is his final season, scored.",
+            "34",
+        ),
+        (
+            "At what time was the tanker hit?",
+            "The tanker Northern Pearl, carrying 80,000 metric tons of diesel, was hit at about 2:40 a.m. local time.",
+            "2:40 a.m.",
+        ),
+    ],
+)
+def test_an_age_or_a_time_of_day_is_the_number_of_that_kind(question: str, sentence: str, expected: str) -> None:
+    found = short_answer(question, sentence)
+    assert found is not None
+    assert expected in sentence[found[0] : found[1]]

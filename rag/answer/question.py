@@ -38,8 +38,12 @@ WORD_CENTURY = (
 RELATIVE = r"\b(?i:yesterday|(?:last|this|next)\s+(?:week|month|year|spring|summer|autumn|winter))\b"
 # A time of day or of a match: "at 4 a.m.", "shortly before midnight", "in the 63rd minute".
 CLOCK = (
-    r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.m\.|(?i:[ap]m)\b)|\b(?i:noon|midnight|halftime|half-time)\b"
+    r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.m\.|(?i:[ap]m)\b)|\b(?:noon|midnight|halftime|half-time)\b"
     r"|\b\d{1,3}(?:st|nd|rd|th)\s+minute\b"
+)
+# What answers "At what time ...?": a time of day, in figures or in words.
+TIME_OF_DAY = re.compile(
+    rf"{CLOCK}|\b(?:night|morning|afternoon|evening|dawn|dusk|daybreak|overnight)\b|\b(?i:early|late)\s+{WEEKDAY}\b"
 )
 DATE = re.compile(rf"\b{MONTH}(?:\s+\d{{1,2}})?\b|{YEAR}|{CENTURY}|{WORD_CENTURY}|\b{WEEKDAY}\b|{RELATIVE}|{CLOCK}")
 DURATION = re.compile(
@@ -60,6 +64,19 @@ MEASURE = re.compile(
     rf"(?:\s+(?:per|an|a)\s+(?:second|minute|hour|day|year))?|\b(?:{NUMBER_WORDS})[\s-]+{MEASURE_UNIT}\b",
     re.IGNORECASE,
 )
+# An age: "Ms. Alvarez, 52, said", "her mother, 79, could", "a 52-year-old man", "34 years old",
+# "aged 84", "dies at 84", "was 25 when he was arrested", "At 33, he ...". The age is the match's
+# first figure (`age_figures`).
+AGE = re.compile(
+    r"[A-Za-z.’'],\s+(?:now\s+|then\s+)?\d{1,3}(?=\s*(?:[,;)]|\.(?!\d)|$))"
+    r"|\b\d{1,3}[\s-]years?[\s-]old\b|\b(?i:aged?)\s+\d{1,3}\b(?![\d,.])"
+    r"|\b(?i:dies|died|dead|death)\s+at\s+(?:the\s+age\s+of\s+)?\d{1,3}\b|\b(?i:at the age of)\s+\d{1,3}\b"
+    r"|\b(?:was|is|turned|turns)\s+\d{1,3}(?:\s+(?:when|at|as|in|and|before|after)\b|(?=[,;]|\.(?!\d)))"
+    r"|^(?i:at)\s+\d{1,3},"
+    r"|,\s+(?:now|then)\s+\d{1,3}\s+and\b"
+)
+AGE_REACH = 50  # characters around an age within which the person's name is looked for
+
 AMOUNT = re.compile(
     r"[$€£]\s?\d|(?<![\d,.])\d[\d,.]*+\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b",
     re.IGNORECASE,
@@ -171,7 +188,19 @@ EXPECTS = (
             re.IGNORECASE,
         ),
     ),
-    ("number", True, re.compile(r"^how many\b|\bhow old\b|\b(?:what|which) (?:number|figure|age)\b", re.IGNORECASE)),
+    (
+        "age",
+        True,
+        re.compile(
+            r"\bhow old\b|\b(?:what|which) (?:is|was|were) (?:\w+[’']s |his |her |their )?age\b"
+            r"|\bat what age\b|\bwhat age\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("number", True, re.compile(r"^how many\b|\b(?:what|which) (?:number|figure)\b", re.IGNORECASE)),
+    # "What time of day ...?" may be answered in words ("at night"); "At what time ...?" by the clock.
+    ("clock", False, re.compile(r"\bwhat time of (?:the )?day\b", re.IGNORECASE)),
+    ("clock", True, re.compile(r"^(?:at |by |until |from )?what time\b(?! (?:period|fram|span|line|zone))", re.I)),
     ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:years?|dates?|days?|months?)\b", re.IGNORECASE)),
     ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon|much time|much longer)\b", re.IGNORECASE)),
     (
@@ -276,7 +305,8 @@ class Question:
     """A question and what it asks for."""
 
     text: str
-    expects: str | None = None  # "amount", "measure", "number", "date", "duration", "place", "name", "person" or None
+    expects: str | None = None  # "amount", "measure", "age", "number", "clock", "date", "duration", "place", "name",
+    # "person" or None
     strict: bool = False  # True when a sentence without that kind of thing cannot answer it
     entities: tuple[str, ...] = ()
     subject: str | None = None  # X in "Who is X?"
@@ -371,6 +401,15 @@ def kind_finder(kind: str, question: str = "") -> Callable[[str], bool]:
     if kind == "name":  # a capitalised name the question does not already give
         named = _names(question)
         return lambda sentence: bool(_names(sentence) - named)
+    if kind == "age":  # of the person the question names, when it names one: not another's age
+        surnames = [fold(m.group(0).split()[-1]) for m in NAME.finditer(question)]
+
+        def around(sentence: str, m: re.Match[str]) -> str:
+            return fold(sentence[max(0, m.start() - AGE_REACH) : m.end() + AGE_REACH])
+
+        return lambda sentence: any(
+            not surnames or any(name in around(sentence, m) for name in surnames) for m in AGE.finditer(sentence)
+        )
     asked = _kinds(kind, question)
     return lambda sentence: bool(_kinds(kind, sentence) - asked)
 
@@ -388,6 +427,7 @@ def _kinds(kind: str, text: str) -> frozenset[str]:
         "amount": AMOUNT,
         "number": NUMBER,
         "measure": MEASURE,
+        "clock": TIME_OF_DAY,
         "date": DATE,
         "duration": DURATION,
         "person": NAME,

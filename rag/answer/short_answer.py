@@ -229,6 +229,8 @@ def _best(question: str, sentence: str) -> Span | None:
     start, end = trim(sentence, *spans[int(order[0])])
     if analyse(question).expects == "measure":
         start, end = with_unit(sentence, start, end)
+    if sentence.endswith((" a.m", " p.m"), 0, end) and sentence[end : end + 1] == ".":
+        end += 1  # "2:40 a.m.": the tokens end at "m", the time with its full stop
     return Span(start, end, float(gain[0]))
 
 

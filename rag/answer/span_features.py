@@ -16,7 +16,7 @@ import numpy as np
 
 from ..index.words import fold
 from .counting import PEOPLE, persons
-from .question import MEASURE, Question, analyse
+from .question import AGE, MEASURE, TIME_OF_DAY, Question, analyse
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT, overlapping
 
@@ -40,6 +40,10 @@ def wh_of(question: str) -> str:
             return word
     return "other"
 
+
+# The kinds whose candidates are numbers or dates of one sort: a number with its unit ("28
+# kilometers"), an age ("Ms. Alvarez, 52,"), a time of day ("at 2:40 a.m.").
+NARROWER = {"measure": MEASURE, "age": AGE, "clock": TIME_OF_DAY}
 
 # The per-token flags that depend on the question (`span_sentence.FLAGS` are the sentence's).
 ASKED = ("q", "focus", "counted", "q_entity")
@@ -84,8 +88,9 @@ def _features(question: str, s: SentenceSpans, sentence: str) -> np.ndarray:
             inside_fit |= holds & ~exact
     if q.expects and "date" not in fits:
         exact_fit &= matrix[:, COLUMN["is_date"]] == 0  # "2019" is a number, but no answer to "how much"
-    if q.expects == "measure":  # a number with its unit ("28 kilometers"), not "3:12" or "400 injured"
-        exact_fit &= overlapping(s.spans, [m.span() for m in MEASURE.finditer(sentence)])
+    narrower = NARROWER.get(q.expects or "")
+    if narrower:  # only the numbers of a measure, an age, a time of day: not "3:12" or "400 injured"
+        exact_fit &= overlapping(s.spans, [m.span() for m in narrower.finditer(sentence)])
     put("fits_exact", exact_fit)
     put("fits_inside", inside_fit)
     put("fits_other", exact_other & ~exact_fit)

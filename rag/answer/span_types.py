@@ -62,6 +62,8 @@ FITS = {
     "number": ("number",),
     "amount": ("amount", "number"),
     "measure": ("number",),  # the number; `short_answer.with_unit` adds its unit
+    "age": ("number",),
+    "clock": ("date",),
     "date": ("date",),
     "duration": ("duration",),
     "place": ("place", "entity"),

@@ -58,6 +58,26 @@ def _strip(text: str, start: int, end: int) -> Span | None:
     return start + lead, start + len(piece.rstrip())
 
 
+# pysbd ends a sentence at every "a.m."/"p.m."; what follows may go on with it: "until 7 p.m. Friday",
+# "at 2:40 a.m. local time", "at 8 p.m. ET", "at 5 p.m. on Tuesday".
+CLOCK_END = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.m\.$")
+CLOCK_GOES_ON = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[A-Z]{1,3}T|GMT|UTC"
+    r"|(?:Eastern|Central|Mountain|Pacific|local)\s+time)\b|[a-z(,;]"
+)
+
+
+def _rejoin_clock(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` with a sentence that goes on after a time of day ("7 p.m. | Friday.") made one again."""
+    out: list[Span] = []
+    for start, end in spans:
+        if out and CLOCK_END.search(text, out[-1][0], out[-1][1]) and CLOCK_GOES_ON.match(text, start):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def split_sentences(text: str, segment: Span) -> list[Span]:
     """Sentence spans inside `segment`, exact offsets into `text`, whitespace trimmed.
 
@@ -82,7 +102,7 @@ def split_sentences(text: str, segment: Span) -> list[Span]:
         rest = _strip(text, w_start + cursor, w_end)
         if rest:
             spans.append(rest)
-    return spans
+    return _rejoin_clock(text, spans)
 
 
 def _split_long(text: str, span: Span, max_tokens: int) -> list[Span]:
