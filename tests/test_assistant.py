@@ -222,3 +222,35 @@ def test_a_name_in_the_headline_is_near_every_sentence_for_the_kind_asked(tmp_pa
     found = gather(retriever.corpus, Assistant(retriever).model, question, question, hits, vector)
     held = [c.text for c in found.ranked if c.kind]
     assert len(held) == 1 and "6.23 million patients" in held[0]
+
+
+def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title(tmp_path):
+    from fakes import write_articles
+
+    from rag.answer.evidence import gather
+
+    articles = {
+        "flood.txt": "River floods the valley\n\nGov. Harlan Tull toured the valley on Wednesday. The river crested "
+        "at 38 feet. “This is going to be a long recovery, measured in months,” Tull told reporters.\n",
+    }
+    retriever = Retriever.build(
+        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
+    )
+    question = "What did the governor say about the recovery?"
+    hits = retriever.search(question, k=3)
+    vector = retriever.query_vector(question)
+    found = gather(retriever.corpus, Assistant(retriever).model, question, question, hits, vector)
+    assert found.asked.speaker == "the governor Tull"
+    speech = [c.text for c in found.ranked if c.speech]  # a sentence, or the one after it, says Tull said
+    assert "“This is going to be a long recovery, measured in months,” Tull told reporters." in speech
+    assert "Gov. Harlan Tull toured the valley on Wednesday." not in speech
+    # A title the story gives nobody is read as the question's other words.
+    found = gather(
+        retriever.corpus,
+        Assistant(retriever).model,
+        "What did the report say?",
+        "What did the report say?",
+        hits,
+        vector,
+    )
+    assert found.asked.speaker is None

@@ -299,3 +299,10 @@ def test_an_age_or_a_time_of_day_is_the_number_of_that_kind(question: str, sente
     found = short_answer(question, sentence)
     assert found is not None
     assert expected in sentence[found[0] : found[1]]
+
+
+def test_who_holds_the_title_asked_about_is_not_what_they_said() -> None:
+    question = "What did the rail agency's spokesman say after the crash?"
+    sentence = "“Our hearts are broken,” said Kevin Tran, a spokesman for Sierra Metro Rail."
+    found = short_answer(question, sentence)
+    assert found is not None and sentence[found[0] : found[1]] == "Our hearts are broken"

@@ -26,6 +26,7 @@ from .counting import counts
 from .model import AnswerModel
 from .question import Question, analyse, attributes_speech, kind_finder
 from .short_answer import certainty, short_answer
+from .titles import title_holder
 
 # A surname this short ("Yi", "Xi") is found inside other words by the speech rule ("they", "trying").
 MIN_SURNAME = 4
@@ -67,7 +68,7 @@ def gather(
     For a follow-up, `question_vector` is the question's own embedding: sentences are scored
     against it as much as against the whole query, so the earlier turns it carries find the
     passage without pulling the previous answer's sentence back up."""
-    asked = speaking_holder(analyse(question), corpus)
+    asked = titled_speaker(speaking_holder(analyse(question), corpus), corpus, hits)
     sentences = candidates(corpus, query, analyse(query), asked, list(hits), query_vector, question_vector)
     ranked = rank(sentences, model.sentence)
     found, missing = signals(corpus, asked, ranked)
@@ -89,6 +90,19 @@ def speaking_holder(asked: Question, corpus: Corpus) -> Question:
         return asked
     # The office's words stay in the speaker, so that they are not counted as the question's topic.
     return dataclasses.replace(asked, speaker=f"{asked.speaker} {surname}")
+
+
+def titled_speaker(asked: Question, corpus: Corpus, hits: Sequence[Hit]) -> Question:
+    """`asked` with the speaker it names by title ("What did the county judge say?"), when the first
+    story found gives that title to one person (titles.py), named by their surname: "Tull said"
+    never says "governor". The title's words stay in the speaker, as for an office."""
+    if not asked.titled or not hits:
+        return asked
+    doc = corpus.documents.get(hits[0].doc_id)
+    surname = title_holder(asked.titled, doc.text) if doc else None
+    if not surname or len(surname) < MIN_SURNAME:
+        return asked  # a title the story gives nobody ("the essay"), or several: read as other words
+    return dataclasses.replace(asked, speaker=f"{asked.titled} {surname}")
 
 
 def candidates(

@@ -242,7 +242,7 @@ COUNTED = re.compile(
 )
 DEFINITION = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?P<subject>[A-Z][^?]*?)\s*\??$")
 SPEAKER = re.compile(
-    r"^(?i:what)\s+(?i:did|does|has|had)\s+(?P<speaker>[A-Z][^?]*?)\s+(?i:say|said|tell|write|claim|argue)\b"
+    r"^(?i:what)\s+(?i:did|does|has|had)\s+(?P<speaker>(?:[A-Z]|(?P<title>the\s+\w))[^?]*?)\s+(?i:say|said|tell|write|claim|argue)\b"
 )
 # Stems of question and function words that carry no content (bm25s's stop list is short).
 NOISE_TERMS = {
@@ -311,6 +311,7 @@ class Question:
     entities: tuple[str, ...] = ()
     subject: str | None = None  # X in "Who is X?"
     speaker: str | None = None  # X in "What did X say ...?"
+    titled: str | None = None  # X in "What did the X say ...?" ("the county judge"), named by title
     terms: tuple[str, ...] = ()  # stemmed content words
     focus: tuple[str, ...] = ()  # stems of the noun after "which"/"what" ("treaty" in "Which treaty ...?")
     counted: str | None = None  # stem of the noun after "how many"
@@ -358,7 +359,8 @@ def analyse(text: str) -> Question:
         strict=strict,
         entities=entities(text),
         subject=definition.group("subject") if definition else None,
-        speaker=speaker.group("speaker") if speaker else None,
+        speaker=speaker.group("speaker") if speaker and not speaker.group("title") else None,
+        titled=speaker.group("speaker") if speaker and speaker.group("title") else None,
         terms=terms,
         focus=tuple(t for t in tokenize([focus.group("focus")])[0] if t not in NOISE_TERMS) if focus else (),
         counted=counted_stems[0] if counted_stems else None,

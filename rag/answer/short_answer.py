@@ -25,6 +25,7 @@ from .question import ACCORDING, MEASURE, analyse
 from .span_features import FEATURES, features
 from .span_sentence import COPULAS
 from .span_types import overlapping, tokens
+from .titles import title_spans
 
 __all__ = [
     "FEATURES",
@@ -104,6 +105,7 @@ def _logits(question: str, sentence: str) -> tuple[list[tuple[int, int]], np.nda
     spans, matrix = features(question, sentence)
     asked = analyse(question)
     out = (datelines(sentence) if asked.expects != "place" else []) + descriptions(sentence, asked.speaker)
+    out += title_spans(asked.titled or "", sentence)
     if out and spans:
         kept = np.flatnonzero(~overlapping(spans, out))
         spans, matrix = [spans[i] for i in kept], matrix[kept]

@@ -131,7 +131,7 @@ def _features(question: str, s: SentenceSpans, sentence: str) -> np.ndarray:
     put("q_window_right", window_right / n_terms)
     put("between_q", (dist_left <= 3) & (dist_right <= 3))
     put("definition", q.subject is not None)
-    put("speaker", q.speaker is not None)
+    put("speaker", q.speaker is not None or q.titled is not None)
     if PERCENT.search(question):
         put("percent_match", s.has_percent)
     wh = wh_of(question)
