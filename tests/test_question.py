@@ -67,6 +67,10 @@ def test_which_questions_want_a_short_answer(question: str, wanted: bool) -> Non
         ("How many hundred soldiers came?", "number", "soldier"),
         ("How many armed men came?", "number", "men"),  # past a participle
         ("How many seeds were planted?", "number", "seed"),
+        ("How many casino trips did he take?", "number", "trip"),  # the plural that heads the noun
+        ("How many Brightwater employees work there?", "number", "employe"),
+        ("How many people ride the trains?", "number", "peopl"),
+        ("How many people was it?", "number", "peopl"),
     ],
 )
 def test_the_kind_asked_is_read_from_the_question_itself(question, expects, counted):

@@ -240,6 +240,8 @@ COUNTED = re.compile(
     r"|of|in|on|at|to|from|by|for|with|after|before|during|since|when|than|as"
     r"|hundreds?|thousands?|millions?|billions?|dozens?)\b|(?i:\w+[^\We]ed)\b)(?P<noun>[\w-]+)"
 )
+# Words ending in "s" that are no plural noun after "how many X": "How many people was it?".
+NOT_HEAD = {"was", "is", "has", "does", "says", "always", "perhaps", "as", "its", "his", "this", "thus", "plus"}
 DEFINITION = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?P<subject>[A-Z][^?]*?)\s*\??$")
 SPEAKER = re.compile(
     r"^(?i:what)\s+(?i:did|does|has|had)\s+(?P<speaker>(?:[A-Z]|(?P<title>the\s+\w))[^?]*?)\s+(?i:say|said|tell|write|claim|argue)\b"
@@ -317,6 +319,22 @@ class Question:
     counted: str | None = None  # stem of the noun after "how many"
 
 
+def head_noun(question: str, counted: re.Match[str]) -> str:
+    """The noun counted: the word after "how many", or the plural after it when that word names
+    what kind ("How many casino trips ...?" counts trips, "How many police officers ...?" officers).
+
+    >>> head_noun("How many casino trips did he take?", COUNTED.match("How many casino trips did he take?"))
+    'trips'
+    >>> head_noun("How many drones hit Kyiv?", COUNTED.match("How many drones hit Kyiv?"))
+    'drones'
+    """
+    noun = counted.group("noun")
+    after = re.match(r"\s+([a-z][\w-]*s)\b", question[counted.end() :])
+    if noun.lower().endswith("s") or not after or after.group(1).lower() in NOT_HEAD:
+        return noun
+    return after.group(1)
+
+
 def entities(text: str) -> tuple[str, ...]:
     """Capitalised names in `text`, without question words or possessives.
 
@@ -352,7 +370,7 @@ def analyse(text: str) -> Question:
     terms = tuple(t for t in dict.fromkeys(tokenize([text])[0]) if t not in NOISE_TERMS)
     focus = FOCUS.search(proper)
     counted = COUNTED.match(proper)
-    counted_stems = tokenize([counted.group("noun")])[0] if counted else []
+    counted_stems = tokenize([head_noun(proper, counted)])[0] if counted else []
     return Question(
         text=text,
         expects=expects,
