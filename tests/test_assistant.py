@@ -254,3 +254,22 @@ def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title
         vector,
     )
     assert found.asked.speaker is None
+
+
+def test_a_name_the_articles_say_is_withheld_is_abstained_with_the_sentence_that_says_so(tmp_path):
+    from fakes import write_articles
+
+    articles = {
+        "crash.txt": "Train crash kills four\n\nFour people were killed when a commuter train hit a freight train. "
+        "The fourth was the train's engineer, a 52-year-old man who had worked for the agency for 19 years. "
+        "His name was withheld pending notification of relatives. No group claimed the crash was deliberate.\n",
+    }
+    retriever = Retriever.build(
+        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
+    )
+    assistant = Assistant(retriever)
+    answer = assistant.ask("What was the name of the engineer who was killed?")
+    assert answer.abstained
+    assert "His name was withheld pending notification of relatives." in answer.reason
+    answer = assistant.ask("How old was the engineer who was killed?")  # not withheld: answered
+    assert not answer.abstained and "52-year-old" in answer.text

@@ -27,6 +27,7 @@ from .model import AnswerModel
 from .question import Question, analyse, attributes_speech, kind_finder
 from .short_answer import certainty, short_answer
 from .titles import title_holder
+from .withheld import withheld
 
 # A surname this short ("Yi", "Xi") is found inside other words by the speech rule ("they", "trying").
 MIN_SURNAME = 4
@@ -47,12 +48,13 @@ class Evidence:
     reason: str  # why it would abstain, in words, for people checking the rule
     missing: tuple[str, ...] = ()  # the question's name words that occur nowhere in the articles
     respelt: tuple[tuple[str, str], ...] = ()  # (typed, searched) for each misspelt word of the question
+    withheld: str | None = None  # a sentence saying what is asked is not known (withheld.py)
 
     def abstains(self, threshold: float, paraphrase: float) -> bool:
         """Whether to abstain: nothing found, P(unanswerable) at the threshold, or a name the
         articles never use with no sentence close enough to be a paraphrase of the question."""
         unknown_name = bool(self.missing) and self.signals.get("cosine_top", 0.0) < paraphrase
-        return not self.ranked or self.unanswerable >= threshold or unknown_name
+        return not self.ranked or self.unanswerable >= threshold or unknown_name or self.withheld is not None
 
 
 def gather(
@@ -74,7 +76,19 @@ def gather(
     found, missing = signals(corpus, asked, ranked)
     unanswerable = model.abstain.probability(found) if ranked else 1.0
     reason = _reason(asked, found, missing, unanswerable) if ranked else "nothing relevant was retrieved"
-    return Evidence(question, query, asked, tuple(hits), tuple(ranked), found, unanswerable, reason, missing)
+    unknown = withheld(asked, [c.text for c in ranked[:3]], _following(corpus, ranked[0]) if ranked else None)
+    if unknown:
+        reason = f"the articles say it is not known: “{unknown}”"
+    return Evidence(
+        question, query, asked, tuple(hits), tuple(ranked), found, unanswerable, reason, missing, withheld=unknown
+    )
+
+
+def _following(corpus: Corpus, best: Candidate) -> str | None:
+    """The sentence after `best` in its article, or None at the end."""
+    spans = corpus.doc_sentences(best.doc_id)
+    n = bisect_left(spans, (best.start, best.end)) + 1
+    return corpus.text(best.doc_id, *spans[n]) if n < len(spans) else None
 
 
 def speaking_holder(asked: Question, corpus: Corpus) -> Question:
