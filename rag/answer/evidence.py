@@ -76,7 +76,7 @@ def gather(
     found, missing = signals(corpus, asked, ranked)
     unanswerable = model.abstain.probability(found) if ranked else 1.0
     reason = _reason(asked, found, missing, unanswerable) if ranked else "nothing relevant was retrieved"
-    unknown = withheld(asked, [c.text for c in ranked[:3]], _following(corpus, ranked[0]) if ranked else None)
+    unknown = withheld(asked, [c.text for c in ranked[:3]], [_following(corpus, c) for c in ranked[:3]])
     if unknown:
         reason = f"the articles say it is not known: “{unknown}”"
     return Evidence(

@@ -7,7 +7,7 @@ the same person, would otherwise be quoted as if it answered.
 Two readings only, each tied to what the question asks: a name the articles say is withheld, for a
 question that asks for a name ("Who ...?", "What was the name of ...?"); a claim nobody made, for a
 question that asks who claimed something. A sentence that withholds a name counts when it is among
-the three best sentences and shares a word with the question, or when it follows the best one and
+the three best sentences and shares a word with the question, or when it follows one of them and
 opens by pointing back to it ("His name ...").
 """
 
@@ -33,17 +33,17 @@ NOBODY_CLAIMED = re.compile(r"\bno\s+(?:\w+\s+){0,2}?(?:has\s+|had\s+)?(?:yet\s+
 POINTS_BACK = re.compile(r"^(?:His|Her|Their|Its)\b")
 
 
-def withheld(asked: Question, best: Sequence[str], following: str | None) -> str | None:
+def withheld(asked: Question, best: Sequence[str], following: Sequence[str | None]) -> str | None:
     """The sentence that says what `asked` asks for is not known, or None. `best` are the best
-    sentences in order; `following` is the sentence after the best one in its article.
+    sentences in order; `following` the sentence after each in its article (None after the last).
 
     >>> from rag.answer.question import analyse
     >>> best = ["A 71-year-old man was swept off a crossing on Farm Road 1120."]
-    >>> withheld(analyse("What was the name of the man swept away?"), best, "His name has not been released.")
+    >>> withheld(analyse("What was the name of the man swept away?"), best, ["His name has not been released."])
     'His name has not been released.'
-    >>> withheld(analyse("How old was the man swept away?"), best, "His name has not been released.") is None
+    >>> withheld(analyse("How old was the man swept away?"), best, ["His name has not been released."]) is None
     True
-    >>> withheld(analyse("Which group claimed the attack?"), ["No group immediately claimed the attack."], None)
+    >>> withheld(analyse("Which group claimed the attack?"), ["No group immediately claimed the attack."], [None])
     'No group immediately claimed the attack.'
     """
     wants_name = asked.expects in ("name", "person") or "name" in asked.terms
@@ -56,6 +56,8 @@ def withheld(asked: Question, best: Sequence[str], following: str | None) -> str
             return sentence
         if wants_name and NAME_WITHHELD.search(sentence) and terms & terms_of(sentence):
             return sentence
-    if following and wants_name and POINTS_BACK.match(following) and NAME_WITHHELD.search(following):
-        return following
+    if wants_name:
+        for after in following[:3]:
+            if after and POINTS_BACK.match(after) and NAME_WITHHELD.search(after):
+                return after
     return None
