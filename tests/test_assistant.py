@@ -273,3 +273,22 @@ def test_a_name_the_articles_say_is_withheld_is_abstained_with_the_sentence_that
     assert "His name was withheld pending notification of relatives." in answer.reason
     answer = assistant.ask("How old was the engineer who was killed?")  # not withheld: answered
     assert not answer.abstained and "52-year-old" in answer.text
+
+
+def test_a_quotation_goes_on_in_the_next_sentence_of_its_paragraph():
+    from rag.answer.answerers import complete
+    from rag.answer.candidates import Candidate
+    from rag.answer.question import analyse
+
+    text = "“Nobody is against grandma,” Mr. Pruitt said. “We’re against the out-of-state landlord.”\n\nNext."
+    corpus = type(
+        "Corpus",
+        (),
+        {
+            "documents": {"d": type("Doc", (), {"text": text})()},
+            "doc_sentences": lambda self, d: [(0, 45), (46, 88), (90, 95)],
+        },
+    )()
+    said = Candidate("d", 0, 45, text[:45], score=0.9)
+    chosen = complete([said], analyse("What did Mr. Pruitt say his group is against?"), corpus)
+    assert [text[c.start : c.end] for c in chosen][1] == "“We’re against the out-of-state landlord.”"

@@ -79,7 +79,7 @@ def complete(chosen: list[Candidate], asked: Question, corpus: Corpus) -> list[C
                 continue  # trimmed, it says what an earlier choice says (another article's copy)
         done.append(c)
         introduces = c.text.rstrip().endswith(":")
-        if after and (introduces or (_opens_quote(after.text) and not _opens_quote(c.text))):
+        if after and (introduces or (_opens_quote(after.text) and (not _opens_quote(c.text) or _goes_on(c, after)))):
             done.append(after)
     unique: dict[tuple[str, int], Candidate] = {}
     for c in done:  # a sentence both chosen and brought in as context keeps its score
@@ -111,6 +111,12 @@ def _adjacent(c: Candidate, corpus: Corpus) -> tuple[Candidate | None, Candidate
 
 def _opens_quote(text: str) -> bool:
     return text[:1] in "“\"‘'"
+
+
+def _goes_on(c: Candidate, after: Candidate) -> bool:
+    """Whether `after` goes on with the quotation `c` attributes: "“Nobody is against grandma,” Mr.
+    Pruitt said. “We're against the out-of-state landlord ...”" (no attribution of its own)."""
+    return bool(SPEECH.search(c.text)) and not SPEECH.search(after.text) and c.text.rstrip()[-1:] == "."
 
 
 def _trim_to_subject(c: Candidate, subject: str) -> Candidate:
