@@ -16,12 +16,18 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from .counting import persons
+
 __all__ = ["caseless", "truecase"]
 
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
 # What stands before a word in the middle of a sentence: a letter, digit, comma or a title's
 # abbreviation ("Mr.", "Ms."), then spaces.
 MID_SENTENCE = re.compile(r"(?:[\w,;%)]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Sen|Rep|Gov|St)\.)\s+$")
+
+
+# What follows a title written before a name: the name.
+BEFORE_NAME = re.compile(r"\s+[A-Z]")
 
 
 def _key(word: str) -> str:
@@ -53,7 +59,9 @@ def truecase(question: str, texts: Sequence[str]) -> str:
     'What did Lavrov say?'
     >>> truecase("What did Lavrov say about nato?", passages)  # capitals of its own: as typed
     'What did Lavrov say about nato?'
-    >>> truecase("what did the minister say?", passages)  # the passages' title case, as they write it
+    >>> truecase("what did the minister say?", passages)  # a title before a name is not a name
+    'What did the minister say?'
+    >>> truecase("what did the minister say?", ["The Minister said no."])  # the passages' title case
     'What did the Minister say?'
     """
     if not caseless(question) or not question:
@@ -66,10 +74,14 @@ def truecase(question: str, texts: Sequence[str]) -> str:
     alternatives = "|".join(re.escape(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     forms: dict[str, Counter[str]] = {}
+    people = persons()
     for text in texts:
         for match in pattern.finditer(text):
+            word = match.group(0)
+            if word.lower() in people and BEFORE_NAME.match(text, match.end()):
+                continue  # a title before a name ("Councilwoman Janelle Whitaker") is no name itself
             if MID_SENTENCE.search(text, max(0, match.start() - 40), match.start()):
-                forms.setdefault(_key(match.group(0)), Counter())[match.group(0)] += 1
+                forms.setdefault(_key(word), Counter())[word] += 1
 
     def written(match: re.Match[str]) -> str:
         word = match.group(0)

@@ -60,6 +60,10 @@ def antonyms() -> dict[str, frozenset[str]]:
     return {stem: frozenset(opposites) for stem, opposites in data["antonyms"].items()}
 
 
+# The stems of the words that ask ("how many", "how much"), not of what is asked about.
+ASKING = frozenset({"mani", "much"})
+
+
 def _words(text: str) -> set[str]:
     return {_DIRECTIONS.get(w, w) for w in re.findall(r"[a-z]+", text.lower())}
 
@@ -78,6 +82,8 @@ def contrast(question: str, sentence: str) -> float:
     1.0
     >>> contrast("Who rejected the ceasefire plan?", "Moscow rejected the ceasefire plan.")
     0.0
+    >>> contrast("How many days is the bay warmer than 75 degrees?", "It exceeds 75 degrees for 23 days, not fewer.")
+    0.0
     """
     asked, said = _words(question), _words(sentence)
     if any((asked & members) - said and (said & members) - asked for members in CLASSES):
@@ -87,5 +93,6 @@ def contrast(question: str, sentence: str) -> float:
     if figures - stated and stated - figures - {_DIGITS[w] for w in said if w in _DIGITS}:
         return 1.0
     q_stems, s_stems = map(set, tokenize([question, sentence]))
+    q_stems -= ASKING  # "how many" asks; "fewer than three" is no opposite of it
     opposite = antonyms()
     return float(any(t not in s_stems and (opposite.get(t, frozenset()) & s_stems) - q_stems for t in q_stems))
