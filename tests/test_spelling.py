@@ -91,6 +91,16 @@ def test_british_and_american_spellings_are_one_word():
     assert tokenize(["55 per cent", "55%"]) == tokenize(["55 percent"]) * 2  # and the sign has a word
 
 
+def test_an_irregular_verb_form_is_its_base_form():
+    assert tokenize(["Who led the study?"]) == [["who", "lead", "studi"]]
+    assert tokenize(["Who won the race?", "after winning the race"]) == [
+        ["who", "win", "race"],
+        ["after", "win", "race"],
+    ]
+    # A form whose noun is as common keeps its own meaning; "say" and "do" are every question's.
+    assert tokenize(["turned left", "he said it", "did they"]) == [["turn", "left"], ["he", "said"], ["did"]]
+
+
 def test_search_meets_accented_and_misspelt_words(tmp_path):
     articles = {
         "a.txt": "The expedition of Céloron\n\nCéloron buried lead plates along the Ohio river in 1749 to claim "
@@ -174,6 +184,17 @@ def test_words_in_capitals_that_spell_nothing_out_are_left_alone(tmp_path, quest
         "The Asteroid Terrestrial-impact Last Alert System looked on.\n"
     }
     assert indexed(tmp_path, articles).respell(question).changes == ()
+
+
+def test_a_title_spelled_out_is_also_searched_by_the_letters_the_articles_use(tmp_path):
+    articles = {
+        "chips.txt": "Veritek unveils a chip\n\n“Demand has grown,” Veritek CEO Lena Hargrove said on Tuesday.\n",
+        "flood.txt": "River floods\n\nThe chief of the fire department said the river crested at noon.\n",
+    }
+    retriever = indexed(tmp_path, articles)
+    respelt = retriever.respell("Who is the chief executive of Veritek?")
+    assert respelt.changes == (("chief executive", "chief executive CEO"),)
+    assert retriever.search("Who is the chief executive of Veritek?", k=1, mode="bm25")[0].doc_id == "chips.txt"
 
 
 def test_a_titles_letters_find_the_title_before_any_capitalised_run():

@@ -5,7 +5,8 @@
 BM25, the fused ranker's coverage features and every word-overlap feature of the answers read a
 text through `tokenize` (or `terms_of`, its remembered set), so a question and an article meet
 whichever way either is written: accents and invisible characters folded away (`fold`), British
-spellings made American (breame's table), and a country named one way ("Russians", "the U.S.",
+spellings made American (breame's table), an irregular verb form read as its base form ("led" is
+"lead", "won" is "win": WordNet's `verb.exc`, in `irregular.json`), and a country named one way ("Russians", "the U.S.",
 "the United States", "UK" are "russia", "america", "america", "britain"; `places.json`, written by
 `python -m eval.places` from countryinfo's data). `country_of` says which country a country's or a
 capital's name stands for.
@@ -34,6 +35,7 @@ LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", 
 HAS_INVISIBLE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "]")
 HAS_LETTERS = re.compile("[" + "".join(map(chr, LETTERS)) + "]")
 PLACES_FILE = Path(__file__).with_name("places.json")  # written by `python -m eval.places`
+IRREGULAR_FILE = Path(__file__).with_name("irregular.json")  # written by `python -m eval.irregular`
 TWO_WORD_BRITISH = {"per cent": "percent"}  # breame's table has single words only
 
 # bm25s's English stop words (`bm25s.stopwords.STOPWORDS_EN`; a test checks they stay equal),
@@ -99,7 +101,8 @@ class _Analyser:
 
     stem: Callable[[list[str]], list[str]]
     stop: frozenset[str]
-    words: dict[str, str]  # one word for another: "defence" -> "defense", "russians" -> "russia", "uk" -> "britain"
+    # one word for another: "defence" -> "defense", "russians" -> "russia", "uk" -> "britain", "led" -> "lead"
+    words: dict[str, str]
     written: Respelling | None  # names matched as written: "US" (not the pronoun "us")
     folded: Respelling | None  # names matched in folded text: "u.s.", "united states", "great britain"
     countries: dict[str, str]  # stem of a capital or a country -> its country's: "kyiv", "ukrain" -> "ukrain"
@@ -108,12 +111,17 @@ class _Analyser:
 
 @lru_cache(maxsize=1)
 def _analyser() -> _Analyser:
-    """PyStemmer's English Snowball stemmer (in C), bm25s's English stop words, breame's 1,730
+    """PyStemmer's English Snowball stemmer (in C), bm25s's English stop words, WordNet's irregular
+    verb forms with their base forms ("led": "lead", "won": "win"; `irregular.json`), breame's 1,730
     British spellings with their American ones ("defence": "defense"), and the names of countries
     in `places.json`."""
     import Stemmer
     from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
+    try:
+        irregular = json.loads(IRREGULAR_FILE.read_text(encoding="utf-8"))["irregular"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise RagError(f"cannot read {IRREGULAR_FILE} ({exc}); reinstall rag or run python -m eval.irregular") from None
     try:
         places = json.loads(PLACES_FILE.read_text(encoding="utf-8"))
         demonyms, capitals, phrases = places["demonyms"], places["capitals"], places["phrases"]
@@ -127,7 +135,7 @@ def _analyser() -> _Analyser:
     return _Analyser(
         stemmer.stemWords,
         STOPWORDS_EN,
-        {**BRITISH_ENGLISH_SPELLINGS, **demonyms, **abbreviations},
+        {**irregular, **BRITISH_ENGLISH_SPELLINGS, **demonyms, **abbreviations},
         Respelling.of(written),
         Respelling.of({**dotted, **phrases, **TWO_WORD_BRITISH}),
         countries,
@@ -149,6 +157,8 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     [['ukrain', 'america', 'congress'], ['america', 'alli'], ['let', 'us', 'go']]
     >>> tokenize(["70% of oil", "55 per cent of votes"])
     [['70', 'percent', 'oil'], ['55', 'percent', 'vote']]
+    >>> tokenize(["Who led the study?", "its lead author", "Who won?", "after winning"])
+    [['who', 'lead', 'studi'], ['it', 'lead', 'author'], ['who', 'win'], ['after', 'win']]
     """
     a = _analyser()
     out = []
@@ -177,7 +187,7 @@ def terms_of(text: str) -> frozenset[str]:
     across questions, so each is tokenised once per process (the answer path and the fusion read it).
 
     >>> sorted(terms_of("The negotiators met in Anchorage"))
-    ['anchorag', 'met', 'negoti']
+    ['anchorag', 'meet', 'negoti']
     """
     return frozenset(tokenize([text])[0])
 

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-__all__ = ["ACRONYM", "MAX_TRIED", "acronyms_in", "spell_out", "spelled_out"]
+__all__ = ["ACRONYM", "MAX_TRIED", "acronyms_in", "shorten_titles", "spell_out", "spelled_out"]
 
 ACRONYM = re.compile(r"\b(?P<letters>[A-Z]{2,8})(?:s\b|\b)")
 # A short word typed in lower case, not a contraction's half ("didn't", "we've").
@@ -156,4 +156,28 @@ def spell_out(
         if name:
             query = re.sub(rf"\b{re.escape(typed)}\b", name, query)
             changes.append((typed, name))
+    query, titled = shorten_titles(query, knows)
+    return query, tuple(changes) + titled
+
+
+def shorten_titles(query: str, knows: Callable[[str], bool]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """`query` with a title it spells out (`TITLES`) also searched by the letters the articles
+    write it with: "Who is the chief executive of Veritek?" meets "Veritek CEO Lena Hargrove".
+
+    >>> shorten_titles("Who is the chief executive of Veritek?", {"ceo"}.__contains__)
+    ('Who is the chief executive CEO of Veritek?', (('chief executive', 'chief executive CEO'),))
+    >>> shorten_titles("Who is the chief executive of Veritek?", set().__contains__)[1]
+    ()
+    """
+    changes = []
+    for letters, forms in TITLES.items():
+        if not knows(letters.lower()) or re.search(rf"\b{letters}\b", query):
+            continue
+        for form in forms:
+            found = re.search(rf"\b{form}\b", query, re.IGNORECASE)
+            if found:
+                both = f"{found.group(0)} {letters}"
+                query = query[: found.start()] + both + query[found.end() :]
+                changes.append((found.group(0), both))
+                break
     return query, tuple(changes)
