@@ -208,6 +208,8 @@ def test_the_name_a_short_form_stands_for_describes_it() -> None:
         ("What time of day did they gather?", "clock", False),  # "at night" answers it
         ("What time period saw the rise of the guilds?", None, False),
         ("What time frame does the war cover?", None, False),
+        ("What was the final score?", "score", False),
+        ("By what margin did the council pass it?", "score", False),
     ],
 )
 def test_an_age_or_a_time_of_day_is_its_own_kind(question: str, expects: str | None, strict: bool) -> None:
@@ -244,3 +246,9 @@ def test_a_time_of_day_is_a_clock_time_or_its_name_not_a_title() -> None:
     assert contains_kind("clock", "They habitually gathered at night.", "What time of day did they gather?")
     assert not contains_kind("clock", "A memorial will be held Saturday.", "What time will it begin?")
     assert not contains_kind("clock", "“Midnight on Delmar” was released in 1966.", "What time will it begin?")
+
+
+def test_a_score_is_two_numbers_joined_not_a_date() -> None:
+    assert contains_kind("score", "The Senate passed it 74-25.", "What was the vote?")
+    assert contains_kind("score", "In a 5-to-4 vote, the council approved it.", "What was the vote?")
+    assert not contains_kind("score", "It was filed on 2024-05-01.", "What was the vote?")

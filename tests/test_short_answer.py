@@ -306,3 +306,24 @@ def test_who_holds_the_title_asked_about_is_not_what_they_said() -> None:
     sentence = "“Our hearts are broken,” said Kevin Tran, a spokesman for Sierra Metro Rail."
     found = short_answer(question, sentence)
     assert found is not None and sentence[found[0] : found[1]] == "Our hearts are broken"
+
+
+@pytest.mark.parametrize(
+    "question, sentence, expected",
+    [
+        (
+            "By what margin did the council pass the ordinance?",
+            "In a 5-to-4 vote that came shortly after 11 p.m., the Riverton City Council approved an ordinance.",
+            "5-to-4",
+        ),
+        (
+            "What was the score of the penalty shootout?",
+            "The Ironclads beat the Northstars 5-4 in a penalty shootout after the final ended 2-2.",
+            "5-4",
+        ),
+    ],
+)
+def test_a_score_is_answered_whole(question: str, sentence: str, expected: str) -> None:
+    found = short_answer(question, sentence)
+    assert found is not None
+    assert expected in sentence[found[0] : found[1]]

@@ -75,6 +75,8 @@ AGE = re.compile(
     r"|^(?i:at)\s+\d{1,3},"
     r"|,\s+(?:now|then)\s+\d{1,3}\s+and\b"
 )
+# A score or a vote: "5-4", "2-2", "74-25", "5-to-4", "3–1".
+SCORE = re.compile(r"(?<![\d.,\-–])\d{1,3}\s?(?:-to-|-|–|\s+to\s+)\d{1,3}(?![\d.,]?\d)")
 AGE_REACH = 50  # characters around an age within which the person's name is looked for
 
 AMOUNT = re.compile(
@@ -185,6 +187,15 @@ EXPECTS = (
             r"^how (?:far|deep|high|tall|big|large|wide|heavy|thick)\b|^how fast (?:is|are|was|were)\b"
             rf"|^how many {MEASURE_UNIT}\b|\b(?:what|which)(?: (?:is|was|are|were) the)?"
             r" (?:distance|depth|height|size|speed|weight|length|width)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "score",
+        False,
+        re.compile(
+            r"\b(?:what|which) (?:was|is) the (?:final |half-?time )?(?:score|vote|margin|tally)\b"
+            r"|\bby (?:what|which|how (?:big|wide|large) an?) (?:score|margin|vote)\b",
             re.IGNORECASE,
         ),
     ),
@@ -307,8 +318,8 @@ class Question:
     """A question and what it asks for."""
 
     text: str
-    expects: str | None = None  # "amount", "measure", "age", "number", "clock", "date", "duration", "place", "name",
-    # "person" or None
+    expects: str | None = None  # "amount", "measure", "score", "age", "number", "clock", "date", "duration", "place",
+    # "name", "person" or None
     strict: bool = False  # True when a sentence without that kind of thing cannot answer it
     entities: tuple[str, ...] = ()
     subject: str | None = None  # X in "Who is X?"
@@ -448,6 +459,7 @@ def _kinds(kind: str, text: str) -> frozenset[str]:
         "number": NUMBER,
         "measure": MEASURE,
         "clock": TIME_OF_DAY,
+        "score": SCORE,
         "date": DATE,
         "duration": DURATION,
         "person": NAME,

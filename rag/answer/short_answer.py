@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .dateline import datelines
-from .question import ACCORDING, MEASURE, analyse
+from .question import ACCORDING, MEASURE, SCORE, analyse
 from .span_features import FEATURES, features
 from .span_sentence import COPULAS
 from .span_types import overlapping, tokens
@@ -42,6 +42,8 @@ __all__ = [
 ]
 
 PARAMS = "short_answer.json"
+# What a number asked for is part of: a measure with its unit, a score with its other side.
+WHOLE = {"measure": MEASURE, "score": SCORE}
 # A description set off after a name, closed by a comma or by the end of the sentence: "said Tom
 # Graham, a fellow at ...". After "according to X" only one that opens as a description does ("...,
 # a Kremlin aide, ..."): "According to X, the two leaders agreed" goes on with what X said.
@@ -229,22 +231,24 @@ def _best(question: str, sentence: str) -> Span | None:
         return None
     order, gain = expected_f1(spans, logits)
     start, end = trim(sentence, *spans[int(order[0])])
-    if analyse(question).expects == "measure":
-        start, end = with_unit(sentence, start, end)
+    expects = analyse(question).expects
+    if expects in WHOLE:
+        start, end = with_unit(sentence, start, end, WHOLE[expects])
     if sentence.endswith((" a.m", " p.m"), 0, end) and sentence[end : end + 1] == ".":
         end += 1  # "2:40 a.m.": the tokens end at "m", the time with its full stop
     return Span(start, end, float(gain[0]))
 
 
-def with_unit(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """The span widened to the whole measure it starts or ends in: "28" in "at a depth of 28
-    kilometers" is "28 kilometers". The model scores numbers; a measure's unit is part of it.
+def with_unit(sentence: str, start: int, end: int, whole: re.Pattern[str] = MEASURE) -> tuple[int, int]:
+    """The span widened to the whole measure (or score) it starts or ends in: "28" in "at a depth
+    of 28 kilometers" is "28 kilometers", "5" in "won 5-4" is "5-4". The model scores numbers; a
+    measure's unit, a score's other side, is part of it.
 
     >>> s = "It travels at about 58 kilometers per second."
     >>> s[slice(*with_unit(s, 14, 22))]
     'about 58 kilometers per second'
     """
-    for match in MEASURE.finditer(sentence):
+    for match in whole.finditer(sentence):
         if match.start() < end and start < match.end():
             return min(start, match.start()), max(end, match.end())
     return start, end

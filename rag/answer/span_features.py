@@ -16,7 +16,7 @@ import numpy as np
 
 from ..index.words import fold
 from .counting import PEOPLE, persons
-from .question import AGE, MEASURE, TIME_OF_DAY, Question, analyse
+from .question import AGE, MEASURE, SCORE, TIME_OF_DAY, Question, analyse
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT, overlapping
 
@@ -42,8 +42,8 @@ def wh_of(question: str) -> str:
 
 
 # The kinds whose candidates are numbers or dates of one sort: a number with its unit ("28
-# kilometers"), an age ("Ms. Alvarez, 52,"), a time of day ("at 2:40 a.m.").
-NARROWER = {"measure": MEASURE, "age": AGE, "clock": TIME_OF_DAY}
+# kilometers"), an age ("Ms. Alvarez, 52,"), a time of day ("at 2:40 a.m."), a score ("5-4").
+NARROWER = {"measure": MEASURE, "age": AGE, "clock": TIME_OF_DAY, "score": SCORE}
 
 # The per-token flags that depend on the question (`span_sentence.FLAGS` are the sentence's).
 ASKED = ("q", "focus", "counted", "q_entity")

@@ -63,6 +63,7 @@ FITS = {
     "amount": ("amount", "number"),
     "measure": ("number",),  # the number; `short_answer.with_unit` adds its unit
     "age": ("number",),
+    "score": ("number",),  # each side's number; `short_answer.with_unit` widens it to the score
     "clock": ("date",),
     "date": ("date",),
     "duration": ("duration",),
