@@ -318,7 +318,8 @@ def test_who_holds_the_title_asked_about_is_not_what_they_said() -> None:
         ),
         (
             "What was the score of the penalty shootout?",
-            "The Ironclads beat the Northstars 5-4 in a penalty shootout after the final ended 2-2.",
+            "The Ironclads won their first title, beating the Northstars 5-4 in a penalty shootout after the final"
+            " ended 2-2 through extra time.",
             "5-4",
         ),
     ],
