@@ -28,7 +28,7 @@ from .conversation import resolve
 from .evidence import Evidence, gather
 from .model import AnswerModel
 from .phrasing import wants_words
-from .short_answer import short_answer
+from .short_answer import short_answer, title_case
 
 
 class Assistant:
@@ -82,7 +82,10 @@ class Assistant:
             if not quotes or any(q.doc_id not in corpus.documents for q in quotes):
                 raise ModelError(f"the {self.answerer.name} answerer chose no span of the articles to quote")
             parts, citations = cite(quotes, corpus.documents)
-            best = max(quotes, key=lambda q: q.score)
+            # The short answer comes from the best quote, past a headline in title case, whose
+            # capitals say nothing of names ("a Baltimore Man Is Cleared").
+            written = [q for q in quotes if not title_case(corpus.text(q.doc_id, q.start, q.end))]
+            best = max(written or quotes, key=lambda q: q.score)
             # A yes/no question, or a request for an account, is answered by the quotes themselves.
             short = None
             if wants_words(found.question):

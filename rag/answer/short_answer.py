@@ -38,6 +38,7 @@ __all__ = [
     "params",
     "short_answer",
     "shown",
+    "title_case",
     "tokens",
 ]
 
@@ -187,6 +188,21 @@ def certainty(question: str, sentence: str) -> tuple[float, float]:
     apart = p[(ends <= start) | (starts >= end)]  # the spans that do not overlap the likeliest
     spread = float(-(p * np.log(p + 1e-12)).sum() / np.log(len(p) + 1))
     return float(p[best]) - (float(apart.max()) if len(apart) else 0.0), spread
+
+
+def title_case(sentence: str) -> bool:
+    """Whether `sentence` is a headline in title case: most of its words of four letters or more
+    capitalised, no full stop at the end.
+
+    >>> title_case("After 19 Years in Prison, a Baltimore Man Is Cleared in a 2005 Killing")
+    True
+    >>> title_case("Loretta Vance, soul singer behind 'Midnight on Delmar,' dies at 84")
+    False
+    """
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", sentence)]
+    if len(words) < 3 or sentence.rstrip().endswith("."):
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def trim(sentence: str, start: int, end: int) -> tuple[int, int]:
