@@ -7,7 +7,8 @@ speaker of "What did X say?", the subject of "Who is X?" and the question's name
 abstention model looks for in the articles. A question with no capitals past its first letter, or
 typed all in capitals, gets, for each word, the form the passages give it in the middle of a
 sentence (where a capital marks a name, not a sentence's start) when most of its occurrences there
-have it. A question with capitals of its own is left as typed.
+have it; a word capitalised only because a longer name goes on after it ("Columbia College
+Chicago", "Councilwoman Janelle Whitaker") does not count. A question with capitals of its own is left as typed.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-
-from .counting import persons
 
 __all__ = ["caseless", "truecase"]
 
@@ -26,8 +25,17 @@ WORD = re.compile(r"[^\W\d_][\w’'-]*")
 MID_SENTENCE = re.compile(r"(?:[\w,;%)]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Sen|Rep|Gov|St)\.)\s+$")
 
 
-# What follows a title written before a name: the name.
-BEFORE_NAME = re.compile(r"\s+[A-Z]")
+# The capitalised word just after a word, in the same run of words.
+NEXT_CAPITAL = re.compile(r"[^\S\n]+([A-Z][\w’'-]*)")
+
+
+def _inside_other_name(text: str, match: re.Match[str], asked: set[str]) -> bool:
+    """Whether the word `match` found is capitalised because a longer name goes on after it with a
+    word the question does not have: "College" in "Columbia College Chicago", "Councilwoman" in
+    "Councilwoman Janelle Whitaker" name no college and no councilwoman. A name's last word ("Lavrov"
+    in "Sergei Lavrov") and a name the question has whole ("Sergei Lavrov") are names."""
+    after = NEXT_CAPITAL.match(text, match.end())
+    return bool(after) and _key(after.group(1)) not in asked
 
 
 def _key(word: str) -> str:
@@ -63,6 +71,8 @@ def truecase(question: str, texts: Sequence[str]) -> str:
     'What did the minister say?'
     >>> truecase("what did the minister say?", ["The Minister said no."])  # the passages' title case
     'What did the Minister say?'
+    >>> truecase("where did he play in college?", ["He played at Columbia College Chicago."])
+    'Where did he play in college?'
     """
     if not caseless(question) or not question:
         return question
@@ -74,12 +84,11 @@ def truecase(question: str, texts: Sequence[str]) -> str:
     alternatives = "|".join(re.escape(w).replace("'", "['’]") for w in sorted(words, key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     forms: dict[str, Counter[str]] = {}
-    people = persons()
     for text in texts:
         for match in pattern.finditer(text):
             word = match.group(0)
-            if word.lower() in people and BEFORE_NAME.match(text, match.end()):
-                continue  # a title before a name ("Councilwoman Janelle Whitaker") is no name itself
+            if _inside_other_name(text, match, words):
+                continue  # "College" of "Columbia College Chicago", "Councilwoman" of "Councilwoman Janelle Whitaker"
             if MID_SENTENCE.search(text, max(0, match.start() - 40), match.start()):
                 forms.setdefault(_key(word), Counter())[word] += 1
 
