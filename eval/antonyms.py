@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.atomic import write_atomic
-from rag.index.words import tokenize
+from rag.index.words import IRREGULAR_FILE, tokenize
 
 OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / "antonyms.json"
 POS = {"adj": "a", "adv": "r", "noun": "n", "verb": "v"}
@@ -100,6 +100,10 @@ def main() -> None:
     args = parser.parse_args()
     pairs, adjectives = antonym_pairs(args.wordnet)
     variants = forms(args.wordnet, pairs, adjectives)
+    # A form search reads as another verb's ("worn" is "wear", "spoken" "speak": irregular.json)
+    # is that verb there, not the adjective WordNet opposes ("worn" / "new"): left out.
+    irregular = json.loads(IRREGULAR_FILE.read_text(encoding="utf-8"))["irregular"]
+    variants = {a: {v for v in vs if irregular.get(v, a) == a} for a, vs in variants.items()}
     stems: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
         for x in tokenize(sorted(variants[a])):

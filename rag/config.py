@@ -14,7 +14,7 @@ from .index.vectors import scheme
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # 3: chunks indexed with their article title; 4: vector indexes by role, store URI;
 # 5: BM25 words folded (accents, invisible characters, British spellings); 6: a country named one way;
-# 7: an irregular verb form read as its base form ("led" is "lead")
+# 7: an irregular verb form read as its base form ("led" is "lead"), a sentence not cut after "7 p.m."
 FORMAT_VERSION = 7
 MODES = ("hybrid", "dense", "bm25")
 FUSIONS = ("learned", "convex")

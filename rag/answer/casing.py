@@ -35,7 +35,7 @@ def _inside_other_name(text: str, match: re.Match[str], asked: set[str]) -> bool
     "Councilwoman Janelle Whitaker" name no college and no councilwoman. A name's last word ("Lavrov"
     in "Sergei Lavrov") and a name the question has whole ("Sergei Lavrov") are names."""
     after = NEXT_CAPITAL.match(text, match.end())
-    return bool(after) and _key(after.group(1)) not in asked
+    return after is not None and _key(after.group(1)) not in asked
 
 
 def _key(word: str) -> str:

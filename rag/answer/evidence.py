@@ -51,8 +51,9 @@ class Evidence:
     withheld: str | None = None  # a sentence saying what is asked is not known (withheld.py)
 
     def abstains(self, threshold: float, paraphrase: float) -> bool:
-        """Whether to abstain: nothing found, P(unanswerable) at the threshold, or a name the
-        articles never use with no sentence close enough to be a paraphrase of the question."""
+        """Whether to abstain: nothing found, P(unanswerable) at the threshold, a name the
+        articles never use with no sentence close enough to be a paraphrase of the question, or a
+        sentence saying that what is asked is not known (`withheld`)."""
         unknown_name = bool(self.missing) and self.signals.get("cosine_top", 0.0) < paraphrase
         return not self.ranked or self.unanswerable >= threshold or unknown_name or self.withheld is not None
 

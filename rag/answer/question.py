@@ -71,12 +71,12 @@ AGE = re.compile(
     r"[A-Za-z.’'],\s+(?:now\s+|then\s+)?\d{1,3}(?=\s*(?:[,;)]|\.(?!\d)|$))"
     r"|\b\d{1,3}[\s-]years?[\s-]old\b|\b(?i:aged?)\s+\d{1,3}\b(?![\d,.])"
     r"|\b(?i:dies|died|dead|death)\s+at\s+(?:the\s+age\s+of\s+)?\d{1,3}\b|\b(?i:at the age of)\s+\d{1,3}\b"
-    r"|\b(?:was|is|turned|turns)\s+\d{1,3}(?:\s+(?:when|at|as|in|and|before|after)\b|(?=[,;]|\.(?!\d)))"
+    r"|\b(?:was|is|turned|turns)\s+\d{1,3}(?:\s+(?:when|at|as|before|after)\b|(?=[,;]|\.(?!\d)))"
     r"|^(?i:at)\s+\d{1,3},"
     r"|,\s+(?:now|then)\s+\d{1,3}\s+and\b"
 )
 # A score or a vote: "5-4", "2-2", "74-25", "5-to-4", "3–1".
-SCORE = re.compile(r"(?<![\d.,\-–])\d{1,3}\s?(?:-to-|-|–|\s+to\s+)\d{1,3}(?![\d.,]?\d)")
+SCORE = re.compile(r"(?<![\d.,\-–])\d{1,3}\s?(?:-to-|-|–)\d{1,3}(?![\d.,]?\d)")
 AGE_REACH = 50  # characters around an age within which the person's name is looked for
 
 AMOUNT = re.compile(
@@ -194,7 +194,7 @@ EXPECTS = (
         "score",
         False,
         re.compile(
-            r"\b(?:what|which) (?:was|is) the (?:final |half-?time )?(?:score|vote|margin|tally)\b"
+            r"\b(?:what|which) (?:was|is) the (?:final |half-?time )?(?:score|vote)\b(?! (?:count|on|of|for)\b)"
             r"|\bby (?:what|which|how (?:big|wide|large) an?) (?:score|margin|vote)\b",
             re.IGNORECASE,
         ),
@@ -204,14 +204,18 @@ EXPECTS = (
         True,
         re.compile(
             r"\bhow old\b|\b(?:what|which) (?:is|was|were) (?:\w+[’']s |his |her |their )?age\b"
-            r"|\bat what age\b|\bwhat age\b",
+            r"|\bat what age\b|\bwhat age\b(?! (?:group|range|bracket|limit))",
             re.IGNORECASE,
         ),
     ),
     ("number", True, re.compile(r"^how many\b|\b(?:what|which) (?:number|figure)\b", re.IGNORECASE)),
     # "What time of day ...?" may be answered in words ("at night"); "At what time ...?" by the clock.
     ("clock", False, re.compile(r"\bwhat time of (?:the )?day\b", re.IGNORECASE)),
-    ("clock", True, re.compile(r"^(?:at |by |until |from )?what time\b(?! (?:period|fram|span|line|zone))", re.I)),
+    (
+        "clock",
+        True,
+        re.compile(r"^(?:at |by |until |from )?what time\b(?! (?:period|fram|span|line|zone|of (?:the )?year))", re.I),
+    ),
     ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:years?|dates?|days?|months?)\b", re.IGNORECASE)),
     ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon|much time|much longer)\b", re.IGNORECASE)),
     (
@@ -252,7 +256,11 @@ COUNTED = re.compile(
     r"|hundreds?|thousands?|millions?|billions?|dozens?)\b|(?i:\w+[^\We]ed)\b)(?P<noun>[\w-]+)"
 )
 # Words ending in "s" that are no plural noun after "how many X": "How many people was it?".
-NOT_HEAD = {"was", "is", "has", "does", "says", "always", "perhaps", "as", "its", "his", "this", "thus", "plus"}
+NOT_HEAD = {"was", "is", "has", "does", "says", "always", "perhaps", "as", "its", "his", "this", "thus", "plus",
+            "across", "overseas", "sometimes", "nowadays", "besides", "towards", "afterwards", "unless",
+            "less"}  # fmt: skip
+# Plural nouns counted whole, whatever follows: "How many people across the country ...?"
+HEADS = {"people", "men", "women", "children", "police", "staff", "personnel", "troops", "crew"}
 DEFINITION = re.compile(r"^(?i:who|what)\s+(?i:is|was|are|were)\s+(?P<subject>[A-Z][^?]*?)\s*\??$")
 SPEAKER = re.compile(
     r"^(?i:what)\s+(?i:did|does|has|had)\s+(?P<speaker>(?:[A-Z]|(?P<title>the\s+\w))[^?]*?)\s+(?i:say|said|tell|write|claim|argue)\b"
@@ -341,7 +349,7 @@ def head_noun(question: str, counted: re.Match[str]) -> str:
     """
     noun = counted.group("noun")
     after = re.match(r"\s+([a-z][\w-]*s)\b", question[counted.end() :])
-    if noun.lower().endswith("s") or not after or after.group(1).lower() in NOT_HEAD:
+    if noun.lower().endswith("s") or noun.lower() in HEADS or not after or after.group(1).lower() in NOT_HEAD:
         return noun
     return after.group(1)
 

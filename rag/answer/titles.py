@@ -28,7 +28,17 @@ SHORT = {
     "doctor": "Dr",
     "superintendent": "Supt",
 }
-_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w’'-]+){0,2}"
+# A name of up to three words, each bounded, starting at a word's start (not inside a long token).
+_WORD = r"[A-Z][\w’'-]{1,30}(?![\w’'-])"
+_NAME = rf"(?<![\w’'-]){_WORD}(?:\s+[A-Z]\.)?(?:\s+{_WORD}){{0,2}}"
+# Capitalised words that are no surname: "On Tuesday, a spokesman ...".
+NOT_NAMES = frozenset(
+    re.findall(
+        r"\w+",
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July"
+        " August September October November December Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec",
+    )
+)
 MAX_TEXT = 200_000  # a story's first characters: a title is given where the person first appears
 
 
@@ -42,12 +52,20 @@ def title_holder(speaker: str, text: str) -> str | None:
     'Tran'
     >>> title_holder("the director", "Sara Benally, director of the Alliance, spoke. Tom Lee, a director, too.") is None
     True
+    >>> title_holder("the spokesman", "On Tuesday, a spokesman declined to comment.") is None
+    True
+    >>> title_holder("the governor", "Lt. Gov. Jane Doe said so.") is None
+    True
     """
-    words = re.findall(r"[a-z]+", speaker.lower())
-    if not words or words[0] != "the" or len(words) < 2:
-        return None
-    found = _holders(words[-1], text[:MAX_TEXT])
+    title = _title(speaker)
+    found = _holders(title, text[:MAX_TEXT]) if title else ()
     return found[0] if len(found) == 1 else None
+
+
+def _title(speaker: str) -> str | None:
+    """The title word that ends a speaker named by title ("judge" of "the county judge"), or None."""
+    words = re.findall(r"[a-z]+", speaker.lower())
+    return words[-1] if len(words) >= 2 and words[0] == "the" else None
 
 
 def title_spans(speaker: str, sentence: str) -> list[tuple[int, int]]:
@@ -62,10 +80,10 @@ def title_spans(speaker: str, sentence: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in title_spans("the agency's spokesman", s)]
     ['Kevin Tran, a spokesman for Sierra Metro Rail']
     """
-    words = re.findall(r"[a-z]+", speaker.lower())
-    if not words or words[0] != "the" or len(words) < 2:
+    title = _title(speaker)
+    if not title:
         return []
-    before, after = _patterns(words[-1])
+    before, after = _patterns(title)
     spans = [m.span() for m in before.finditer(sentence)]
     for m in after.finditer(sentence):
         rest = re.match(r"[^,;.“”\"]*", sentence[m.end() :])
@@ -77,18 +95,21 @@ def title_spans(speaker: str, sentence: str) -> list[tuple[int, int]]:
 def _patterns(title: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The title before a name ("Gov. Harlan Tull") and after it ("Kevin Tran, a spokesman")."""
     forms = [re.escape(title.capitalize())] + ([rf"{SHORT[title]}\."] if title in SHORT else [])
-    before = re.compile(rf"\b(?:{'|'.join(forms)})\s+(?P<name>{_NAME})")
+    # Not the deputy's: "Lt. Gov. Jane Doe", "Deputy Gov. ...", "Vice President ...".
+    before = re.compile(rf"(?<!Lt\. )(?<!Lieutenant )(?<!Deputy )(?<!Vice )\b(?:{'|'.join(forms)})\s+(?P<name>{_NAME})")
     after = re.compile(
         rf"(?P<name>{_NAME}),\s+(?:(?:a|an|the)\s+)?(?:[\w’'-]+\s+){{0,4}}?(?i:{re.escape(title)})\b(?!\s*[A-Z])"
     )
     return before, after
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)  # a story's text is kept while cached: a few, not hundreds
 def _holders(title: str, text: str) -> tuple[str, ...]:
     """The surnames `text` gives the title `title` ("judge"), by its first mention of each."""
     surnames: dict[str, None] = {}
     for pattern in _patterns(title):
         for match in pattern.finditer(text):
-            surnames.setdefault(match.group("name").split()[-1], None)
+            surname = match.group("name").split()[-1]
+            if surname not in NOT_NAMES:
+                surnames.setdefault(surname, None)
     return tuple(surnames)

@@ -62,7 +62,7 @@ def _strip(text: str, start: int, end: int) -> Span | None:
 # "at 2:40 a.m. local time", "at 8 p.m. ET", "at 5 p.m. on Tuesday".
 CLOCK_END = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.m\.$")
 CLOCK_GOES_ON = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[A-Z]{1,3}T|GMT|UTC"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|E[SD]?T|C[SD]?T|M[SD]?T|P[SD]?T|GMT|UTC|BST|CES?T"
     r"|(?:Eastern|Central|Mountain|Pacific|local)\s+time)\b|[a-z(,;]"
 )
 

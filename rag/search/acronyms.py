@@ -171,7 +171,8 @@ def shorten_titles(query: str, knows: Callable[[str], bool]) -> tuple[str, tuple
     """
     changes = []
     for letters, forms in TITLES.items():
-        if not knows(letters.lower()) or re.search(rf"\b{letters}\b", query):
+        # Three letters at least: "pm" and "da" are also the articles' "p.m." and "da Silva".
+        if len(letters) < 3 or not knows(letters.lower()) or re.search(rf"\b{letters}\b", query):
             continue
         for form in forms:
             found = re.search(rf"\b{form}\b", query, re.IGNORECASE)
