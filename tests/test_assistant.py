@@ -203,57 +203,45 @@ def test_a_sentence_that_opens_with_a_pronoun_brings_the_sentence_it_points_back
     assert [c.score for c in complete([first, best], analyse("Which body?"), corpus)] == [0.7, 0.9]
 
 
-def test_a_name_in_the_headline_is_near_every_sentence_for_the_kind_asked(tmp_path):
+def _gathered(tmp_path, articles, *questions):
+    """The evidence for each question, on an index of `articles` with the fake embedder."""
     from fakes import write_articles
 
     from rag.answer.evidence import gather
 
+    retriever = Retriever.build(
+        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
+    )
+    model = Assistant(retriever).model
+    hits = retriever.search(questions[0], k=3)
+    vector = retriever.query_vector(questions[0])
+    return [gather(retriever.corpus, model, q, q, hits, vector) for q in questions]
+
+
+def test_a_name_in_the_headline_is_near_every_sentence_for_the_kind_asked(tmp_path):
     articles = {
         "nhs.txt": "NHS waiting list falls for third month\n\nThe waiting list for hospital treatment fell again. "
         "The health secretary welcomed it. About 7.39 million treatments were waiting, relating to 6.23 million "
         "patients, down from 7.41 million in August.\n",
     }
-    retriever = Retriever.build(
-        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
-    )
-    question = "How many people are on the NHS waiting list?"
-    hits = retriever.search(question, k=3)
-    vector = retriever.query_vector(question)
-    found = gather(retriever.corpus, Assistant(retriever).model, question, question, hits, vector)
+    (found,) = _gathered(tmp_path, articles, "How many people are on the NHS waiting list?")
     held = [c.text for c in found.ranked if c.kind]
     assert len(held) == 1 and "6.23 million patients" in held[0]
 
 
 def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title(tmp_path):
-    from fakes import write_articles
-
-    from rag.answer.evidence import gather
-
     articles = {
         "flood.txt": "River floods the valley\n\nGov. Harlan Tull toured the valley on Wednesday. The river crested "
         "at 38 feet. “This is going to be a long recovery, measured in months,” Tull told reporters.\n",
     }
-    retriever = Retriever.build(
-        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
+    found, untitled = _gathered(
+        tmp_path, articles, "What did the governor say about the recovery?", "What did the report say?"
     )
-    question = "What did the governor say about the recovery?"
-    hits = retriever.search(question, k=3)
-    vector = retriever.query_vector(question)
-    found = gather(retriever.corpus, Assistant(retriever).model, question, question, hits, vector)
     assert found.asked.speaker == "the governor Tull"
     speech = [c.text for c in found.ranked if c.speech]  # a sentence, or the one after it, says Tull said
     assert "“This is going to be a long recovery, measured in months,” Tull told reporters." in speech
     assert "Gov. Harlan Tull toured the valley on Wednesday." not in speech
-    # A title the story gives nobody is read as the question's other words.
-    found = gather(
-        retriever.corpus,
-        Assistant(retriever).model,
-        "What did the report say?",
-        "What did the report say?",
-        hits,
-        vector,
-    )
-    assert found.asked.speaker is None
+    assert untitled.asked.speaker is None  # a title the story gives nobody: the question's other words
 
 
 def test_a_name_the_articles_say_is_withheld_is_abstained_with_the_sentence_that_says_so(tmp_path):
