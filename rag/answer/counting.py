@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..index.words import tokenize
-from .question import NUMBER
+from .figures import NUMBER
 
 __all__ = ["PEOPLE", "counts", "persons"]
 

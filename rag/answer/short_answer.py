@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from .dateline import datelines
-from .question import ACCORDING, MEASURE, SCORE, analyse
+from .figures import MEASURE, SCORE
+from .question import ACCORDING, analyse
 from .span_features import FEATURES, features
 from .span_sentence import COPULAS
 from .span_types import overlapping, tokens

@@ -16,7 +16,8 @@ import numpy as np
 
 from ..index.words import fold
 from .counting import PEOPLE, persons
-from .question import AGE, MEASURE, SCORE, TIME_OF_DAY, Question, analyse
+from .figures import AGE, MEASURE, SCORE, TIME_OF_DAY
+from .question import Question, analyse
 from .span_sentence import COLUMN, FEATURES, SHAPES, WH, SentenceSpans, running_sums, sentence_spans
 from .span_types import FITS, PERCENT, overlapping
 

@@ -11,21 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .question import (
-    AMOUNT,
-    CENTURY,
-    CLOCK,
-    DURATION,
-    ENTITY,
-    MONTH,
-    NAME,
-    NOT_ENTITIES,
-    NUMBER_WORDS,
-    PLACE,
-    UNIT,
-    WEEKDAY,
-    YEAR,
-)
+from ..ingest.cleaning import MONTH
+from .figures import AMOUNT, CENTURY, CLOCK, DURATION, NUMBER_WORDS, UNIT, WEEKDAY, YEAR
+from .question import ENTITY, NAME, NOT_ENTITIES, PLACE
 
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\d[\d,.:]*\d%?|\d%?|\w+(?:[’'-]\w+)*|[$€£]|[^\w\s]")
 
