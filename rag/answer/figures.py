@@ -57,8 +57,7 @@ MEASURE = re.compile(
     re.IGNORECASE,
 )
 # An age: "Ms. Alvarez, 52, said", "her mother, 79, could", "a 52-year-old man", "34 years old",
-# "aged 84", "dies at 84", "was 25 when he was arrested", "At 33, he ...". The age is the match's
-# first figure (`age_figures`).
+# "aged 84", "dies at 84", "was 25 when he was arrested", "At 33, he ...".
 AGE = re.compile(
     r"[A-Za-z.’'],\s+(?:now\s+|then\s+)?\d{1,3}(?=\s*(?:[,;)]|\.(?!\d)|$))"
     r"|\b\d{1,3}[\s-]years?[\s-]old\b|\b(?i:aged?)\s+\d{1,3}\b(?![\d,.])"
@@ -69,7 +68,6 @@ AGE = re.compile(
 )
 # A score or a vote: "5-4", "2-2", "74-25", "5-to-4", "3–1".
 SCORE = re.compile(r"(?<![\d.,\-–])\d{1,3}\s?(?:-to-|-|–)\d{1,3}(?![\d.,]?\d)")
-AGE_REACH = 50  # characters around an age within which the person's name is looked for
 
 AMOUNT = re.compile(
     r"[$€£]\s?\d|(?<![\d,.])\d[\d,.]*+\s*(?:%|percent|million|billion|trillion|thousand)|\b(?:dollars|euros|pounds)\b",

@@ -16,7 +16,6 @@ from functools import lru_cache
 from ..index.words import country_of, fold, is_place, tokenize
 from .figures import (
     AGE,
-    AGE_REACH,
     AMOUNT,
     DATE,
     DURATION,
@@ -29,6 +28,7 @@ from .figures import (
 from .gazetteer import places_in
 from .phrasing import question_proper
 
+AGE_REACH = 50  # characters around an age within which the person's name is looked for
 NAME = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|President|Secretary|Minister|Chancellor)\.?\s+[A-Z][\w’'-]+"
     r"|[A-Z][a-z][\w’'-]*(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)"

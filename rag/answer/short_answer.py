@@ -200,7 +200,7 @@ def title_case(sentence: str) -> bool:
     >>> title_case("Loretta Vance, soul singer behind 'Midnight on Delmar,' dies at 84")
     False
     """
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", sentence)]
+    words = re.findall(r"[^\W\d_]{4,}", sentence)
     if len(words) < 3 or sentence.rstrip().endswith("."):
         return False
     return sum(w[0].isupper() for w in words) >= 0.7 * len(words)

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..ingest.cleaning import MONTH
+from .figures import WEEKDAY
+
 __all__ = ["title_holder", "title_spans"]
 
 # The short forms a title takes before a name.
@@ -32,13 +35,7 @@ SHORT = {
 _WORD = r"[A-Z][\w’'-]{1,30}(?![\w’'-])"
 _NAME = rf"(?<![\w’'-]){_WORD}(?:\s+[A-Z]\.)?(?:\s+{_WORD}){{0,2}}"
 # Capitalised words that are no surname: "On Tuesday, a spokesman ...".
-NOT_NAMES = frozenset(
-    re.findall(
-        r"\w+",
-        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July"
-        " August September October November December Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec",
-    )
-)
+NOT_NAMES = re.compile(rf"{WEEKDAY}|{MONTH}")
 MAX_TEXT = 200_000  # a story's first characters: a title is given where the person first appears
 
 
@@ -110,6 +107,6 @@ def _holders(title: str, text: str) -> tuple[str, ...]:
     for pattern in _patterns(title):
         for match in pattern.finditer(text):
             surname = match.group("name").split()[-1]
-            if surname not in NOT_NAMES:
+            if not NOT_NAMES.fullmatch(surname):
                 surnames.setdefault(surname, None)
     return tuple(surnames)

@@ -49,7 +49,7 @@ THINGS = frozenset(
         " College School Academy Hospital Church Court Department Office Ministry Agency Bureau Service Company"
         " Corporation Inc Group Party Council Committee Commission Project Association Foundation Institute"
         " House Hall Stadium Field Arena Theater Theatre Museum Records News Times Post Press Guard Police Army"
-        " Navy Force Forces Command Club League Fund Bank Alliance Network Institute",
+        " Navy Force Forces Command Club League Fund Bank Alliance Network",
     )
 )
 
