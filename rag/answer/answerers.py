@@ -92,20 +92,16 @@ def complete(chosen: list[Candidate], asked: Question, corpus: Corpus) -> list[C
 def _adjacent(c: Candidate, corpus: Corpus) -> tuple[Candidate | None, Candidate | None]:
     """The sentences just before and after `c` in the same paragraph, as bare candidates."""
     text = corpus.documents[c.doc_id].text
-    spans = corpus.doc_sentences(c.doc_id)
-    i = next((i for i, (s, e) in enumerate(spans) if s <= c.start and c.end <= e), None)
-    if i is None:
-        return None, None
     found: list[Candidate | None] = []
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(spans):
-            s, e = spans[j]
-            gap = text[e : c.start] if j < i else text[c.end : s]
-            # A sentence that ends with a colon introduces what follows, even across a paragraph break.
-            joined = "\n\n" not in gap or (j > i and c.text.rstrip().endswith(":"))
-            found.append(Candidate(c.doc_id, s, e, text[s:e]) if joined else None)
-        else:
+    for span, gap in zip(corpus.around(c.doc_id, c.start, c.end), ("before", "after"), strict=True):
+        if span is None:
             found.append(None)
+            continue
+        s, e = span
+        between = text[e : c.start] if gap == "before" else text[c.end : s]
+        # A sentence that ends with a colon introduces what follows, even across a paragraph break.
+        joined = "\n\n" not in between or (gap == "after" and c.text.rstrip().endswith(":"))
+        found.append(Candidate(c.doc_id, s, e, text[s:e]) if joined else None)
     return found[0], found[1]
 
 

@@ -87,9 +87,8 @@ def gather(
 
 def _following(corpus: Corpus, best: Candidate) -> str | None:
     """The sentence after `best` in its article, or None at the end."""
-    spans = corpus.doc_sentences(best.doc_id)
-    n = bisect_left(spans, (best.start, best.end)) + 1
-    return corpus.text(best.doc_id, *spans[n]) if n < len(spans) else None
+    after = corpus.around(best.doc_id, best.start, best.end)[1]
+    return corpus.text(best.doc_id, *after) if after else None
 
 
 def speaking_holder(asked: Question, corpus: Corpus) -> Question:
