@@ -8,6 +8,7 @@ import pytest
 from rag.answer.counting import counts, persons
 from rag.answer.phrasing import question_proper, wants_words
 from rag.answer.question import analyse, contains_kind
+from rag.answer.short_answer import short_answer
 
 
 @pytest.mark.parametrize(
@@ -275,3 +276,27 @@ def test_an_adjective_is_not_opposed_to_the_verb_its_form_is_read_as() -> None:
     # "worn"/"new" are WordNet opposites, but search reads "worn" as "wear"
     assert contrast("What does the new policy require?", "Officers must wear body cameras.") == 0.0
     assert contrast("Who won the race?", "She lost the race.") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "expects", "several"),
+    [
+        ("Which earlier American president ended a war?", "person", False),  # past two adjectives
+        ("Which officials attended the talks?", "person", True),
+        ("Which countries would act as guarantors?", "place", True),
+        ("For which regions was he made envoy?", "place", True),
+        ("Which city hosts the talks?", "place", False),
+        ("What did the president say?", None, False),  # a verb before the noun: no person asked for
+        ("Which theory suggested people were civilized?", None, False),  # nor past a participle
+        ("What areas did the French recruit natives from?", None, False),  # regions as often as places
+    ],
+)
+def test_a_place_or_person_asked_for_and_whether_several(question: str, expects: str | None, several: bool) -> None:
+    asked = analyse(question)
+    assert (asked.expects, asked.several) == (expects, several)
+
+
+def test_several_places_asked_for_are_answered_by_the_list() -> None:
+    sentence = "Trump said the troops would likely come from Britain, France and Germany, officials said."
+    found = short_answer("Which countries did Trump say the troops would come from?", sentence)
+    assert found and sentence[found[0] : found[1]] == "Britain, France and Germany"

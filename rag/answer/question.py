@@ -115,6 +115,57 @@ NOT_ENTITIES = {
     "Their",
 }
 
+# A verb that ends the noun after "which"/"what" ("What did the president say?" asks for no person).
+AUXILIARY = r"(?i:is|was|are|were|did|does|do|has|had|have|can|could|will|would|should)"
+# "Which earlier American president ...?"; not past a verb ("Which theory suggested people ...?").
+_ADJECTIVES = rf"(?:(?!{AUXILIARY}\b|[\w-]+ed\b)[\w-]+ ){{0,2}}"
+# The nouns after "which"/"what" that ask for a place or a person, singular and plural: the plural
+# asks for several ("Which countries ...?" is answered by "Britain, France and Germany").
+PLACES = {
+    "city": "cities",
+    "country": "countries",
+    "nation": "nations",
+    "region": "regions",
+    "area": "",  # "What areas ...?" asks for regions as often as for places
+    "place": "places",
+    "state": "states",
+    "town": "towns",
+    "venue": "venues",
+}
+PEOPLE = {
+    "official": "officials",
+    "person": "people",
+    "man": "men",
+    "woman": "women",
+    "leader": "leaders",
+    "president": "presidents",
+    "adviser": "advisers",
+    "advisor": "advisors",
+    "minister": "ministers",
+    "envoy": "envoys",
+    "diplomat": "diplomats",
+    "analyst": "analysts",
+    "expert": "experts",
+    "senator": "senators",
+    "author": "authors",
+    "player": "players",
+    "executive": "executives",
+    "lawmaker": "lawmakers",
+    "judge": "judges",
+    "candidate": "candidates",
+    "officer": "officers",
+}
+
+
+def _nouns(pairs: dict[str, str], singular: bool = True, plural: bool = True) -> str:
+    return "|".join([*(pairs if singular else ()), *(p for p in pairs.values() if plural and p)])
+
+
+# "Which countries ...?", "Which officials ...?": several places or people are asked for.
+SEVERAL = re.compile(
+    rf"\b(?i:which|what) (?:(?i:[\w-]+) )?(?i:{_nouns(PLACES, singular=False)})\b"
+    rf"|\b(?i:which|what) {_ADJECTIVES}(?i:{_nouns(PEOPLE, singular=False)})\b"
+)
 EXPECTS = (
     (
         "amount",
@@ -168,7 +219,7 @@ EXPECTS = (
         "place",
         False,
         re.compile(
-            r"^where\b|\b(?:which|what) (?:[\w-]+ )?(?:city|country|region|area|place|state|town|venue)\b",
+            rf"^where\b|\b(?:which|what) (?:[\w-]+ )?(?:{_nouns(PLACES)})\b",
             re.IGNORECASE,
         ),
     ),
@@ -181,16 +232,14 @@ EXPECTS = (
         "person",
         False,
         re.compile(
-            r"^(?:who|whom)\b|\b(?:which|what) (?:former )?(?:official|person|man|woman|leader"
-            r"|president|adviser|advisor|minister|envoy|diplomat|analyst|expert|senator|author)\b",
+            rf"^(?:who|whom)\b|\b(?:which|what) {_ADJECTIVES}(?:{_nouns(PEOPLE)})\b",
             re.IGNORECASE,
         ),
     ),
 )
 # "Which treaty ...", "What kind of business dealings ...": the noun the answer is an instance of.
 FOCUS = re.compile(
-    r"\b(?i:which|what)\s+(?:(?i:kind|type|sort|line)\s+of\s+)?(?P<focus>(?:(?!(?:is|was|are|were|did|does|do|has|had"
-    r"|have|can|could|will|would|should)\b)[\w-]+\s*){1,2})",
+    rf"\b(?i:which|what)\s+(?:(?i:kind|type|sort|line)\s+of\s+)?(?P<focus>(?:(?!{AUXILIARY}\b)[\w-]+\s*){{1,2}})",
 )
 # The noun after "how many", past a participle ("How many armed men ...?"); not a verb ("How many
 # were injured?", "How many died in Chala?": any number answers), a preposition, nor a size ("How
@@ -282,6 +331,7 @@ class Question:
     terms: tuple[str, ...] = ()  # stemmed content words
     focus: tuple[str, ...] = ()  # stems of the noun after "which"/"what" ("treaty" in "Which treaty ...?")
     counted: str | None = None  # stem of the noun after "how many"
+    several: bool = False  # a place or a person asked for in the plural ("Which countries ...?")
 
 
 def head_noun(question: str, counted: re.Match[str]) -> str:
@@ -347,6 +397,7 @@ def analyse(text: str) -> Question:
         terms=terms,
         focus=tuple(t for t in tokenize([focus.group("focus")])[0] if t not in NOISE_TERMS) if focus else (),
         counted=counted_stems[0] if counted_stems else None,
+        several=expects in ("place", "person") and bool(SEVERAL.search(proper)),
     )
 
 

@@ -77,7 +77,7 @@ def _features(question: str, s: SentenceSpans, sentence: str) -> np.ndarray:
     def put(name: str, values: Any) -> None:
         matrix[:, COLUMN[name]] = values
 
-    fits = FITS.get(q.expects or "", ())
+    fits = FITS.get(q.expects or "", ()) + (("list",) if q.several else ())
     exact_fit = np.zeros(m, dtype=bool)
     exact_other = np.zeros(m, dtype=bool)  # a number, amount, date or duration the question did not ask for
     inside_fit = np.zeros(m, dtype=bool)
