@@ -4,7 +4,9 @@
   `eval/questions_more.jsonl`);
 - "squad": the shared SQuAD 2.0 part, one Wikipedia paragraph per file;
 - "squad-long": the same questions against each Wikipedia article's paragraphs joined into one file
-  under its title (8 long documents), a stand-in for long multi-paragraph news articles.
+  under its title (8 long documents), a stand-in for long multi-paragraph news articles;
+- "outside-seeds", "cnn", "nyt", "wire", "features": news questions written by people who never saw
+  the code (`eval/outside/`), split like the seeds' by a hash of each question's id.
 
 Only answerable questions that stand alone are kept; `split_of` still splits them by the original
 paragraph's article, so the long variant has the same train and test sides as "squad".
@@ -25,14 +27,18 @@ import numpy as np
 
 from rag.atomic import write_atomic
 
-from .harness import CORPUS, MORE_QUESTIONS, QUESTIONS, answerable, load_questions
+from .harness import CORPUS, HERE, MORE_QUESTIONS, QUESTIONS, answerable, load_questions
 from .splits import article_of, split_of, squad_dir
 
-SETS = ("seeds", "squad", "squad-long")
+# The question sets written without the code (eval/outside/SOURCE.md): each folder's
+# questions.jsonl over its corpus/, the seeds' over the seed articles.
+OUTSIDE_DIR = HERE / "outside"
+OUTSIDE = {"outside-seeds": "seeds", "cnn": "cnn", "nyt": "nyt", "wire": "wire", "features": "features"}
+SETS = ("seeds", "squad", "squad-long", *OUTSIDE)
 # The kind of text of each set. A transfer (`eval.fit_ranker --transfer`, `eval.fit_answers --transfer`)
 # fits on one kind and scores the other: the nearest these sets come to articles and question writers
 # a model never saw (the long files hold SQuAD's questions, so they are never split from it).
-FAMILIES = {"seeds": "news", "squad": "wikipedia", "squad-long": "wikipedia"}
+FAMILIES = {"seeds": "news", "squad": "wikipedia", "squad-long": "wikipedia", **dict.fromkeys(OUTSIDE, "news")}
 TWO_KINDS = "a transfer needs sets of both kinds of text: seeds, and squad or squad-long"
 
 
@@ -126,6 +132,9 @@ def development_set(name: str) -> tuple[list[dict[str, Any]], Path]:
     """Every question of one development set (see `SETS`), answerable or not, and its corpus."""
     if name == "seeds":
         return load_questions(QUESTIONS) + (load_questions(MORE_QUESTIONS) if MORE_QUESTIONS.exists() else []), CORPUS
+    if name in OUTSIDE:
+        folder = OUTSIDE_DIR / OUTSIDE[name]
+        return load_questions(folder / "questions.jsonl"), CORPUS if name == "outside-seeds" else folder / "corpus"
     squad = squad_dir()
     questions = load_questions(squad / "questions.jsonl")
     if name == "squad":
