@@ -5,7 +5,7 @@
     corpus.sentences                     sentence vectors, read back by sentence when answering
     corpus.lexical                       BM25 over the chunks, and the corpus's term statistics
 
-Answerers read it through `text`, `doc_sentences`, `around`, `sentence_vectors`, `idf` and `knows`; the sync
+Answerers read it through `text`, `doc_sentences`, `sentence_vectors`, `idf` and `knows`; the sync
 module (sync.py) changes it through `add` and `remove`; `write` and `read` persist one generation.
 """
 
@@ -64,6 +64,19 @@ def _covered(chunk: Chunk, text: str) -> bool:
     if not spans or spans[0][0] != chunk.start or spans[-1][1] != chunk.end:
         return False
     return all(e < s and text[e:s].isspace() for (_, e), (s, _) in pairwise(spans))
+
+
+def around(spans: Sequence[Span], start: int, end: int) -> tuple[Span | None, Span | None]:
+    """The sentence spans just before and after the one of `spans` (a document's, in order) that
+    holds `start:end`: None at either end of the article, or when no sentence holds it.
+
+    >>> around([(0, 5), (6, 9), (10, 14)], 6, 9), around([(0, 5), (6, 9)], 0, 5), around([(0, 5)], 7, 8)
+    (((0, 5), (10, 14)), (None, (6, 9)), (None, None))
+    """
+    i = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None)
+    if i is None:
+        return None, None
+    return (spans[i - 1] if i > 0 else None), (spans[i + 1] if i + 1 < len(spans) else None)
 
 
 def sentence_id(key: SentenceKey) -> str:
@@ -149,15 +162,6 @@ class Corpus:
             found = tuple(sorted({span for chunk in self.doc_chunks(doc_id) for span in chunk.sentences}))
             _remember(self._doc_sentences, doc_id, found)
         return list(found)
-
-    def around(self, doc_id: str, start: int, end: int) -> tuple[Span | None, Span | None]:
-        """The sentences just before and after the one holding `start:end` (None at either end
-        of the article, or when no sentence holds it)."""
-        spans = self.doc_sentences(doc_id)
-        i = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None)
-        if i is None:
-            return None, None
-        return (spans[i - 1] if i > 0 else None), (spans[i + 1] if i + 1 < len(spans) else None)
 
     def sentence_vectors(self, keys: Sequence[SentenceKey]) -> np.ndarray:
         """The stored vectors of these sentences, one row each."""

@@ -229,6 +229,74 @@ def test_a_name_in_the_headline_is_near_every_sentence_for_the_kind_asked(tmp_pa
     assert len(held) == 1 and "6.23 million patients" in held[0]
 
 
+def test_a_name_the_story_gives_further_down_is_near_every_sentence_for_the_kind_asked(tmp_path):
+    articles = {
+        "club.txt": "Last orders on the dancefloor\n\nAt 2.58am the music stopped. Nobody moved for a while. "
+        "The Vault opened in 1993 in the strongrooms of a bank. Halloran has sold the building to a developer for "
+        "725,000 pounds.\n",
+    }
+    (found,) = _gathered(tmp_path, articles, "How much did the owner sell The Vault's building for?")
+    held = [c.text for c in found.ranked if c.kind]
+    assert held == ["Halloran has sold the building to a developer for 725,000 pounds."]
+
+
+def test_a_datelines_date_is_no_date_a_question_asks_for(tmp_path):
+    articles = {
+        "vote.txt": "Vargas wins Costa Rica presidency\n\nSAN JOSE, Feb 4 (AFP) - Vargas won the presidential "
+        "election in Costa Rica, officials said. Turnout was high. She will take office on May 8 for a four-year "
+        "term.\n",
+    }
+    (found,) = _gathered(tmp_path, articles, "When will Costa Rica's president-elect be sworn in?")
+    assert [c.text for c in found.ranked if c.kind] == ["She will take office on May 8 for a four-year term."]
+
+
+def test_what_a_question_asks_beyond_its_storys_topic(tmp_path):
+    from fakes import write_articles
+
+    from rag.answer.evidence import beyond_topic
+
+    articles = {
+        "vote.txt": "Vargas wins Costa Rica presidency\n\nSAN JOSE, Feb 4 (AFP) - Vargas won the presidential "
+        "election in Costa Rica, officials said. Turnout was high. She will take office on May 8.\n",
+    }
+    retriever = Retriever.build(
+        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
+    )
+    corpus = retriever.corpus
+    # "Rica's" goes with "Costa"; "president-elect" too ("presidential election" says both its stems).
+    assert beyond_topic("When will Costa Rica's president-elect be sworn in?", corpus, "vote.txt") == (
+        "When will be sworn in?"
+    )
+    assert beyond_topic("When was the turnout high?", corpus, "vote.txt") is None  # no word of the opening
+    assert beyond_topic("Who won in Costa Rica?", corpus, "vote.txt") is None  # nothing beyond the topic stays
+    assert beyond_topic("Who won?", corpus, "gone.txt") is None
+
+
+def test_each_sentence_is_compared_with_what_the_question_asks_beyond_the_topic(tmp_path):
+    from fakes import write_articles
+
+    from rag.answer.evidence import gather
+
+    articles = {
+        "vote.txt": "Vargas wins Costa Rica presidency\n\nVargas won the presidential election in Costa Rica. "
+        "She will take office on May 8.\n",
+    }
+    retriever = Retriever.build(
+        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
+    )
+    model = Assistant(retriever).model
+    question = "When will the Costa Rica winner take office?"
+    hits = retriever.search(question, k=3)
+    vector, specific = retriever.query_vector(question), retriever.query_vector("take office")
+    found = gather(retriever.corpus, model, question, question, hits, vector, None, specific)
+    by_text = {c.text: c for c in found.ranked}
+    office = by_text["She will take office on May 8."]
+    lead = by_text["Vargas won the presidential election in Costa Rica."]
+    assert office.cosine_specific > lead.cosine_specific and lead.cosine > lead.cosine_specific
+    plain = gather(retriever.corpus, model, question, question, hits, vector)  # without: the question's own
+    assert all(c.cosine_specific == c.cosine for c in plain.ranked)
+
+
 def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title(tmp_path):
     articles = {
         "flood.txt": "River floods the valley\n\nGov. Harlan Tull toured the valley on Wednesday. The river crested "

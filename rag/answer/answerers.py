@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
-from ..corpus import Corpus
+from ..corpus import Corpus, around
 from ..errors import RagError
 from .candidates import Candidate, answering, redundant, select
 from .citations import Quote
@@ -93,7 +93,7 @@ def _adjacent(c: Candidate, corpus: Corpus) -> tuple[Candidate | None, Candidate
     """The sentences just before and after `c` in the same paragraph, as bare candidates."""
     text = corpus.documents[c.doc_id].text
     found: list[Candidate | None] = []
-    for span, gap in zip(corpus.around(c.doc_id, c.start, c.end), ("before", "after"), strict=True):
+    for span, gap in zip(around(corpus.doc_sentences(c.doc_id), c.start, c.end), ("before", "after"), strict=True):
         if span is None:
             found.append(None)
             continue

@@ -25,7 +25,7 @@ from .answerers import Answerer, make_answerer
 from .casing import truecase
 from .citations import Answer, cite, grounded, short_of
 from .conversation import resolve
-from .evidence import Evidence, gather
+from .evidence import Evidence, beyond_topic, gather
 from .model import AnswerModel
 from .phrasing import wants_words
 from .short_answer import short_answer, title_case
@@ -136,11 +136,14 @@ class Assistant:
             query = retriever.name_offices(query)
             own = retriever.query_vector(question) if follow_up else None
             vector = retriever.query_vector(query)
+            # What the question asks beyond the first story's topic, embedded too (`beyond_topic`).
+            residual = beyond_topic(question, retriever.corpus, hits[0].doc_id) if hits else None
+            specific = retriever.query_vector(residual) if residual else None
             # A question typed without capitals is read with the passages' capitals (casing.py),
             # after the vectors are made (the default model reads lower case).
             texts = [hit.text for hit in hits]
             question, query = truecase(question, texts), truecase(query, texts)
-            found = gather(retriever.corpus, self.model, question, query, hits, vector, own)
+            found = gather(retriever.corpus, self.model, question, query, hits, vector, own, specific)
             if not respelt.changes:
                 return found
             return dataclasses.replace(found, respelt=as_written(respelt.changes, texts))  # as the articles write it

@@ -34,6 +34,8 @@ SENTENCE_FEATURES = (
     "definition",  # "X, a former adviser ..." for "Who is X?"
     "speech",  # reports what X said, for "What did X say?"
     "focus",  # names the thing asked about ("treaty" for "Which treaty ...?")
+    "cosine_specific",  # sentence vs the embedding of what the question asks beyond its story's topic
+    "cosine_specific_gap",  # how far below the best such cosine for this question
     "short",  # a fragment under five words
     "length",  # log of the number of words
 )
@@ -60,6 +62,7 @@ class Candidate:
     definition: bool = False
     speech: bool = False
     focus: float = 0.0
+    cosine_specific: float = 0.0  # with what the question asks beyond its story's topic (evidence.py)
     score: float = 0.0
 
 
@@ -100,6 +103,7 @@ def feature_columns(candidates: Sequence[Candidate]) -> dict[str, np.ndarray]:
     """
     best_cosine = max((c.cosine for c in candidates), default=0.0)
     best_overlap = max((c.overlap for c in candidates), default=0.0)
+    best_specific = max((c.cosine_specific for c in candidates), default=0.0)
     # The fields read as they are, one row per candidate, gathered in C and turned into columns at once.
     plain = np.array(list(map(_PLAIN, candidates)), dtype=np.float64).reshape(len(candidates), len(_PLAIN_FIELDS))
     columns = dict(zip(_PLAIN_FIELDS, plain.T, strict=True))
@@ -108,6 +112,9 @@ def feature_columns(candidates: Sequence[Candidate]) -> dict[str, np.ndarray]:
     words = list(map(word_count, [c.text for c in candidates]))
     columns["cosine_gap"] = np.array([round(c.cosine - best_cosine, 6) for c in candidates], dtype=np.float64)
     columns["overlap_gap"] = np.array([round(c.overlap - best_overlap, 6) for c in candidates], dtype=np.float64)
+    columns["cosine_specific_gap"] = np.array(
+        [round(c.cosine_specific - best_specific, 6) for c in candidates], dtype=np.float64
+    )
     columns["kind_strict"] = (kind & strict).astype(np.float64)
     columns["kind_loose"] = (kind & ~strict).astype(np.float64)
     columns["no_kind"] = (expects & ~kind).astype(np.float64)
@@ -118,7 +125,7 @@ def feature_columns(candidates: Sequence[Candidate]) -> dict[str, np.ndarray]:
 
 _PLAIN_FIELDS = (
     "cosine", "overlap", "overlap_near", "names", "passage", "passage_top", "definition", "speech", "focus",
-    "kind", "strict",
+    "cosine_specific", "kind", "strict",
 )  # fmt: skip
 _PLAIN = attrgetter(*_PLAIN_FIELDS)
 

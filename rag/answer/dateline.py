@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DATELINE", "datelines"]
+__all__ = ["DATELINE", "datelines", "undated"]
 
 AGENCIES = r"CNN|AP|Reuters|AFP|UPI|Bloomberg|dpa|PA|EFE|ANSA|Xinhua|Kyodo|TASS|Yonhap"
 # Before an agency: a place in capitals or title case ("Kyiv (AFP) - "); before a bare dash, only
@@ -41,3 +41,13 @@ def datelines(text: str) -> list[tuple[int, int]]:
     [0, 0, 0]
     """
     return [(found.start(), found.end()) for found in DATELINE.finditer(text)]
+
+
+def undated(text: str) -> str:
+    """`text` without its datelines: "LONDON, June 5 (Reuters) - " gives no date a "When ...?"
+    question asks for, nor a place a "Which city ...?" question does.
+
+    >>> undated("SAN JOSE, Feb 4 (AFP) - Vargas won the election on Sunday.")
+    'Vargas won the election on Sunday.'
+    """
+    return DATELINE.sub("", text) if "(" in text or "-" in text or "—" in text or "–" in text else text

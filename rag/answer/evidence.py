@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..corpus import Corpus, SentenceKey
+from ..corpus import Corpus, SentenceKey, around
 from ..index.words import country_of, terms_of, tokenize
 from ..search.descriptors import holders, is_office
 from ..search.fusion import min_max
@@ -23,14 +23,16 @@ from ..types import Hit
 from .candidates import Candidate, answering, make, rank
 from .contrast import contrast
 from .counting import counts
+from .dateline import undated
 from .model import AnswerModel
-from .question import Question, analyse, attributes_speech, kind_finder
+from .question import NOISE_TERMS, Question, analyse, attributes_speech, kind_finder
 from .short_answer import certainty, short_answer
 from .titles import title_holder
 from .withheld import withheld
 
 # A surname this short ("Yi", "Xi") is found inside other words by the speech rule ("they", "trying").
 MIN_SURNAME = 4
+WORD_OR_MARK = re.compile(r"[\w'’-]+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,19 @@ def gather(
     hits: Sequence[Hit],
     query_vector: np.ndarray,
     question_vector: np.ndarray | None = None,
+    specific_vector: np.ndarray | None = None,
 ) -> Evidence:
     """The evidence in `hits` (retrieved for `query`, the question with any conversation context).
     For a follow-up, `question_vector` is the question's own embedding: sentences are scored
     against it as much as against the whole query, so the earlier turns it carries find the
-    passage without pulling the previous answer's sentence back up."""
+    passage without pulling the previous answer's sentence back up. `specific_vector` embeds what
+    the question asks beyond its story's topic (`beyond_topic`); without it, the question's own."""
     asked = titled_speaker(speaking_holder(analyse(question), corpus), corpus, hits)
-    sentences = candidates(corpus, query, analyse(query), asked, list(hits), query_vector, question_vector)
+    if specific_vector is None:
+        specific_vector = query_vector if question_vector is None else question_vector
+    sentences = candidates(
+        corpus, query, analyse(query), asked, list(hits), query_vector, question_vector, specific_vector
+    )
     ranked = rank(sentences, model.sentence)
     found, missing = signals(corpus, asked, ranked)
     unanswerable = model.abstain.probability(found) if ranked else 1.0
@@ -87,7 +95,7 @@ def gather(
 
 def _following(corpus: Corpus, best: Candidate) -> str | None:
     """The sentence after `best` in its article, or None at the end."""
-    after = corpus.around(best.doc_id, best.start, best.end)[1]
+    after = around(corpus.doc_sentences(best.doc_id), best.start, best.end)[1]
     return corpus.text(best.doc_id, *after) if after else None
 
 
@@ -127,13 +135,15 @@ def candidates(
     hits: list[Hit],
     query_vector: np.ndarray,
     question_vector: np.ndarray | None = None,
+    specific_vector: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, once, with its features.
 
     Names from the question count when they appear in the sentence or next to it (quotes are
     often attributed in the neighbouring sentence); every other word must be in the sentence.
     A follow-up's sentences are compared with the whole query and with the question alone
-    (`question_vector`), and score the mean of the two cosines.
+    (`question_vector`), and score the mean of the two cosines. Each sentence is compared with
+    `specific_vector` too (what the question asks beyond its story's topic; `beyond_topic`).
     """
     best_passage = _passage_scores(hits)
     if not best_passage:
@@ -166,6 +176,7 @@ def candidates(
     cosines = vectors @ query_vector
     if question_vector is not None:
         cosines = (cosines + vectors @ question_vector) / 2
+    specifics = (vectors @ specific_vector if specific_vector is not None else cosines).tolist()
     weights = {t: corpus.idf(t) for t in context.terms}
     total = sum(weights.values()) or 1.0
     name_stems = [tokenize([name])[0] for name in context.entities]
@@ -190,12 +201,19 @@ def candidates(
         near_share += np.where([t in n for n in nears], w, 0.0)
     overlaps, overlaps_near = (matched / total).tolist(), (near_share / total).tolist()
     found_names = [sum(bool(stems) and all(t in near for t in stems) for stems in name_stems) for near in nears]
-    # A name in a story's headline is its topic: near every sentence of it, for the kind asked
-    # ("How many people are on the NHS waiting list?" is answered by "6.23 million patients").
-    headlined = {doc for doc in sentences if names.intersection(terms_of(corpus.documents[doc].title))}
+    # A name the story gives anywhere is near every sentence of it, for the kind asked: the story
+    # is about it ("How many people are on the NHS waiting list?" is answered by "6.23 million
+    # patients"; "How much did the owner sell The Vault's building for?" by "Halloran has sold the
+    # building to a developer for 725,000 pounds", a feature whose narrative opening names the
+    # club three paragraphs on).
+    named = {
+        doc
+        for doc in sentences
+        if names & frozenset().union(*(corpus.chunk_terms(c.chunk_id) for c in corpus.doc_chunks(doc)))
+    }
     candidates = []
     for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
-        here, near = heres[n], nears[n]
+        here = heres[n]
         candidates.append(
             make(
                 doc_id=key[0],
@@ -208,15 +226,43 @@ def candidates(
                 names=found_names[n] / len(name_stems) if name_stems else 1.0,
                 passage=best_passage[key],
                 passage_top=key[0] == top_doc and (key[1], key[2]) in top,
-                kind=(not asked.entities or bool(names & near) or key[0] in headlined) and holds_kind(text),
+                kind=(not asked.entities or key[0] in named) and holds_kind(text),
                 expects=asked.expects,
                 strict=asked.strict,
                 definition=bool(definition and definition.search(text)),
                 speech=bool(asked.speaker) and attributes_speech(" ".join(window), asked.speaker or ""),
                 focus=sum(t in here for t in asked.focus) / len(asked.focus) if asked.focus else 0.0,
+                cosine_specific=specifics[n],
             )
         )
     return candidates
+
+
+def opening(corpus: Corpus, doc_id: str) -> frozenset[str]:
+    """The terms of a story's opening: its title and first two sentences, where news names its topic."""
+    spans = corpus.doc_sentences(doc_id)[:2]
+    title = corpus.documents[doc_id].title
+    return terms_of(title).union(*(terms_of(corpus.text(doc_id, s, e)) for s, e in spans))
+
+
+def beyond_topic(question: str, corpus: Corpus, doc_id: str) -> str | None:
+    """`question` without the words its story's opening (title and first two sentences) already
+    says: what it asks beyond the story's topic, for the embedding to compare with each sentence.
+    Inside a story every sentence shares its topic, and a question's embedding is mostly that
+    topic, so the lead that restates it ("Vargas won Costa Rica's presidential election") stands
+    closest to any question about the story; "When will be sworn in?" (of "When will Costa Rica's
+    president-elect be sworn in?") finds "She will take office on May 8". None when no word goes,
+    or no content word stays.
+    """
+    if doc_id not in corpus.documents:
+        return None
+    said = opening(corpus, doc_id)
+    words = WORD_OR_MARK.findall(question)
+    topical = [bool(terms) and terms <= said for terms in map(terms_of, words)]
+    kept = [w for w, gone in zip(words, topical, strict=True) if not gone]
+    if not any(topical) or not any(terms_of(w) - NOISE_TERMS for w in kept):
+        return None
+    return re.sub(r"\s+([^\w\s])", r"\1", " ".join(kept))
 
 
 def _passage_scores(hits: list[Hit]) -> dict[SentenceKey, float]:
@@ -293,13 +339,14 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
 
 def kind_test(asked: Question) -> Callable[[str], bool]:
     """Whether a sentence holds the kind of thing `asked` wants (for "how many X": a number right
-    before X), with the question's part worked out once."""
+    before X), with the question's part worked out once; a dateline's date or place is not one."""
     counted = asked.counted
     if counted:
-        return lambda text: counts(text, counted)
+        return lambda text: counts(undated(text), counted)
     if not asked.expects:
         return lambda text: False
-    return kind_finder(asked.expects, asked.text)
+    finder = kind_finder(asked.expects, asked.text)
+    return lambda text: finder(undated(text))
 
 
 def definition_pattern(subject: str | None) -> re.Pattern[str] | None:
