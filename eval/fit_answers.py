@@ -223,7 +223,7 @@ def main() -> None:
             held_out.append((name, assistant, collect(assistant, split(questions, "test"))))
             print(f"{name}: {len(train)} training questions over {len(retriever.documents)} documents")
     if args.transfer:
-        transfer(per_set, held_out, args.c, args.answerable_loss)
+        transfer(per_set, held_out, args.c, args.answerable_loss, abstaining)
         return
     fitted = fit_models(per_set, args.c, args.answerable_loss, bounding, abstaining)
     ratio = best_ratio(fitted.scored)
@@ -249,7 +249,7 @@ def main() -> None:
     print(f"ratio {ratio}, threshold {fitted.threshold:.3f}; wrote {args.out}")
 
 
-def transfer(per_set: list, held_out: list, c: float, answerable_loss: float) -> None:
+def transfer(per_set: list, held_out: list, c: float, answerable_loss: float, abstaining: Sequence[str] = ()) -> None:
     """Print how the answer models fitted on one kind of text (`devsets.FAMILIES`) alone, threshold
     and all, do on the other kind's questions: its training side, and its held-out side (printed,
     never fitted on): how far a fit carries to articles and question writers it never saw, with the
@@ -257,7 +257,8 @@ def transfer(per_set: list, held_out: list, c: float, answerable_loss: float) ->
     documents = {name: assistant.retriever.documents for name, assistant, _ in per_set}
     for kind in sorted({FAMILIES[name] for name, *_ in per_set}):
         source = [(name, *rest) for name, *rest in per_set if FAMILIES[name] != kind]
-        fitted = fit_models(source, c, answerable_loss, [name for name, *_ in source])
+        names = [name for name, *_ in source]
+        fitted = fit_models(source, c, answerable_loss, names, [n for n in names if n in abstaining])
         fitted_on = ",".join(name for name, *_ in source)
         for side, sets in (("train", per_set), ("test", held_out)):
             scored = score_all([(name, *rest) for name, *rest in sets if FAMILIES[name] == kind], fitted.sentence)

@@ -1,9 +1,10 @@
 """Train and held-out splits: every fitted number is fitted on "train" and reported on "test".
 
-Two development sets:
-- the project's own questions on the seed articles (`eval/questions.jsonl`): five articles are too
-  few to split by article, so each question goes to a side by a hash of its id (about 30% held out);
-  the turns of one conversation (rows sharing a `conversation` field) go to the same side;
+The development sets (`eval/devsets.py`):
+- the project's own questions on the seed articles (`eval/questions.jsonl`), and the news question
+  sets written without the code (`eval/outside/`): each question goes to a side by a hash of its id
+  (about 30% held out; five articles are too few to split by article); the turns of one
+  conversation (rows sharing a `conversation` field) go to the same side;
 - `shared/data/squad2-dev-part` (Wikipedia, 1,385 questions, half unanswerable): split by article,
   so no paragraph of a held-out article was seen in fitting. Held out: Normans, Scottish_Parliament,
   Warsaw (3 of 8 articles).

@@ -5,13 +5,15 @@
     corpus.sentences                     sentence vectors, read back by sentence when answering
     corpus.lexical                       BM25 over the chunks, and the corpus's term statistics
 
-Answerers read it through `text`, `doc_sentences`, `sentence_vectors`, `idf` and `knows`; the sync
+Answerers read it through `text`, `doc_sentences`, `doc_terms`, `sentence_vectors`, `idf` and `knows`; the sync
 module (sync.py) changes it through `add` and `remove`; `write` and `read` persist one generation.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,8 +75,8 @@ def around(spans: Sequence[Span], start: int, end: int) -> tuple[Span | None, Sp
     >>> around([(0, 5), (6, 9), (10, 14)], 6, 9), around([(0, 5), (6, 9)], 0, 5), around([(0, 5)], 7, 8)
     (((0, 5), (10, 14)), (None, (6, 9)), (None, None))
     """
-    i = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None)
-    if i is None:
+    i = bisect_right(spans, (start, math.inf)) - 1  # the last sentence that starts at or before `start`
+    if i < 0 or end > spans[i][1]:
         return None, None
     return (spans[i - 1] if i > 0 else None), (spans[i + 1] if i + 1 < len(spans) else None)
 
@@ -114,11 +116,12 @@ class Corpus:
         self.lexical = BM25Index.open(folder)
         self.sources: tuple[str, ...] = ()  # what the index mirrors: folders, files, URLs, feeds
         self.lock = ReadWriteLock()
-        # Chunk id -> its sentences' vectors, and their terms; document id -> its sentence spans.
+        # Chunk id -> its sentences' vectors, and their terms; document id -> its sentence spans, its terms.
         self._chunk_vectors: dict[str, np.ndarray] = {}
         self._chunk_terms: dict[str, tuple[frozenset[str], ...]] = {}
         self._passage_terms: dict[str, frozenset[str]] = {}
         self._doc_sentences: dict[str, tuple[Span, ...]] = {}
+        self._doc_terms: dict[str, frozenset[str]] = {}
         # Chunk id -> its `hubness`; the reference chunks' rows and vectors (on first use after a change).
         self._hubness: dict[str, tuple[float, float]] = {}
         self._hub_sample: tuple[MappingProxyType[str, int], np.ndarray, np.ndarray] | None = None
@@ -207,6 +210,14 @@ class Corpus:
             else:
                 found = terms_of(chunk.text)
             _remember(self._passage_terms, chunk_id, found)
+        return found
+
+    def doc_terms(self, doc_id: str) -> frozenset[str]:
+        """Every term of a document (the union of its chunks' `chunk_terms`), remembered per document."""
+        found = self._doc_terms.get(doc_id)
+        if found is None:
+            found = frozenset().union(*(self.chunk_terms(c.chunk_id) for c in self.doc_chunks(doc_id)))
+            _remember(self._doc_terms, doc_id, found)
         return found
 
     def hubness(self, chunk_ids: Sequence[str]) -> np.ndarray:
@@ -340,6 +351,7 @@ class Corpus:
         self._chunk_terms.clear()
         self._passage_terms.clear()
         self._doc_sentences.clear()
+        self._doc_terms.clear()
         self._hubness.clear()
         self._hub_sample = None
         self._people = None

@@ -250,10 +250,28 @@ def test_a_datelines_date_is_no_date_a_question_asks_for(tmp_path):
     assert [c.text for c in found.ranked if c.kind] == ["She will take office on May 8 for a four-year term."]
 
 
+def test_a_datelines_place_still_answers_where(tmp_path):
+    from rag.answer.evidence import kind_test
+    from rag.answer.question import analyse
+
+    filed = "LOS ANGELES, California (CNN) -- A man was arrested on Tuesday."
+    assert kind_test(analyse("Where was the man arrested?"))(filed)
+    assert not kind_test(analyse("When was the man arrested in 2019?"))("LONDON, June 5 (Reuters) - A man was held.")
+
+
+def test_a_name_counts_for_the_kind_only_when_the_story_gives_all_of_it(tmp_path):
+    articles = {
+        "chicago.txt": "City hall gets a new mayor\n\nThe new mayor was sworn in on Monday. Turnout was low. "
+        "Aides spoke. About 2.6 million people live in Chicago.\n",
+    }
+    (found,) = _gathered(tmp_path, articles, "How many people live in New York?")
+    assert not any(c.kind for c in found.ranked)  # "new" alone is not New York
+
+
 def test_what_a_question_asks_beyond_its_storys_topic(tmp_path):
     from fakes import write_articles
 
-    from rag.answer.evidence import beyond_topic
+    from rag.answer.topic import beyond_topic, opening
 
     articles = {
         "vote.txt": "Vargas wins Costa Rica presidency\n\nSAN JOSE, Feb 4 (AFP) - Vargas won the presidential "
@@ -267,9 +285,13 @@ def test_what_a_question_asks_beyond_its_storys_topic(tmp_path):
     assert beyond_topic("When will Costa Rica's president-elect be sworn in?", corpus, "vote.txt") == (
         "When will be sworn in?"
     )
+    assert beyond_topic('When does the Costa Rica winner "start work"?', corpus, "vote.txt") == (
+        'When does the winner "start work"?'  # the marks stay where they were
+    )
     assert beyond_topic("When was the turnout high?", corpus, "vote.txt") is None  # no word of the opening
     assert beyond_topic("Who won in Costa Rica?", corpus, "vote.txt") is None  # nothing beyond the topic stays
     assert beyond_topic("Who won?", corpus, "gone.txt") is None
+    assert "turnout" not in opening(corpus, "vote.txt")  # the title and two sentences of six words or more
 
 
 def test_each_sentence_is_compared_with_what_the_question_asks_beyond_the_topic(tmp_path):

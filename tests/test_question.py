@@ -289,6 +289,12 @@ def test_an_adjective_is_not_opposed_to_the_verb_its_form_is_read_as() -> None:
         ("What did the president say?", None, False),  # a verb before the noun: no person asked for
         ("Which theory suggested people were civilized?", None, False),  # nor past a participle
         ("What areas did the French recruit natives from?", None, False),  # regions as often as places
+        ("What made the president resign?", None, False),  # past a small word, no person asked for
+        ("What about the president?", None, False),
+        ("Which of the officials resigned first?", None, False),
+        ("Which states voted no?", "place", True),
+        ("Which state senator spoke?", "person", False),  # a place noun naming the person
+        ("What American president signed it?", "person", False),
     ],
 )
 def test_a_place_or_person_asked_for_and_whether_several(question: str, expects: str | None, several: bool) -> None:

@@ -25,10 +25,11 @@ from .answerers import Answerer, make_answerer
 from .casing import truecase
 from .citations import Answer, cite, grounded, short_of
 from .conversation import resolve
-from .evidence import Evidence, beyond_topic, gather
+from .evidence import Evidence, gather
 from .model import AnswerModel
 from .phrasing import wants_words
 from .short_answer import short_answer, title_case
+from .topic import beyond_topic
 
 
 class Assistant:
@@ -136,7 +137,7 @@ class Assistant:
             query = retriever.name_offices(query)
             own = retriever.query_vector(question) if follow_up else None
             vector = retriever.query_vector(query)
-            # What the question asks beyond the first story's topic, embedded too (`beyond_topic`).
+            # What the question asks beyond the first story's topic, embedded too (topic.py).
             residual = beyond_topic(question, retriever.corpus, hits[0].doc_id) if hits else None
             specific = retriever.query_vector(residual) if residual else None
             # A question typed without capitals is read with the passages' capitals (casing.py),

@@ -45,7 +45,7 @@ def datelines(text: str) -> list[tuple[int, int]]:
 
 def undated(text: str) -> str:
     """`text` without its datelines: "LONDON, June 5 (Reuters) - " gives no date a "When ...?"
-    question asks for, nor a place a "Which city ...?" question does.
+    question asks for (a "where" question still reads the dateline's place).
 
     >>> undated("SAN JOSE, Feb 4 (AFP) - Vargas won the election on Sunday.")
     'Vargas won the election on Sunday.'

@@ -25,14 +25,13 @@ from .contrast import contrast
 from .counting import counts
 from .dateline import undated
 from .model import AnswerModel
-from .question import NOISE_TERMS, Question, analyse, attributes_speech, kind_finder
+from .question import Question, analyse, attributes_speech, kind_finder
 from .short_answer import certainty, short_answer
 from .titles import title_holder
 from .withheld import withheld
 
 # A surname this short ("Yi", "Xi") is found inside other words by the speech rule ("they", "trying").
 MIN_SURNAME = 4
-WORD_OR_MARK = re.compile(r"[\w'’-]+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,28 @@ class Evidence:
 
     def abstains(self, threshold: float, paraphrase: float) -> bool:
         """Whether to abstain: nothing found, P(unanswerable) at the threshold, a name the
-        articles never use with no sentence close enough to be a paraphrase of the question, or a
-        sentence saying that what is asked is not known (`withheld`)."""
+        articles never use with no sentence close enough to be a paraphrase of the question, a
+        sentence saying that what is asked is not known (`withheld`), or a person asked about by
+        name ("What did Xi Jinping say ...?") whom no sentence found reports saying anything
+        (`unheard`)."""
         unknown_name = bool(self.missing) and self.signals.get("cosine_top", 0.0) < paraphrase
-        return not self.ranked or self.unanswerable >= threshold or unknown_name or self.withheld is not None
+        return (
+            not self.ranked
+            or self.unanswerable >= threshold
+            or unknown_name
+            or self.withheld is not None
+            or self.unheard
+        )
+
+    @property
+    def unheard(self) -> bool:
+        """Whether the question asks what a person named in full said ("Xi Jinping", not "Sri
+        Lanka's skipper", whose name the articles may give otherwise) and no sentence of the
+        passages reports them saying anything."""
+        speaker = self.asked.speaker or ""
+        named = len(speaker.split()) > 1 and all(w[:1].isupper() for w in speaker.split())
+        silent = self.signals.get("speaker_no_speech", 0.0) >= 1.0 and self.signals.get("speaker_off_topic", 0.0) >= 1.0
+        return named and silent
 
 
 def gather(
@@ -74,10 +91,9 @@ def gather(
     For a follow-up, `question_vector` is the question's own embedding: sentences are scored
     against it as much as against the whole query, so the earlier turns it carries find the
     passage without pulling the previous answer's sentence back up. `specific_vector` embeds what
-    the question asks beyond its story's topic (`beyond_topic`); without it, the question's own."""
+    the question asks beyond its story's topic (topic.py); without it, each sentence's cosine
+    with it is its cosine with the question (as above, for a follow-up)."""
     asked = titled_speaker(speaking_holder(analyse(question), corpus), corpus, hits)
-    if specific_vector is None:
-        specific_vector = query_vector if question_vector is None else question_vector
     sentences = candidates(
         corpus, query, analyse(query), asked, list(hits), query_vector, question_vector, specific_vector
     )
@@ -143,7 +159,8 @@ def candidates(
     often attributed in the neighbouring sentence); every other word must be in the sentence.
     A follow-up's sentences are compared with the whole query and with the question alone
     (`question_vector`), and score the mean of the two cosines. Each sentence is compared with
-    `specific_vector` too (what the question asks beyond its story's topic; `beyond_topic`).
+    `specific_vector` too (what the question asks beyond its story's topic; topic.py), or
+    without it score their cosine with the question again.
     """
     best_passage = _passage_scores(hits)
     if not best_passage:
@@ -180,6 +197,7 @@ def candidates(
     weights = {t: corpus.idf(t) for t in context.terms}
     total = sum(weights.values()) or 1.0
     name_stems = [tokenize([name])[0] for name in context.entities]
+    name_sets = [frozenset(stems) for stems in name_stems]
     names = {t for stems in name_stems for t in stems}
     definition = definition_pattern(asked.subject)
     holds_kind = kind_test(asked)
@@ -206,11 +224,7 @@ def candidates(
     # patients"; "How much did the owner sell The Vault's building for?" by "Halloran has sold the
     # building to a developer for 725,000 pounds", a feature whose narrative opening names the
     # club three paragraphs on).
-    named = {
-        doc
-        for doc in sentences
-        if names & frozenset().union(*(corpus.chunk_terms(c.chunk_id) for c in corpus.doc_chunks(doc)))
-    }
+    named_in = {doc for doc in sentences if any(stems and stems <= corpus.doc_terms(doc) for stems in name_sets)}
     candidates = []
     for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
         here = heres[n]
@@ -226,7 +240,7 @@ def candidates(
                 names=found_names[n] / len(name_stems) if name_stems else 1.0,
                 passage=best_passage[key],
                 passage_top=key[0] == top_doc and (key[1], key[2]) in top,
-                kind=(not asked.entities or key[0] in named) and holds_kind(text),
+                kind=(not asked.entities or key[0] in named_in) and holds_kind(text),
                 expects=asked.expects,
                 strict=asked.strict,
                 definition=bool(definition and definition.search(text)),
@@ -236,33 +250,6 @@ def candidates(
             )
         )
     return candidates
-
-
-def opening(corpus: Corpus, doc_id: str) -> frozenset[str]:
-    """The terms of a story's opening: its title and first two sentences, where news names its topic."""
-    spans = corpus.doc_sentences(doc_id)[:2]
-    title = corpus.documents[doc_id].title
-    return terms_of(title).union(*(terms_of(corpus.text(doc_id, s, e)) for s, e in spans))
-
-
-def beyond_topic(question: str, corpus: Corpus, doc_id: str) -> str | None:
-    """`question` without the words its story's opening (title and first two sentences) already
-    says: what it asks beyond the story's topic, for the embedding to compare with each sentence.
-    Inside a story every sentence shares its topic, and a question's embedding is mostly that
-    topic, so the lead that restates it ("Vargas won Costa Rica's presidential election") stands
-    closest to any question about the story; "When will be sworn in?" (of "When will Costa Rica's
-    president-elect be sworn in?") finds "She will take office on May 8". None when no word goes,
-    or no content word stays.
-    """
-    if doc_id not in corpus.documents:
-        return None
-    said = opening(corpus, doc_id)
-    words = WORD_OR_MARK.findall(question)
-    topical = [bool(terms) and terms <= said for terms in map(terms_of, words)]
-    kept = [w for w, gone in zip(words, topical, strict=True) if not gone]
-    if not any(topical) or not any(terms_of(w) - NOISE_TERMS for w in kept):
-        return None
-    return re.sub(r"\s+([^\w\s])", r"\1", " ".join(kept))
 
 
 def _passage_scores(hits: list[Hit]) -> dict[SentenceKey, float]:
@@ -339,13 +326,16 @@ def signals(corpus: Corpus, asked: Question, ranked: list[Candidate]) -> tuple[d
 
 def kind_test(asked: Question) -> Callable[[str], bool]:
     """Whether a sentence holds the kind of thing `asked` wants (for "how many X": a number right
-    before X), with the question's part worked out once; a dateline's date or place is not one."""
+    before X), with the question's part worked out once; a dateline's date is not one, though its
+    place may be."""
     counted = asked.counted
     if counted:
         return lambda text: counts(undated(text), counted)
     if not asked.expects:
         return lambda text: False
     finder = kind_finder(asked.expects, asked.text)
+    if asked.expects == "place":  # "Where was the man arrested?" may be answered by the dateline alone
+        return finder
     return lambda text: finder(undated(text))
 
 

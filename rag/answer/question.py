@@ -118,7 +118,9 @@ NOT_ENTITIES = {
 # A verb that ends the noun after "which"/"what" ("What did the president say?" asks for no person).
 AUXILIARY = r"(?i:is|was|are|were|did|does|do|has|had|have|can|could|will|would|should)"
 # "Which earlier American president ...?"; not past a verb ("Which theory suggested people ...?").
-_ADJECTIVES = rf"(?:(?!{AUXILIARY}\b|[\w-]+ed\b)[\w-]+ ){{0,2}}"
+# Nor past a small word ("What made the president resign?", "Which of the officials ...?").
+_SMALL = r"(?i:the|a|an|of|about|to|in|on|for|with|from|at|by|and|or)"
+_ADJECTIVES = rf"(?:(?!{AUXILIARY}\b|{_SMALL}\b|[\w-]+ed\b)[\w-]+ ){{0,2}}"
 # The nouns after "which"/"what" that ask for a place or a person, singular and plural: the plural
 # asks for several ("Which countries ...?" is answered by "Britain, France and Germany").
 PLACES = {
@@ -161,9 +163,11 @@ def _nouns(pairs: dict[str, str], singular: bool = True, plural: bool = True) ->
     return "|".join([*(pairs if singular else ()), *(p for p in pairs.values() if plural and p)])
 
 
+# A place noun before a person noun names the people ("Which United States senators ...?").
+_NOT_PEOPLE = rf"(?! (?i:{_nouns(PEOPLE)})\b)"
 # "Which countries ...?", "Which officials ...?": several places or people are asked for.
 SEVERAL = re.compile(
-    rf"\b(?i:which|what) (?:(?i:[\w-]+) )?(?i:{_nouns(PLACES, singular=False)})\b"
+    rf"\b(?i:which|what) (?:(?i:[\w-]+) )?(?i:{_nouns(PLACES, singular=False)})\b{_NOT_PEOPLE}"
     rf"|\b(?i:which|what) {_ADJECTIVES}(?i:{_nouns(PEOPLE, singular=False)})\b"
 )
 EXPECTS = (
@@ -219,7 +223,7 @@ EXPECTS = (
         "place",
         False,
         re.compile(
-            rf"^where\b|\b(?:which|what) (?:[\w-]+ )?(?:{_nouns(PLACES)})\b",
+            rf"^where\b|\b(?:which|what) (?:[\w-]+ )?(?:{_nouns(PLACES)})\b{_NOT_PEOPLE}",
             re.IGNORECASE,
         ),
     ),
