@@ -46,7 +46,7 @@ def main() -> None:
         "| threshold | " + " | ".join(f"{n}: answerable abstained | {n}: unanswerable abstained" for n in SETS) + " |"
     )
     print("|---|" + "---|---|" * len(SETS))
-    for threshold in THRESHOLDS:
+    for threshold in sorted({*THRESHOLDS, round(model.threshold, 3)}):  # the default's row too
         cells = []
         for name in SETS:
             for answerable in (True, False):
