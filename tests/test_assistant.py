@@ -203,51 +203,62 @@ def test_a_sentence_that_opens_with_a_pronoun_brings_the_sentence_it_points_back
     assert [c.score for c in complete([first, best], analyse("Which body?"), corpus)] == [0.7, 0.9]
 
 
-def _gathered(tmp_path, articles, *questions):
-    """The evidence for each question, on an index of `articles` with the fake embedder."""
+def _indexed(tmp_path, articles):
+    """A retriever over `articles` (file name -> text) with the fake embedder."""
     from fakes import write_articles
 
-    from rag.answer.evidence import gather
-
-    retriever = Retriever.build(
+    return Retriever.build(
         [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
     )
+
+
+def _gathered(tmp_path, articles, *questions):
+    """The evidence for each question, on an index of `articles` with the fake embedder."""
+    from rag.answer.evidence import gather
+
+    retriever = _indexed(tmp_path, articles)
     model = Assistant(retriever).model
     hits = retriever.search(questions[0], k=3)
     vector = retriever.query_vector(questions[0])
     return [gather(retriever.corpus, model, q, q, hits, vector) for q in questions]
 
 
-def test_a_name_in_the_headline_is_near_every_sentence_for_the_kind_asked(tmp_path):
-    articles = {
-        "nhs.txt": "NHS waiting list falls for third month\n\nThe waiting list for hospital treatment fell again. "
-        "The health secretary welcomed it. About 7.39 million treatments were waiting, relating to 6.23 million "
-        "patients, down from 7.41 million in August.\n",
-    }
-    (found,) = _gathered(tmp_path, articles, "How many people are on the NHS waiting list?")
-    held = [c.text for c in found.ranked if c.kind]
-    assert len(held) == 1 and "6.23 million patients" in held[0]
-
-
-def test_a_name_the_story_gives_further_down_is_near_every_sentence_for_the_kind_asked(tmp_path):
-    articles = {
-        "club.txt": "Last orders on the dancefloor\n\nAt 2.58am the music stopped. Nobody moved for a while. "
-        "The Vault opened in 1993 in the strongrooms of a bank. Halloran has sold the building to a developer for "
-        "725,000 pounds.\n",
-    }
-    (found,) = _gathered(tmp_path, articles, "How much did the owner sell The Vault's building for?")
-    held = [c.text for c in found.ranked if c.kind]
-    assert held == ["Halloran has sold the building to a developer for 725,000 pounds."]
-
-
-def test_a_datelines_date_is_no_date_a_question_asks_for(tmp_path):
-    articles = {
-        "vote.txt": "Vargas wins Costa Rica presidency\n\nSAN JOSE, Feb 4 (AFP) - Vargas won the presidential "
-        "election in Costa Rica, officials said. Turnout was high. She will take office on May 8 for a four-year "
-        "term.\n",
-    }
-    (found,) = _gathered(tmp_path, articles, "When will Costa Rica's president-elect be sworn in?")
-    assert [c.text for c in found.ranked if c.kind] == ["She will take office on May 8 for a four-year term."]
+@pytest.mark.parametrize(
+    ("text", "question", "held"),
+    [
+        (  # a name in the headline is near every sentence of the story
+            "NHS waiting list falls for third month\n\nThe waiting list for hospital treatment fell again. The health "
+            "secretary welcomed it. About 7.39 million treatments were waiting, relating to 6.23 million patients, "
+            "down from 7.41 million in August.\n",
+            "How many people are on the NHS waiting list?",
+            [
+                "About 7.39 million treatments were waiting, relating to 6.23 million patients, down from 7.41 million "
+                "in August."
+            ],
+        ),
+        (  # and so is a name the story gives further down
+            "Last orders on the dancefloor\n\nAt 2.58am the music stopped. Nobody moved for a while. The Vault opened "
+            "in 1993 in the strongrooms of a bank. Halloran has sold the building to a developer for 725,000 pounds.\n",
+            "How much did the owner sell The Vault's building for?",
+            ["Halloran has sold the building to a developer for 725,000 pounds."],
+        ),
+        (  # but only the whole of it: "new" alone is not New York
+            "City hall gets a new mayor\n\nThe new mayor was sworn in on Monday. Turnout was low. Aides spoke. About "
+            "2.6 million people live in Chicago.\n",
+            "How many people live in New York?",
+            [],
+        ),
+        (  # a dateline's date is no date a question asks for
+            "Vargas wins Costa Rica presidency\n\nSAN JOSE, Feb 4 (AFP) - Vargas won the presidential election in "
+            "Costa Rica, officials said. Turnout was high. She will take office on May 8 for a four-year term.\n",
+            "When will Costa Rica's president-elect be sworn in?",
+            ["She will take office on May 8 for a four-year term."],
+        ),
+    ],
+)
+def test_the_sentences_that_hold_the_kind_of_thing_asked(tmp_path, text, question, held):
+    (found,) = _gathered(tmp_path, {"story.txt": text}, question)
+    assert [c.text for c in found.ranked if c.kind] == held
 
 
 def test_a_datelines_place_still_answers_where(tmp_path):
@@ -259,27 +270,14 @@ def test_a_datelines_place_still_answers_where(tmp_path):
     assert not kind_test(analyse("When was the man arrested in 2019?"))("LONDON, June 5 (Reuters) - A man was held.")
 
 
-def test_a_name_counts_for_the_kind_only_when_the_story_gives_all_of_it(tmp_path):
-    articles = {
-        "chicago.txt": "City hall gets a new mayor\n\nThe new mayor was sworn in on Monday. Turnout was low. "
-        "Aides spoke. About 2.6 million people live in Chicago.\n",
-    }
-    (found,) = _gathered(tmp_path, articles, "How many people live in New York?")
-    assert not any(c.kind for c in found.ranked)  # "new" alone is not New York
-
-
 def test_what_a_question_asks_beyond_its_storys_topic(tmp_path):
-    from fakes import write_articles
-
     from rag.answer.topic import beyond_topic, opening
 
     articles = {
         "vote.txt": "Vargas wins Costa Rica presidency\n\nSAN JOSE, Feb 4 (AFP) - Vargas won the presidential "
         "election in Costa Rica, officials said. Turnout was high. She will take office on May 8.\n",
     }
-    retriever = Retriever.build(
-        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
-    )
+    retriever = _indexed(tmp_path, articles)
     corpus = retriever.corpus
     # "Rica's" goes with "Costa"; "president-elect" too ("presidential election" says both its stems).
     assert beyond_topic("When will Costa Rica's president-elect be sworn in?", corpus, "vote.txt") == (
@@ -295,17 +293,13 @@ def test_what_a_question_asks_beyond_its_storys_topic(tmp_path):
 
 
 def test_each_sentence_is_compared_with_what_the_question_asks_beyond_the_topic(tmp_path):
-    from fakes import write_articles
-
     from rag.answer.evidence import gather
 
     articles = {
         "vote.txt": "Vargas wins Costa Rica presidency\n\nVargas won the presidential election in Costa Rica. "
         "She will take office on May 8.\n",
     }
-    retriever = Retriever.build(
-        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
-    )
+    retriever = _indexed(tmp_path, articles)
     model = Assistant(retriever).model
     question = "When will the Costa Rica winner take office?"
     hits = retriever.search(question, k=3)
@@ -335,16 +329,13 @@ def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title
 
 
 def test_a_name_the_articles_say_is_withheld_is_abstained_with_the_sentence_that_says_so(tmp_path):
-    from fakes import write_articles
 
     articles = {
         "crash.txt": "Train crash kills four\n\nFour people were killed when a commuter train hit a freight train. "
         "The fourth was the train's engineer, a 52-year-old man who had worked for the agency for 19 years. "
         "His name was withheld pending notification of relatives. No group claimed the crash was deliberate.\n",
     }
-    retriever = Retriever.build(
-        [write_articles(tmp_path / "articles", articles)], tmp_path / "index", embedder=FakeEmbedder()
-    )
+    retriever = _indexed(tmp_path, articles)
     assistant = Assistant(retriever)
     answer = assistant.ask("What was the name of the engineer who was killed?")
     assert answer.abstained
