@@ -48,14 +48,14 @@ from rag.fitted import LogisticModel
 from rag.index.embedders import make_embedder
 from rag.metrics import normalise, overlaps
 
-from .devsets import FAMILIES, SETS, TWO_KINDS, both_kinds, development_set
+from .devsets import FAMILIES, OUTSIDE, SETS, TWO_KINDS, both_kinds, development_set
 from .harness import evidence_spans
 from .splits import split, squad_dir
 
 RATIOS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 ACCURACY_WEIGHT = 2.0  # in the ratio's objective, against citation precision (`best_ratio`)
 # The default: the project's questions, SQuAD, and the news questions written without the code.
-FIT_SETS = ("seeds", "squad", "outside-seeds", "cnn", "nyt", "wire", "features")
+FIT_SETS = ("seeds", "squad", *OUTSIDE)
 
 
 def development_sets(names: Sequence[str] = ("seeds", "squad")) -> list[tuple[str, list[dict[str, Any]], Path]]:
@@ -259,7 +259,7 @@ def transfer(per_set: list, held_out: list, c: float, answerable_loss: float, ab
         source = [(name, *rest) for name, *rest in per_set if FAMILIES[name] != kind]
         names = [name for name, *_ in source]
         fitted = fit_models(source, c, answerable_loss, names, [n for n in names if n in abstaining])
-        fitted_on = ",".join(name for name, *_ in source)
+        fitted_on = ",".join(names)
         for side, sets in (("train", per_set), ("test", held_out)):
             scored = score_all([(name, *rest) for name, *rest in sets if FAMILIES[name] == kind], fitted.sentence)
             for name in dict.fromkeys(name for name, *_ in scored):

@@ -50,4 +50,4 @@ def undated(text: str) -> str:
     >>> undated("SAN JOSE, Feb 4 (AFP) - Vargas won the election on Sunday.")
     'Vargas won the election on Sunday.'
     """
-    return DATELINE.sub("", text) if "(" in text or "-" in text or "—" in text or "–" in text else text
+    return DATELINE.sub("", text)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
-from ..ingest.cleaning import MONTH
+from ..ingest.cleaning import MONTH, WEEKDAY
 
 NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
     r"|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half"
 )
-WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 
 # "one" and "half" are left out of numbers: "one conversation" does not say how many.

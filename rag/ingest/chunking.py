@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..types import Chunk, Document, Span
+from .cleaning import WEEKDAY
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 # pysbd is regex-heavy; feed it bounded pieces so a 1 MB line without breaks stays fast.
@@ -62,7 +63,7 @@ def _strip(text: str, start: int, end: int) -> Span | None:
 # "at 2:40 a.m. local time", "at 8 p.m. ET", "at 5 p.m. on Tuesday".
 CLOCK_END = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.m\.$")
 CLOCK_GOES_ON = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|E[SD]?T|C[SD]?T|M[SD]?T|P[SD]?T|GMT|UTC|BST|CES?T"
+    rf"(?:{WEEKDAY}|E[SD]?T|C[SD]?T|M[SD]?T|P[SD]?T|GMT|UTC|BST|CES?T"
     r"|(?:Eastern|Central|Mountain|Pacific|local)\s+time)\b|[a-z(,;]"
 )
 
