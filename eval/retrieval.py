@@ -5,7 +5,8 @@
 For each set (`eval/devsets.py`) it builds two throwaway indexes, the old default (96-token
 chunks indexed alone, convex fusion with 0.6 on dense) and the current default (`Config()`: larger
 chunks indexed with their article's title, learned fusion from `rag/search/ranker.json`), and prints
-R@1, R@5 and MRR of BM25, dense and hybrid on each, for the train and the test side of
+R@1, R@5 and MRR of BM25, dense and hybrid on each (and on the current index, the default search:
+hybrid reordered by each passage's best sentence), for the train and the test side of
 `eval/splits.py`. A passage counts when it contains an evidence quote (as in `eval/harness.py`).
 `--restricted` searches only the article each question was written against.
 """
@@ -16,7 +17,7 @@ import argparse
 import tempfile
 from collections.abc import Callable
 
-from rag import Config, Retriever
+from rag import Assistant, Config, Retriever
 from rag.index.embedders import SentenceTransformerEmbedder
 from rag.metrics import mrr, recall_at
 
@@ -29,11 +30,16 @@ OLD = Config(chunk_tokens=96, title_context=False, fusion="convex", dense_weight
 
 
 def runs(retriever: Retriever, devset: DevSet, mode: str, restricted: bool) -> dict[str, list[list[bool]]]:
-    """Judged top-10 lists per side ("train", "test") for one mode."""
+    """Judged top-10 lists per side ("train", "test") for one mode; "sentences" is the default
+    search, hybrid reordered by each passage's best sentence (`Assistant.search`)."""
     out: dict[str, list[list[bool]]] = {"train": [], "test": []}
+    searcher = Assistant(retriever)
     for q in devset.questions:
         doc_ids = sorted({ev["doc_id"] for ev in q["evidence"]}) if restricted else None
-        hits = retriever.search(q["question"], k=DEPTH, mode=mode, doc_ids=doc_ids)
+        if mode == "sentences":
+            hits = searcher.search(q["question"], k=DEPTH, doc_ids=doc_ids)
+        else:
+            hits = retriever.search(q["question"], k=DEPTH, mode=mode, doc_ids=doc_ids)
         spans = evidence_spans(q, retriever.documents)
         out[split_of(q)].append(judge([(h.doc_id, h.start, h.end) for h in hits], spans))
     return out
@@ -51,7 +57,8 @@ def study(
         ("old hybrid (convex 0.6)", "old", "hybrid"),
         ("bm25", "new", "bm25"),
         ("dense", "new", "dense"),
-        ("hybrid (default)", "new", "hybrid"),
+        ("hybrid", "new", "hybrid"),
+        ("hybrid + sentences (default)", "new", "sentences"),
     ]
     retrievers = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,7 +71,7 @@ def study(
             cells = "   ".join(
                 f"{len(judged[s]):>4} " + " ".join(f"{v:.3f}" for v in results[name][s]) for s in ("train", "test")
             )
-            show(f"{devset.name:<11} {name:<24} {cells}")
+            show(f"{devset.name:<11} {name:<28} {cells}")
     embedder.save()
     return results
 
@@ -75,7 +82,7 @@ def main() -> None:
     parser.add_argument("--restricted", action="store_true", help="search only the evidence's article")
     args = parser.parse_args()
     embedder = CachingEmbedder(SentenceTransformerEmbedder())
-    print(f"{'set':<11} {'strategy':<24} {'train: n':>8}   R@1   R@5   MRR   {'test: n':>7}   R@1   R@5   MRR")
+    print(f"{'set':<11} {'strategy':<28} {'train: n':>8}   R@1   R@5   MRR   {'test: n':>7}   R@1   R@5   MRR")
     for name in args.sets:
         study(load(name), embedder, args.restricted)
 

@@ -155,7 +155,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     retriever = _open(args)
     started = time.perf_counter()
     respelt = retriever.respell(check_query(args.query))
-    hits = retriever.search(respelt.query, k=args.k, mode=args.mode, doc_ids=args.doc, spelling=False)
+    if args.first_stage:
+        hits = retriever.search(respelt.query, k=args.k, mode=args.mode, doc_ids=args.doc, spelling=False)
+    else:  # the passages reordered by the sentence each holds that best answers (Assistant.search)
+        from .answer.assistant import Assistant
+
+        hits = Assistant(retriever, mode=args.mode).search(args.query, k=args.k, doc_ids=args.doc)
     seconds = time.perf_counter() - started
     respelling = describe(as_written(respelt.changes, [hit.text for hit in hits])) if respelt.changes else ""
     if args.json:  # the list of hits, as before; a respelling is said beside it, on stderr
@@ -173,7 +178,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(body + "\n")
     if respelling:
         print(respelling)
-    print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({args.mode})", file=sys.stderr)
+    how = args.mode if args.first_stage else f"{args.mode}, by best sentence"
+    print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({how})", file=sys.stderr)
     return 0
 
 
@@ -375,6 +381,11 @@ def add_query_commands(sub: Any) -> None:
     p = sub.add_parser("search", help="find the passages that best match a question")
     p.add_argument("query", help="the question or keywords")
     retrieval_options(p, 5, "number of passages")
+    p.add_argument(
+        "--first-stage",
+        action="store_true",
+        help="the retrieval mode's own order, without reordering the passages by their best sentence; faster",
+    )
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("ask", help="answer a question with quotes from the articles, or say they don't say")

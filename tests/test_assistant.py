@@ -132,6 +132,21 @@ def test_a_chain_of_follow_ups_keeps_the_first_subject():
     assert "Tom Graham" in resolve("Where does he work?", history)
 
 
+def test_search_puts_first_the_passage_whose_sentence_answers_best(assistant):
+    question = "How many visitors attended the harvest festival?"
+    best = assistant.evidence(question).ranked[0]
+    hits = assistant.search(question)
+    assert hits[0].doc_id == best.doc_id and hits[0].start <= best.start and best.end <= hits[0].end
+    assert hits[0].score == round(best.score, 6)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    # The same passages as the first stage's, only reordered; an answer's related passages follow them.
+    first_stage = assistant.retriever.search(question, k=assistant.k)
+    assert sorted(h.chunk_id for h in hits) == sorted(h.chunk_id for h in first_stage)
+    assert [h.chunk_id for h in assistant.ask(question).related] == [h.chunk_id for h in hits]
+    only = assistant.search("What did the mayor say?", doc_ids=["gamma.txt"])
+    assert only and {h.doc_id for h in only} == {"gamma.txt"}
+
+
 def test_doc_filter_applies_to_answers(assistant):
     answer = assistant.ask("What did the mayor say?", doc_ids=["gamma.txt"])
     assert all(c.doc_id == "gamma.txt" for c in answer.citations)

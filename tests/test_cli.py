@@ -37,6 +37,11 @@ def test_index_search_docs_on_seeds(capsys, tmp_path, seeds_copy):
     original = (seeds_copy / hits[0]["doc_id"]).read_text(encoding="utf-8")
     assert original[hits[0]["start"] : hits[0]["end"]] == hits[0]["text"]
 
+    code, out, err = run(capsys, "search", "What did Zelenskyy say Putin understands?", "--index-dir", index)
+    assert code == 0 and "(hybrid, by best sentence)" in err
+    code, out, err = run(capsys, "search", "Zelenskyy", "--first-stage", "--index-dir", index, "--json")
+    assert code == 0 and len(json.loads(out)) == 5 and "by best sentence" not in err
+
     code, out, err = run(capsys, "search", "What did the Kremln want?", "--index-dir", index, "--json")
     assert code == 0 and json.loads(out) and "“Kremln” → “Kremlin”" in err  # stdout stays the list of hits
 

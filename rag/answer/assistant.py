@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import ModelError, QueryError
 from ..search.retriever import Retriever, check_query
 from ..search.spelling import as_written
+from ..types import Hit
 from .answerers import Answerer, make_answerer
 from .casing import truecase
 from .citations import Answer, cite, grounded, short_of
@@ -72,7 +73,7 @@ class Assistant:
                     typed,
                     abstained=True,
                     reason=found.reason,
-                    related=found.hits[:3],
+                    related=found.passages[:3],
                     query=found.query,
                     respelt=found.respelt,
                     confidence=confidence,
@@ -100,13 +101,28 @@ class Assistant:
                 short=short,
                 query=found.query,
                 respelt=found.respelt,
-                related=found.hits,
+                related=found.passages,
                 confidence=confidence,
                 seconds=time.perf_counter() - started,
             )
             if not grounded(answer, corpus.source_text):
                 raise ModelError(f"the {self.answerer.name} answerer quoted text that is not in the articles")
             return answer
+
+    def search(
+        self,
+        question: str,
+        history: Any = None,
+        *,
+        k: int | None = None,
+        mode: str | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The `k` passages for `question`, best first by the sentence model (`Evidence.passages`):
+        the retriever's search is the first stage, and each of its passages is then scored by its
+        sentence that best answers. Costs what `ask` costs, less composing the answer."""
+        with self.retriever.reading():
+            return list(self.evidence(question, history, k=k, mode=mode, doc_ids=doc_ids).passages)
 
     def evidence(
         self,
