@@ -359,6 +359,22 @@ def test_a_name_the_articles_say_is_withheld_is_abstained_with_the_sentence_that
     assert not answer.abstained and "52-year-old" in answer.text
 
 
+def test_a_thing_the_articles_mention_but_do_not_name_is_abstained(tmp_path):
+    articles = {
+        "summit.txt": "Talks collapse in Hanoi\n\nThe talks between the two leaders ended abruptly at a hotel in "
+        "Hanoi in the spring of 2019. Officials said the meeting lasted two hours.\n",
+        "rescue.txt": "Crew rescued at sea\n\nA destroyer, the USS Halsey, rescued all 22 crew members of a burning "
+        "tanker on Monday.\n",
+    }
+    assistant = Assistant(_indexed(tmp_path, articles))
+    answer = assistant.ask("What is the name of the hotel in Hanoi where the talks ended?")
+    assert answer.abstained and answer.reason == "the articles mention a hotel but do not name it"
+    answer = assistant.ask("What is the name of the destroyer that rescued the tanker's crew?")
+    assert not answer.abstained and "USS Halsey" in answer.text  # named right after "a destroyer"
+    answer = assistant.ask("Where did the talks between the two leaders end?")  # asks no name: answered
+    assert not answer.abstained and "a hotel in Hanoi" in answer.text
+
+
 def test_a_quotation_goes_on_in_the_next_sentence_of_its_paragraph():
     from rag.answer.answerers import complete
     from rag.answer.candidates import Candidate

@@ -28,6 +28,7 @@ from .model import AnswerModel
 from .question import Question, analyse, attributes_speech, kind_finder
 from .short_answer import certainty, short_answer
 from .titles import title_holder
+from .unnamed import unnamed
 from .withheld import withheld
 
 # A surname this short ("Yi", "Xi") is found inside other words by the speech rule ("they", "trying").
@@ -50,19 +51,22 @@ class Evidence:
     missing: tuple[str, ...] = ()  # the question's name words that occur nowhere in the articles
     respelt: tuple[tuple[str, str], ...] = ()  # (typed, searched) for each misspelt word of the question
     withheld: str | None = None  # a sentence saying what is asked is not known (withheld.py)
+    unnamed: str | None = None  # "a hotel": the thing whose name is asked, mentioned but not named (unnamed.py)
 
     def abstains(self, threshold: float, paraphrase: float) -> bool:
         """Whether to abstain: nothing found, P(unanswerable) at the threshold, a name the
         articles never use with no sentence close enough to be a paraphrase of the question, a
-        sentence saying that what is asked is not known (`withheld`), or a person asked about by
-        name ("What did Xi Jinping say ...?") whom no sentence found reports saying anything
-        (`unheard`)."""
+        sentence saying that what is asked is not known (`withheld`), a thing whose name is asked
+        that the best sentence mentions without naming ("a hotel in Hanoi": `unnamed`), or a person
+        asked about by name ("What did Xi Jinping say ...?") whom no sentence found reports saying
+        anything (`unheard`)."""
         unknown_name = bool(self.missing) and self.signals.get("cosine_top", 0.0) < paraphrase
         return (
             not self.ranked
             or self.unanswerable >= threshold
             or unknown_name
             or self.withheld is not None
+            or self.unnamed is not None
             or self.unheard
         )
 
@@ -133,6 +137,9 @@ def gather(
     unknown = withheld(asked, [c.text for c in ranked[:3]], [_following(corpus, c) for c in ranked[:3]])
     if unknown:
         reason = f"the articles say it is not known: “{unknown}”"
+    mention = None if unknown else unnamed(question, [c.text for c in ranked[:3]])
+    if mention:
+        reason = f"the articles mention {mention} but do not name it"
     return Evidence(
         question,
         query,
@@ -144,6 +151,7 @@ def gather(
         reason,
         missing,
         withheld=unknown,
+        unnamed=mention,
     )
 
 
