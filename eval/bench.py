@@ -154,6 +154,11 @@ def warm(retriever: Retriever, questions: list[str], repeat: int = 3) -> dict[st
     would find that too."""
     assistant = Assistant(retriever)
     calls = {
+        # The default `rag search`: the hybrid passages reordered by their best sentence. Timed once
+        # per question, as `ask`, and first in the list, so it reaches each question after the
+        # other kinds: what it shares with `ask`'s per-question caches may be found there (a lower
+        # bound), and `ask`'s own figure is as before.
+        "search by best sentence": lambda q: assistant.search(q, k=5),
         "encode query": lambda q: retriever.embedder.embed([q]),
         "search bm25": lambda q: retriever.search(q, k=5, mode="bm25"),
         "search dense": lambda q: retriever.search(q, k=5, mode="dense"),
@@ -165,7 +170,7 @@ def warm(retriever: Retriever, questions: list[str], repeat: int = 3) -> dict[st
     for round_ in range(repeat):
         for i in range(len(questions)):
             for j, (name, call) in enumerate(calls.items()):
-                if name == "ask" and round_:
+                if name in ("ask", "search by best sentence") and round_:
                     continue
                 retriever.clear_query_cache()
                 started = time.perf_counter()
@@ -417,9 +422,14 @@ def targets(r: dict[str, Any], copies: int) -> list[tuple[str, str, bool | None]
     torch_free = not r["cold_start"]["torch_modules_after_answer"]
     out.append(("no torch/sentence-transformers at query time", "none loaded" if torch_free else "loaded", torch_free))
     ratios = r["warm_ms"]["ratios_to_encoding"]
-    out.append(
-        ("warm `search` p50 <= 1.2x encoding", f"hybrid {ratios['search hybrid']:.2f}x", ratios["search hybrid"] <= 1.2)
-    )
+    # `rag search` reorders the hybrid passages by their best sentence by default; --first-stage skips it.
+    if "search by best sentence" in ratios:
+        default = ratios["search by best sentence"]
+        said = f"{default:.2f}x by best sentence (the default); --first-stage {ratios['search hybrid']:.2f}x"
+    else:  # a report from before the default search reordered its passages
+        default = ratios["search hybrid"]
+        said = f"hybrid {default:.2f}x"
+    out.append(("warm `search` p50 <= 1.2x encoding", said, default <= 1.2))
     out.append(("warm `ask` p50 <= 2x encoding", f"{ratios['ask']:.2f}x", ratios["ask"] <= 2.0))
     if copies:
         now = r["build"][f"seeds x {copies}"]["texts_per_s"]
@@ -482,13 +492,13 @@ def show(results: dict[str, Any]) -> str:
             if "first_answer_s" in serve
             else f"`rag serve`: skipped ({serve['skipped']})"
         )
-    lines += ["", f"{'warm latency':<22}{'p50 ms':>9}{'p95 ms':>9}{'x encode':>10}"]
+    lines += ["", f"{'warm latency':<24}{'p50 ms':>9}{'p95 ms':>9}{'x encode':>10}"]
     ratios = results["warm_ms"]["ratios_to_encoding"]
     for name, row in results["warm_ms"].items():
         if name != "ratios_to_encoding":
-            lines.append(f"{name:<22}{row['p50']:>9.2f}{row['p95']:>9.2f}{ratios.get(name, 1.0):>10.2f}")
+            lines.append(f"{name:<24}{row['p50']:>9.2f}{row['p95']:>9.2f}{ratios.get(name, 1.0):>10.2f}")
     enc = results["encode_query_torch_ms"]
-    lines.append(f"{'encode query, PyTorch':<22}{enc['p50']:>9.2f}{enc['p95']:>9.2f}")
+    lines.append(f"{'encode query, PyTorch':<24}{enc['p50']:>9.2f}{enc['p95']:>9.2f}")
     lines += ["", f"{'index build':<48}{'docs':>6}{'chunks':>8}{'seconds':>9}{'texts/s':>9}{'B/chunk':>9}"]
     for name, row in results["build"].items():
         lines.append(

@@ -44,7 +44,8 @@ def register(sub: argparse._SubParsersAction, common) -> None:
     p = sub.add_parser(
         "eval",
         help="evaluate retrieval and answers on a question set, with baselines",
-        description="Run BM25, dense, hybrid, the answer composer and a naive baseline on the same "
+        description="Run BM25, dense, hybrid, hybrid reordered by each passage's best sentence (the default "
+        "search), the answer composer and a naive baseline on the same "
         "questions and corpus; print a table and write a report with plots.",
     )
     p.add_argument(

@@ -1,7 +1,8 @@
 """Run the evaluation: every configuration on the same questions and corpus, in one run.
 
 Configurations: a naive baseline (fixed 800-character windows of the raw files, dense search), BM25
-only, dense only, hybrid, and the answer composer on top of each retrieval mode. Retrieval is judged
+only, dense only, hybrid, hybrid with its passages reordered by their best sentence (the default
+search, `SENTENCES`), and the answer composer on top of each retrieval mode. Retrieval is judged
 by whether a retrieved passage contains the evidence quote; answers by the metrics in `rag.metrics`.
 """
 
@@ -49,7 +50,8 @@ MORE_QUESTIONS = HERE / "questions_more.jsonl"  # written later, in the manner o
 CORPUS = HERE.parent / "seeds"
 MODES = CONFIG_MODES[::-1]  # hybrid last, below the single modes it fuses
 # The default search, printed last: the hybrid passages reordered by the sentence model, each by its
-# best sentence (`Assistant.search`, `Evidence.passages`): what `rag search` prints and an answer cites.
+# best sentence (`Assistant.search`, `Evidence.passages`): what `rag search` prints, and the order
+# of an answer's related passages.
 SENTENCES = "hybrid + sentences"
 SIDES = ("train", "test")
 NAIVE_WINDOW = 800
@@ -432,7 +434,8 @@ def evaluate(questions: list[dict], corpus: Path, embedder: Embedder, *, sweep: 
     runs.append(retrieval_run(SENTENCES, by_sentences, questions, docs, clear))
     composers = [answer_run(f"{mode} + composer", Assistant(retriever, mode=mode), questions) for mode in MODES]
     composers.append(answer_run("hybrid + composer, right article", Assistant(retriever), questions, restrict=True))
-    # One more hybrid run that never abstains: its confidences give the whole abstention trade-off.
+    # One more hybrid run whose threshold never abstains (the rules still do: `Evidence.abstains`):
+    # its confidences give the abstention model's whole trade-off.
     sweep_rows = answer_run("sweep", Assistant(retriever, threshold=2.0), questions).answers if sweep else []
     encode = []
     for q in answerable(questions):

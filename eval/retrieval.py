@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 from collections.abc import Callable
+from functools import partial
 
 from rag import Assistant, Config, Retriever
 from rag.index.embedders import SentenceTransformerEmbedder
 from rag.metrics import mrr, recall_at
 
 from .devsets import SETS, CachingEmbedder, DevSet, load
-from .harness import evidence_spans, judge
+from .harness import SENTENCES, evidence_spans, judge
 from .splits import split_of
 
 DEPTH = 10
@@ -30,16 +31,13 @@ OLD = Config(chunk_tokens=96, title_context=False, fusion="convex", dense_weight
 
 
 def runs(retriever: Retriever, devset: DevSet, mode: str, restricted: bool) -> dict[str, list[list[bool]]]:
-    """Judged top-10 lists per side ("train", "test") for one mode; "sentences" is the default
-    search, hybrid reordered by each passage's best sentence (`Assistant.search`)."""
+    """Judged top-10 lists per side ("train", "test") for one mode, or for the default search
+    (`SENTENCES`: hybrid reordered by each passage's best sentence, `Assistant.search`)."""
     out: dict[str, list[list[bool]]] = {"train": [], "test": []}
-    searcher = Assistant(retriever)
+    search = Assistant(retriever).search if mode == SENTENCES else partial(retriever.search, mode=mode)
     for q in devset.questions:
         doc_ids = sorted({ev["doc_id"] for ev in q["evidence"]}) if restricted else None
-        if mode == "sentences":
-            hits = searcher.search(q["question"], k=DEPTH, doc_ids=doc_ids)
-        else:
-            hits = retriever.search(q["question"], k=DEPTH, mode=mode, doc_ids=doc_ids)
+        hits = search(q["question"], k=DEPTH, doc_ids=doc_ids)
         spans = evidence_spans(q, retriever.documents)
         out[split_of(q)].append(judge([(h.doc_id, h.start, h.end) for h in hits], spans))
     return out
@@ -58,7 +56,7 @@ def study(
         ("bm25", "new", "bm25"),
         ("dense", "new", "dense"),
         ("hybrid", "new", "hybrid"),
-        ("hybrid + sentences (default)", "new", "sentences"),
+        ("hybrid + sentences (default)", "new", SENTENCES),
     ]
     retrievers = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -163,7 +163,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits = Assistant(retriever, mode=args.mode).search(args.query, k=args.k, doc_ids=args.doc)
     seconds = time.perf_counter() - started
     respelling = describe(as_written(respelt.changes, [hit.text for hit in hits])) if respelt.changes else ""
-    if args.json:  # the list of hits, as before; a respelling is said beside it, on stderr
+    if args.json:  # the list of hits; a respelling is said beside it, on stderr
         _print_json([{"rank": i, **asdict(h)} for i, h in enumerate(hits, start=1)])
         if respelling:
             print(respelling, file=sys.stderr)
@@ -173,12 +173,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     for rank, hit in enumerate(hits, start=1):
         meta = ", ".join(x for x in (hit.outlet, hit.date) if x)
         print(f"[{rank}] {hit.title}" + (f" ({meta})" if meta else ""))
-        print(f"    {hit.chunk_id}  chars {hit.start}-{hit.end}  score {hit.score:.3f}")
+        judged = "" if hit.best_sentence is None else f"  best sentence {hit.best_sentence:.3g}"
+        print(f"    {hit.chunk_id}  chars {hit.start}-{hit.end}  score {hit.score:.3f}{judged}")
         body = textwrap.fill(" ".join(hit.text.split()), width=96, initial_indent="    ", subsequent_indent="    ")
         print(body + "\n")
     if respelling:
         print(respelling)
-    how = args.mode if args.first_stage else f"{args.mode}, by best sentence"
+    how = args.mode if args.first_stage or args.reranker else f"{args.mode}, by best sentence"
     print(f"{len(hits)} passages in {seconds * 1000:.0f} ms ({how})", file=sys.stderr)
     return 0
 
@@ -384,7 +385,8 @@ def add_query_commands(sub: Any) -> None:
     p.add_argument(
         "--first-stage",
         action="store_true",
-        help="the retrieval mode's own order, without reordering the passages by their best sentence; faster",
+        help="the retrieval mode's own order, without reordering the passages by their best sentence "
+        "(the sentence model); faster",
     )
     p.set_defaults(func=cmd_search)
 

@@ -76,3 +76,7 @@ class Hit:
     authors: tuple[str, ...] = ()
     outlet: str | None = None
     date: str | None = None
+    # From `Assistant.search` and in an answer's related passages: the sentence model's score of the
+    # passage's best sentence, which orders them (`Evidence.passages`); None from `Retriever.search`
+    # and for a passage none of whose sentences was scored. `score` stays the retrieval mode's.
+    best_sentence: float | None = None

@@ -137,12 +137,18 @@ def test_search_puts_first_the_passage_whose_sentence_answers_best(assistant):
     best = assistant.evidence(question).ranked[0]
     hits = assistant.search(question)
     assert hits[0].doc_id == best.doc_id and hits[0].start <= best.start and best.end <= hits[0].end
-    assert hits[0].score == round(best.score, 6)
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    # The same passages as the first stage's, only reordered; an answer's related passages follow them.
-    first_stage = assistant.retriever.search(question, k=assistant.k)
-    assert sorted(h.chunk_id for h in hits) == sorted(h.chunk_id for h in first_stage)
+    assert hits[0].best_sentence == round(best.score, 6)
+    judged = [h.best_sentence for h in hits if h.best_sentence is not None]
+    assert judged == sorted(judged, reverse=True)
+    # The same passages as the first stage's, with its scores, only reordered; an answer's related
+    # passages follow them; the first ones do not depend on how many are asked for.
+    first_stage = {h.chunk_id: h.score for h in assistant.retriever.search(question, k=assistant.k)}
+    assert {h.chunk_id: h.score for h in hits} == first_stage
     assert [h.chunk_id for h in assistant.ask(question).related] == [h.chunk_id for h in hits]
+    assert [h.chunk_id for h in assistant.search(question, k=1)] == [hits[0].chunk_id]
+    assert all(h.best_sentence is None for h in assistant.retriever.search(question))
+    with pytest.raises(QueryError, match="k must be"):
+        assistant.search(question, k=0)
     only = assistant.search("What did the mayor say?", doc_ids=["gamma.txt"])
     assert only and {h.doc_id for h in only} == {"gamma.txt"}
 
@@ -276,6 +282,18 @@ def test_the_sentences_that_hold_the_kind_of_thing_asked(tmp_path, text, questio
     assert [c.text for c in found.ranked if c.kind] == held
 
 
+def test_a_name_the_stories_give_otherwise_does_not_take_the_kind_from_every_sentence(tmp_path):
+    articles = {
+        "rates.txt": "Poland holds rates\n\nPoland's central bank kept its main rate at 5.75 percent on Wednesday. "
+        "The bank will publish new projections on Nov. 5.\n",
+        "census.txt": "Census counts more people\n\nThe national statistics office said the count rose.\n",
+    }
+    # Every word of "the National Bank of Poland" is in the articles, the name whole in none.
+    (found,) = _gathered(tmp_path, articles, "On what date does the National Bank of Poland publish its projections?")
+    assert "The bank will publish new projections on Nov. 5." in [c.text for c in found.ranked if c.kind]
+    assert not found.abstains(0.99, 0.0)
+
+
 def test_a_datelines_place_still_answers_where(tmp_path):
     from rag.answer.evidence import kind_test
     from rag.answer.question import analyse
@@ -373,6 +391,38 @@ def test_a_thing_the_articles_mention_but_do_not_name_is_abstained(tmp_path):
     assert not answer.abstained and "USS Halsey" in answer.text  # named right after "a destroyer"
     answer = assistant.ask("Where did the talks between the two leaders end?")  # asks no name: answered
     assert not answer.abstained and "a hotel in Hanoi" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "best", "following", "mention"),
+    [
+        ("What is the name of the hotel in Hanoi?", ["The talks ended at a hotel in Hanoi."], None, "a hotel"),
+        ("What was the name of the air base?", ["They met at an American air base."], None, "an American air base"),
+        # named right after, in the next sentence, or by another of the best sentences
+        ("What is the name of the operation?", ["It began a military operation, dubbed Midnight Hammer."], None, None),
+        ("What is the name of the operation?", ["It began a military operation, code-named Hammer."], None, None),
+        ("What is the name of the operation?", ["It began an operation, which it called Hammer."], None, None),
+        ("What is the name of the operation?", ["It began a military operation."], "It was called Hammer.", None),
+        ("What is the name of the ship?", ["They boarded a ship, the “Ever Given”."], None, None),
+        ("What is the name of the hotel?", ["They met at a hotel: the Metropole."], None, None),
+        ("What is the name of the hotel?", ["They met at a hotel — the Metropole."], None, None),
+        ("What is the name of the hotel?", ["They met at a hotel, which was the Metropole."], None, None),
+        ("What is the name of the hotel?", ["They met at a hotel.", "The Metropole hotel was full."], None, None),
+        ("What is the name of the base?", ["They met at an air base.", "Joint Base Elmendorf is cold."], None, None),
+        # what a named thing is, or not a mention of the thing at all
+        ("What is the name of the region?", ["Normandy is a region in France."], None, None),
+        ("What is the name of the agency?", ["Frontex, an agency of the EU, is in Warsaw."], None, None),
+        ("What is the name of the hotel?", ["According to a spokesman for the hotel, all is well."], None, None),
+        # a person's name is often given in a later sentence; several asked for; no name asked for
+        ("What is the name of the man who was arrested?", ["Police arrested a man on Monday."], None, None),
+        ("What are the names of the two regions?", ["Attacks on two regions stopped."], None, None),
+        ("Where did the talks end?", ["The talks ended at a hotel in Hanoi."], None, None),
+    ],
+)
+def test_a_thing_mentioned_but_not_named(question, best, following, mention):
+    from rag.answer.unnamed import unnamed
+
+    assert unnamed(question, best, following) == mention
 
 
 def test_a_quotation_goes_on_in_the_next_sentence_of_its_paragraph():

@@ -73,7 +73,7 @@ class Assistant:
                     typed,
                     abstained=True,
                     reason=found.reason,
-                    related=found.passages[:3],
+                    related=self._passages(found)[:3],
                     query=found.query,
                     respelt=found.respelt,
                     confidence=confidence,
@@ -101,7 +101,7 @@ class Assistant:
                 short=short,
                 query=found.query,
                 respelt=found.respelt,
-                related=found.passages,
+                related=self._passages(found),
                 confidence=confidence,
                 seconds=time.perf_counter() - started,
             )
@@ -118,11 +118,21 @@ class Assistant:
         mode: str | None = None,
         doc_ids: Sequence[str] | None = None,
     ) -> list[Hit]:
-        """The `k` passages for `question`, best first by the sentence model (`Evidence.passages`):
-        the retriever's search is the first stage, and each of its passages is then scored by its
-        sentence that best answers. Costs what `ask` costs, less composing the answer."""
+        """The `k` passages for `question` (and its conversation), best first by the sentence model
+        (`Evidence.passages`): the retriever's search finds the assistant's `k` passages, or more
+        when asked for more, and each is judged by its sentence that best answers, so the first
+        passages do not depend on `k`. With a cross-encoder reranker (`Retriever.use_reranker`)
+        its order stands. Costs what `ask` costs, less composing the answer."""
+        want = self.k if k is None else k
+        if not isinstance(want, int) or want < 1:
+            raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
         with self.retriever.reading():
-            return list(self.evidence(question, history, k=k, mode=mode, doc_ids=doc_ids).passages)
+            found = self.evidence(question, history, k=max(want, self.k), mode=mode, doc_ids=doc_ids)
+            return list(self._passages(found)[:want])
+
+    def _passages(self, found: Evidence) -> tuple[Hit, ...]:
+        """The passages in the order they are shown: a reranker's, else the sentence model's."""
+        return found.hits if self.retriever.config.reranker else found.passages
 
     def evidence(
         self,

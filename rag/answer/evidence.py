@@ -72,7 +72,7 @@ class Evidence:
 
     @property
     def passages(self) -> tuple[Hit, ...]:
-        """The passages, best first by the sentence model: each scored by its best candidate
+        """The passages, best first by the sentence model: each judged by its best candidate
         sentence (`by_best_sentence`). The search's own order is the first stage; this is the
         order `Assistant.search` returns and an answer's related passages follow."""
         return by_best_sentence(self.hits, self.ranked)
@@ -89,25 +89,26 @@ class Evidence:
 
 
 def by_best_sentence(hits: Sequence[Hit], ranked: Sequence[Candidate]) -> tuple[Hit, ...]:
-    """`hits` reordered by the best `score` among the ranked sentences each holds, which becomes the
-    hit's score; a hit that holds none scores 0 and keeps its place after those that do, and ties
-    keep the search's order. A passage is judged by the sentence that answers best, not by its
-    words as a whole: on the held-out questions of the development sets this puts the passage
-    holding the answer first more often than the fused passage score does (README).
+    """`hits` reordered by the sentence model's score of the best sentence each holds, which each
+    carries as `best_sentence`; `score` stays the search's. A sentence that two overlapping
+    passages share counts for the first of them in the search's order only (the other is judged by
+    its other sentences); a passage with no scored sentence keeps its place after those that have
+    one, and ties keep the search's order.
 
     >>> from rag.types import Hit
     >>> hits = [Hit(c, "d", "", "", "", s, s + 10, 1.0, ((s, s + 10),)) for c, s in (("a", 0), ("b", 10), ("c", 20))]
     >>> ranked = [Candidate("d", 10, 20, "", score=0.9), Candidate("d", 0, 10, "", score=0.2)]
-    >>> [(h.chunk_id, h.score) for h in by_best_sentence(hits, ranked)]
-    [('b', 0.9), ('a', 0.2), ('c', 0.0)]
+    >>> [(h.chunk_id, h.best_sentence) for h in by_best_sentence(hits, ranked)]
+    [('b', 0.9), ('a', 0.2), ('c', None)]
     """
-    best: dict[SentenceKey, float] = {}
-    for c in ranked:
-        key = (c.doc_id, c.start, c.end)
-        best[key] = max(best.get(key, 0.0), c.score)
-    scores = [max((best.get((h.doc_id, s, e), 0.0) for s, e in h.sentences), default=0.0) for h in hits]
-    order = sorted(range(len(hits)), key=lambda i: (-scores[i], i))
-    return tuple(dataclasses.replace(hits[i], score=round(scores[i], 6)) for i in order)
+    scored = {(c.doc_id, c.start, c.end): c.score for c in ranked}
+    best: list[float | None] = []
+    for hit in hits:
+        mine = [scored.pop((hit.doc_id, s, e)) for s, e in hit.sentences if (hit.doc_id, s, e) in scored]
+        best.append(round(max(mine), 6) if mine else None)
+    rank = [-1.0 if b is None else b for b in best]
+    order = sorted(range(len(hits)), key=lambda i: (-rank[i], i))
+    return tuple(dataclasses.replace(hits[i], best_sentence=best[i]) for i in order)
 
 
 def gather(
@@ -137,7 +138,11 @@ def gather(
     unknown = withheld(asked, [c.text for c in ranked[:3]], [_following(corpus, c) for c in ranked[:3]])
     if unknown:
         reason = f"the articles say it is not known: “{unknown}”"
-    mention = None if unknown else unnamed(question, [c.text for c in ranked[:3]])
+    mention = (
+        None
+        if unknown or not ranked
+        else unnamed(question, [c.text for c in ranked[:3]], _following(corpus, ranked[0]))
+    )
     if mention:
         reason = f"the articles mention {mention} but do not name it"
     return Evidence(
@@ -271,6 +276,13 @@ def candidates(
     # building to a developer for 725,000 pounds", a feature whose narrative opening names the
     # club three paragraphs on).
     named_in = {doc for doc in sentences if any(stems and stems <= corpus.doc_terms(doc) for stems in name_sets)}
+    # When no story found gives any of the names whole, but the articles use each of their words,
+    # the question names a thing otherwise ("the National Bank of Poland" for "Poland's central
+    # bank"): the name cannot say which story is meant, and the abstention model weighs what is
+    # missing (`names_off_top`), so it does not take the kind from every sentence. A word the
+    # articles never use ("How many people live in New York?" over a story of Chicago) still does.
+    if not named_in and all(corpus.knows(t) for stems in name_sets for t in stems):
+        named_in = set(sentences)
     candidates = []
     for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
         here = heres[n]
