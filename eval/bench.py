@@ -155,9 +155,8 @@ def warm(retriever: Retriever, questions: list[str], repeat: int = 3) -> dict[st
     assistant = Assistant(retriever)
     calls = {
         # The default `rag search`: the hybrid passages reordered by their best sentence. Timed once
-        # per question, as `ask`, and first in the list, so it reaches each question after the
-        # other kinds: what it shares with `ask`'s per-question caches may be found there (a lower
-        # bound), and `ask`'s own figure is as before.
+        # per question, as `ask`. It and `ask` meet each question some calls apart, so whichever
+        # comes second may find the question's analysis in a shared cache (about 0.06 ms of it).
         "search by best sentence": lambda q: assistant.search(q, k=5),
         "encode query": lambda q: retriever.embedder.embed([q]),
         "search bm25": lambda q: retriever.search(q, k=5, mode="bm25"),

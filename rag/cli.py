@@ -155,7 +155,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     retriever = _open(args)
     started = time.perf_counter()
     respelt = retriever.respell(check_query(args.query))
-    if args.first_stage:
+    if args.first_stage or args.reranker:  # a cross-encoder's order stands (Assistant.search)
         hits = retriever.search(respelt.query, k=args.k, mode=args.mode, doc_ids=args.doc, spelling=False)
     else:  # the passages reordered by the sentence each holds that best answers (Assistant.search)
         from .answer.assistant import Assistant

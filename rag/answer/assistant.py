@@ -119,12 +119,13 @@ class Assistant:
         doc_ids: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The `k` passages for `question` (and its conversation), best first by the sentence model
-        (`Evidence.passages`): the retriever's search finds the assistant's `k` passages, or more
-        when asked for more, and each is judged by its sentence that best answers, so the first
-        passages do not depend on `k`. With a cross-encoder reranker (`Retriever.use_reranker`)
-        its order stands. Costs what `ask` costs, less composing the answer."""
+        (`Evidence.passages`): the retriever's search finds the assistant's own `k` passages (8),
+        or `k` when more are asked for, and each is judged by its sentence that best answers; so
+        the first passages are the same for any `k` up to the assistant's (more passages change
+        the sentences' passage scores a little). With a cross-encoder reranker
+        (`Retriever.use_reranker`) its order stands. Costs what `ask` costs, less composing."""
         want = self.k if k is None else k
-        if not isinstance(want, int) or want < 1:
+        if not isinstance(want, int) or isinstance(want, bool) or want < 1:
             raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
         with self.retriever.reading():
             found = self.evidence(question, history, k=max(want, self.k), mode=mode, doc_ids=doc_ids)

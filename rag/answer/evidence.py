@@ -276,13 +276,13 @@ def candidates(
     # building to a developer for 725,000 pounds", a feature whose narrative opening names the
     # club three paragraphs on).
     named_in = {doc for doc in sentences if any(stems and stems <= corpus.doc_terms(doc) for stems in name_sets)}
-    # When no story found gives any of the names whole, but the articles use each of their words,
-    # the question names a thing otherwise ("the National Bank of Poland" for "Poland's central
-    # bank"): the name cannot say which story is meant, and the abstention model weighs what is
-    # missing (`names_off_top`), so it does not take the kind from every sentence. A word the
-    # articles never use ("How many people live in New York?" over a story of Chicago) still does.
-    if not named_in and all(corpus.knows(t) for stems in name_sets for t in stems):
-        named_in = set(sentences)
+    # When no story found gives any of the names whole, the question may name a thing otherwise
+    # ("the National Bank of Poland" for "Poland's central bank"): the stories found that give the
+    # rarest word of a name stand for it ("poland"). A story that gives none of it still cannot
+    # answer for the kind asked ("How many people live in New York?" over a story of Chicago).
+    if not named_in:
+        rarest = {max(stems, key=lambda t: (corpus.idf(t), t)) for stems in name_sets if stems}
+        named_in = {doc for doc in sentences if rarest & corpus.doc_terms(doc)}
     candidates = []
     for n, (key, text, window, cosine) in enumerate(zip(keys, texts, windows, cosines.tolist(), strict=True)):
         here = heres[n]
