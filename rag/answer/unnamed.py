@@ -76,6 +76,8 @@ _GIVES_NAME = re.compile(
     r"|\b(?:dubbed|nicknamed|code-named|known(?:\s+\w+)?\s+as|identified as|calling itself|sold as)"
     rf"|,\s*(?:called|named))\s+{_OPENS_NAME}"
 )
+# Capitalised words beside a noun that name nothing: an article or a determiner opening a
+# sentence, a day, a month ("Trump left the hotel Thursday").
 _NOT_NAMES = (
     r"The|A|An|This|That|Its|His|Her|Their|Our|Another|Every|No|Some|Each|Monday|Tuesday|Wednesday|Thursday"
     r"|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November"
