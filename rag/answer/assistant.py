@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ModelError, QueryError
-from ..search.retriever import Retriever, check_query
+from ..search.retriever import Retriever, check_k, check_query
 from ..search.spelling import as_written
 from ..types import Hit
 from .answerers import Answerer, make_answerer
@@ -124,9 +124,7 @@ class Assistant:
         the first passages are the same for any `k` up to the assistant's (more passages change
         the sentences' passage scores a little). With a cross-encoder reranker
         (`Retriever.use_reranker`) its order stands. Costs what `ask` costs, less composing."""
-        want = self.k if k is None else k
-        if not isinstance(want, int) or isinstance(want, bool) or want < 1:
-            raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
+        want = check_k(self.k if k is None else k)
         with self.retriever.reading():
             found = self.evidence(question, history, k=max(want, self.k), mode=mode, doc_ids=doc_ids)
             return list(self._passages(found)[:want])

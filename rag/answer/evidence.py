@@ -135,14 +135,12 @@ def gather(
     found, missing = signals(corpus, asked, ranked)
     unanswerable = model.abstain.probability(found) if ranked else 1.0
     reason = _reason(asked, found, missing, unanswerable) if ranked else "nothing relevant was retrieved"
-    unknown = withheld(asked, [c.text for c in ranked[:3]], [_following(corpus, c) for c in ranked[:3]])
+    # The three best sentences and the one after each: what the two "not named" rules read.
+    best, following = [c.text for c in ranked[:3]], [_following(corpus, c) for c in ranked[:3]]
+    unknown = withheld(asked, best, following)
     if unknown:
         reason = f"the articles say it is not known: “{unknown}”"
-    mention = (
-        None
-        if unknown or not ranked
-        else unnamed(question, [c.text for c in ranked[:3]], _following(corpus, ranked[0]))
-    )
+    mention = None if unknown or not ranked else unnamed(question, best, following[0])
     if mention:
         reason = f"the articles mention {mention} but do not name it"
     return Evidence(

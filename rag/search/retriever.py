@@ -56,6 +56,13 @@ def _untied(found: list[Scored], depth: int) -> list[Scored]:
     return kept or found
 
 
+def check_k(k: object) -> int:
+    """`k`, how many passages to return, or QueryError unless it is a whole number of at least 1."""
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
+    return k
+
+
 def check_query(query: str) -> str:
     """The query stripped, or QueryError saying what is wrong with it."""
     if not isinstance(query, str):
@@ -226,8 +233,7 @@ class Retriever:
         query = check_query(query)
         if spelling:
             query = self.respell(query).query
-        if not isinstance(k, int) or k < 1:
-            raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
+        k = check_k(k)
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         query = self.name_offices(query)
