@@ -25,6 +25,8 @@ from rag.index.words import IRREGULAR_FILE, tokenize
 
 OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / "antonyms.json"
 POS = {"adj": "a", "adv": "r", "noun": "n", "verb": "v"}
+# Function words whose opposites do set two questions apart: degree and order.
+DEGREE = frozenset({"more", "less", "most", "least", "many", "few", "fewer", "fewest", "much", "little", "first", "last"})
 NOTICE = (
     "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. Permission to use, copy, "
     "modify and distribute this software and database and its documentation for any purpose and without "
@@ -75,6 +77,23 @@ def antonym_pairs(folder: Path) -> tuple[set[tuple[str, str]], set[str]]:
     return pairs, adjectives
 
 
+def content_pair(a: str, b: str) -> bool:
+    """Whether an opposite pair sets two questions apart, not two phrasings of one: a pair with a
+    function word (scikit-learn's English stop words: "have" / "lack", "all" / "some", "up" /
+    "down", "take" / "give") is left out, as such words are mostly parts of phrases ("were still
+    missing" against "had lost", "reads all the westerns" against "some of them", "shut down"),
+    unless both are words of degree or order ("more" / "less", "most" / "least", "first" / "last").
+
+    >>> content_pair("accept", "reject"), content_pair("have", "lack"), content_pair("more", "less")
+    (True, False, True)
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    if a in DEGREE and b in DEGREE:
+        return True
+    return a not in ENGLISH_STOP_WORDS and b not in ENGLISH_STOP_WORDS
+
+
 def forms(folder: Path, pairs: set[tuple[str, str]], adjectives: set[str]) -> dict[str, set[str]]:
     """Each base word of `pairs` -> its forms: itself, irregular forms, -er/-est for adjectives."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -99,6 +118,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     pairs, adjectives = antonym_pairs(args.wordnet)
+    pairs = {(a, b) for a, b in pairs if content_pair(a, b)}
     variants = forms(args.wordnet, pairs, adjectives)
     # A form search reads as another verb's ("worn" is "wear", "spoken" "speak": irregular.json)
     # is that verb there, not the adjective WordNet opposes ("worn" / "new"): left out.

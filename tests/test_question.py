@@ -248,6 +248,13 @@ def test_the_age_of_a_named_person_is_theirs_not_anothers() -> None:
     assert not contains_kind("age", sentence, "How old is Dr. Aaron Feldstein?")
 
 
+def test_the_age_of_a_described_person_is_not_gated_by_the_names_describing_them() -> None:
+    sentence = "Carmen Ortega, 52, the cooperative's president, said the mill had processed less."
+    assert contains_kind("age", sentence, "How old is the woman who heads the San Isidro cooperative?")
+    assert contains_kind("age", sentence, "At what age did the president of San Isidro take over?")
+    assert not contains_kind("age", sentence, "How old is Isabel Ruiz?")
+
+
 def test_a_time_of_day_is_a_clock_time_or_its_name_not_a_title() -> None:
     assert contains_kind("clock", "It was hit at about 2:40 a.m. local time.", "At what time was it hit?")
     assert contains_kind("clock", "They habitually gathered at night.", "What time of day did they gather?")

@@ -29,6 +29,12 @@ from .gazetteer import places_in
 from .phrasing import question_proper
 
 AGE_REACH = 50  # characters around an age within which the person's name is looked for
+# "How old is the ...", "At what age did a ...": the person asked about is described, not named.
+DESCRIBED_PERSON = re.compile(
+    r"^\s*(?:how\s+old|(?:at\s+)?what\s+age)\s+(?:is|was|were|are|will|would|did|does|do)\s+"
+    r"(?:the|a|an|this|that|his|her|their|its|one)\b",
+    re.IGNORECASE,
+)
 NAME = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|President|Secretary|Minister|Chancellor)\.?\s+[A-Z][\w’'-]+"
     r"|[A-Z][a-z][\w’'-]*(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)"
@@ -442,7 +448,10 @@ def kind_finder(kind: str, question: str = "") -> Callable[[str], bool]:
         named = _names(question)
         return lambda sentence: bool(_names(sentence) - named)
     if kind == "age":  # of the person the question names, when it names one: not another's age
-        surnames = [fold(m.group(0).split()[-1]) for m in NAME.finditer(question)]
+        # "How old is the woman who heads the San Isidro cooperative?" asks of a person described,
+        # not named: the names in the description ("San Isidro") are not the person's.
+        described = DESCRIBED_PERSON.match(question)
+        surnames = [] if described else [fold(m.group(0).split()[-1]) for m in NAME.finditer(question)]
 
         def around(sentence: str, m: re.Match[str]) -> str:
             return fold(sentence[max(0, m.start() - AGE_REACH) : m.end() + AGE_REACH])
