@@ -26,7 +26,9 @@ from rag.index.words import IRREGULAR_FILE, tokenize
 OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / "antonyms.json"
 POS = {"adj": "a", "adv": "r", "noun": "n", "verb": "v"}
 # Function words whose opposites do set two questions apart: degree and order.
-DEGREE = frozenset({"more", "less", "most", "least", "many", "few", "fewer", "fewest", "much", "little", "first", "last"})
+DEGREE = frozenset(
+    {"more", "less", "most", "least", "many", "few", "fewer", "fewest", "much", "little", "first", "last"}
+)
 NOTICE = (
     "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. Permission to use, copy, "
     "modify and distribute this software and database and its documentation for any purpose and without "

@@ -356,6 +356,37 @@ def test_each_sentence_is_compared_with_what_the_question_asks_beyond_the_topic(
     assert all(c.cosine_specific == c.cosine for c in plain.ranked)
 
 
+def test_the_question_and_what_it_asks_beyond_the_topic_are_embedded_in_one_call(tmp_path):
+    articles = {
+        "vote.txt": "Vargas wins Costa Rica presidency\n\nVargas won the presidential election in Costa Rica. "
+        "Turnout was high among voters in the capital. She will take office on May 8.\n",
+        "quake.txt": "Quake shakes Crete\n\nA strong earthquake shook the island of Crete on Monday. "
+        "Schools will stay closed until Friday.\n",
+    }
+    retriever = _indexed(tmp_path, articles)
+    assistant = Assistant(retriever)
+    calls: list[list[str]] = []
+    embed = retriever.embedder.embed
+
+    def counted(texts):
+        calls.append(list(texts))
+        return embed(texts)
+
+    retriever.embedder.embed = counted  # type: ignore[method-assign]
+    question = "When will the Costa Rica winner take office?"
+    answer = assistant.ask(question)
+    assert calls == [[question, "When will the winner take office?"]]  # BM25's first story was the first
+    retriever.clear_query_cache()
+    calls.clear()
+    vector, specific = retriever.query_vector(question), retriever.query_vector("When will the winner take office?")
+    hits = retriever.search(question, k=assistant.k)
+    from rag.answer.evidence import gather
+
+    alone = gather(retriever.corpus, assistant.model, question, question, hits, vector, None, specific)
+    assert [(c.text, c.score) for c in alone.ranked] == [(c.text, c.score) for c in assistant.evidence(question).ranked]
+    assert "She will take office on May 8." in answer.text
+
+
 def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title(tmp_path):
     articles = {
         "flood.txt": "River floods the valley\n\nGov. Harlan Tull toured the valley on Wednesday. The river crested "

@@ -272,6 +272,15 @@ class Retriever:
             query, named = spell_out(respelt.query, uses, corpus.spelled_out, is_english)
             return Respelt(query, respelt.changes + named)
 
+    def lexical_first(self, query: str, doc_ids: Sequence[str] | None = None) -> str | None:
+        """The story of BM25's best passage for `query` (as `search` reads it, past respelling),
+        None when no passage holds a word of it: a guess at the first story of any mode, made in
+        a fraction of a millisecond, without the encoder or a reranker."""
+        query = self.name_offices(check_query(query))
+        with self.corpus.lock.read():
+            best = self.corpus.lexical.search(query, 1, list(doc_ids) if doc_ids is not None else None)
+            return self.corpus.chunks[best[0].chunk_id].doc_id if best else None
+
     def name_offices(self, query: str) -> str:
         """`query` with the name of each person it names by office ("Kyiv's leader"), when the
         articles introduce one person with that office (descriptors.py; `Corpus.people`)."""
@@ -359,17 +368,27 @@ class Retriever:
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedding of `query`, cached: the assistant and the search share one encoding."""
+        return self.query_vectors([query])[0]
+
+    def query_vectors(self, queries: Sequence[str]) -> list[np.ndarray]:
+        """The embeddings of `queries`, cached; those not cached yet are made in one call to the
+        embedder (two short texts in one batch cost about 5.5 ms here, in two calls about 7.5)."""
+        found: dict[str, np.ndarray] = {}
         with self._query_lock:
-            if query in self._query_cache:
-                self._query_cache.move_to_end(query)
-                return self._query_cache[query]
-        vector = self.embedder.embed([query])[0]
-        self.corpus.check_width(len(vector))
-        with self._query_lock:
-            self._query_cache[query] = vector
-            while len(self._query_cache) > QUERY_CACHE:
-                self._query_cache.popitem(last=False)
-        return vector
+            for query in queries:
+                if query in self._query_cache:
+                    self._query_cache.move_to_end(query)
+                    found[query] = self._query_cache[query]
+        todo = [query for query in dict.fromkeys(queries) if query not in found]
+        if todo:
+            vectors = self.embedder.embed(todo)
+            self.corpus.check_width(vectors.shape[1])
+            with self._query_lock:
+                for query, vector in zip(todo, vectors, strict=True):
+                    self._query_cache[query] = found[query] = vector
+                while len(self._query_cache) > QUERY_CACHE:
+                    self._query_cache.popitem(last=False)
+        return [found[query] for query in queries]
 
     # -- persistence --------------------------------------------------------------------------
 
