@@ -4,12 +4,13 @@
 
 WordNet marks direct antonyms ("large" / "small", "succeed" / "fail", "win" / "lose") with the
 lexical pointer `!`. Each single-word pair of adjectives, verbs and adverbs (nouns oppose loosely:
-"war" / "peace") is written as the Snowball stems `rag.index.words.tokenize` gives (so "failed" meets
-"fail"), with the irregular forms WordNet lists (`adj.exc`, `verb.exc`:
-"largest" -> "large", "won" -> "win") and the regular comparatives and superlatives of adjectives
-("smaller", "smallest"). The assistant reads the file to notice a question that swaps a word of the
-sentence for its opposite. WordNet 3.0 is Princeton University's, under the WordNet licence
-(free to use, copy and distribute with its copyright notice, which the file carries).
+"war" / "peace"), unless one of them is a function word (`FUNCTION`: "have" / "lack"), is
+written as the Snowball stems `rag.index.words.tokenize` gives (so "failed" meets "fail"), with
+the irregular forms WordNet lists (`adj.exc`, `verb.exc`: "largest" -> "large", "won" -> "win")
+and the regular comparatives and superlatives of adjectives ("smaller", "smallest"). The
+assistant reads the file to notice a question that swaps a word of the sentence for its
+opposite. WordNet 3.0 is Princeton University's, under the WordNet licence (free to use, copy
+and distribute with its copyright notice, which the file carries).
 """
 
 from __future__ import annotations
@@ -25,10 +26,17 @@ from rag.index.words import IRREGULAR_FILE, tokenize
 
 OUT = Path(__file__).resolve().parent.parent / "rag" / "answer" / "antonyms.json"
 POS = {"adj": "a", "adv": "r", "noun": "n", "verb": "v"}
-# Function words whose opposites do set two questions apart: degree and order.
-DEGREE = frozenset(
-    {"more", "less", "most", "least", "many", "few", "fewer", "fewest", "much", "little", "first", "last"}
-)
+# Words whose WordNet opposites are mostly parts of phrases, not of a question's meaning:
+# quantifiers, particles and light verbs ("all of them", "shut down", "take that", "had lost").
+# Words of degree and order keep theirs ("more" / "less", "first" / "last"): SQuAD's look-alike
+# questions swap them.
+FUNCTION = frozenset(
+    {
+        "all", "some", "none", "any", "each", "every", "both", "other", "same",  # quantifiers
+        "up", "down", "in", "out", "on", "off", "over", "under", "back", "still", "well",  # particles
+        "have", "take", "give", "go", "come", "get", "keep", "put",  # light verbs
+    }
+)  # fmt: skip
 NOTICE = (
     "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. Permission to use, copy, "
     "modify and distribute this software and database and its documentation for any purpose and without "
@@ -81,19 +89,14 @@ def antonym_pairs(folder: Path) -> tuple[set[tuple[str, str]], set[str]]:
 
 def content_pair(a: str, b: str) -> bool:
     """Whether an opposite pair sets two questions apart, not two phrasings of one: a pair with a
-    function word (scikit-learn's English stop words: "have" / "lack", "all" / "some", "up" /
-    "down", "take" / "give") is left out, as such words are mostly parts of phrases ("were still
-    missing" against "had lost", "reads all the westerns" against "some of them", "shut down"),
-    unless both are words of degree or order ("more" / "less", "most" / "least", "first" / "last").
+    word of `FUNCTION` ("have" / "lack", "all" / "some", "up" / "down", "take" / "give") is left out,
+    as such words are mostly parts of phrases ("were still missing" against "had lost", "reads all
+    the westerns" against "some of them", "shut down" against "up").
 
     >>> content_pair("accept", "reject"), content_pair("have", "lack"), content_pair("more", "less")
     (True, False, True)
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    if a in DEGREE and b in DEGREE:
-        return True
-    return a not in ENGLISH_STOP_WORDS and b not in ENGLISH_STOP_WORDS
+    return a not in FUNCTION and b not in FUNCTION
 
 
 def forms(folder: Path, pairs: set[tuple[str, str]], adjectives: set[str]) -> dict[str, set[str]]:
@@ -133,7 +136,8 @@ def main() -> None:
                 if len(x) == 1 and len(y) == 1 and x[0] != y[0]:
                     stems[x[0]].add(y[0])
     table = {a: sorted(b - {a}) for a, b in sorted(stems.items()) if b - {a}}
-    write_table(args.out, "WordNet 3.0 direct antonyms (pointer '!'), as Snowball stems", "antonyms", table)
+    source = "WordNet 3.0 direct antonyms (pointer '!') without function words, as Snowball stems"
+    write_table(args.out, source, "antonyms", table)
     print(f"{len(pairs) // 2} pairs of words, {len(table)} stems with opposites; wrote {args.out}")
 
 

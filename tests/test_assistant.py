@@ -376,15 +376,24 @@ def test_the_question_and_what_it_asks_beyond_the_topic_are_embedded_in_one_call
     question = "When will the Costa Rica winner take office?"
     answer = assistant.ask(question)
     assert calls == [[question, "When will the winner take office?"]]  # BM25's first story was the first
+    assert "She will take office on May 8." in answer.text
+    retriever.clear_query_cache()
+    batched = assistant.evidence(question)
     retriever.clear_query_cache()
     calls.clear()
     vector, specific = retriever.query_vector(question), retriever.query_vector("When will the winner take office?")
+    assert calls == [[question], ["When will the winner take office?"]]
     hits = retriever.search(question, k=assistant.k)
     from rag.answer.evidence import gather
 
     alone = gather(retriever.corpus, assistant.model, question, question, hits, vector, None, specific)
-    assert [(c.text, c.score) for c in alone.ranked] == [(c.text, c.score) for c in assistant.evidence(question).ranked]
-    assert "She will take office on May 8." in answer.text
+    assert [(c.text, c.score) for c in alone.ranked] == [(c.text, c.score) for c in batched.ranked]
+    retriever.clear_query_cache()
+    calls.clear()
+    for bad in ({"mode": "nope"}, {"k": -1}, {"doc_ids": ["gone.txt"]}):
+        with pytest.raises(QueryError):
+            assistant.ask(question, **bad)
+    assert calls == []  # a mistyped argument is reported before anything is embedded
 
 
 def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title(tmp_path):

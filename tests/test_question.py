@@ -252,7 +252,9 @@ def test_the_age_of_a_described_person_is_not_gated_by_the_names_describing_them
     sentence = "Carmen Ortega, 52, the cooperative's president, said the mill had processed less."
     assert contains_kind("age", sentence, "How old is the woman who heads the San Isidro cooperative?")
     assert contains_kind("age", sentence, "At what age did the president of San Isidro take over?")
+    assert contains_kind("age", sentence, "What was the age of the woman who heads the San Isidro cooperative?")
     assert not contains_kind("age", sentence, "How old is Isabel Ruiz?")
+    assert not contains_kind("age", sentence, "How old is the singer Taylor Swift?")  # named after the noun
 
 
 def test_a_time_of_day_is_a_clock_time_or_its_name_not_a_title() -> None:

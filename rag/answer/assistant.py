@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ModelError, QueryError
-from ..search.retriever import Retriever, check_k, check_query
+from ..search.retriever import Retriever, check_k, check_mode, check_query
 from ..search.spelling import as_written
 from ..types import Hit
 from .answerers import Answerer, make_answerer
@@ -161,13 +161,16 @@ class Assistant:
             named = retriever.name_offices(query)
             # What the question asks beyond its first story's topic is embedded too (topic.py). The
             # first story is known only after the search, but BM25's first story is nearly always
-            # it (77-100% of each development set's questions), so what the question asks beyond
-            # that one is embedded beforehand, in one call with the question: cheaper than two.
-            guess = retriever.lexical_first(query, doc_ids)
+            # the hybrid search's (77-100% of each development set's questions), so what the
+            # question asks beyond that one is embedded beforehand, in one call with the question:
+            # cheaper than two. The arguments are checked first: a typo loads no model.
+            mode = check_mode(mode or self.mode)
+            check_k(k or self.k)
+            guess = retriever.lexical_first(query, doc_ids) if mode != "dense" else None
             first_guess = beyond_topic(question, retriever.corpus, guess) if guess else None
             to_embed = [named, *([question] if follow_up else []), *([first_guess] if first_guess else [])]
             retriever.query_vectors(to_embed)
-            hits = retriever.search(query, k=k or self.k, mode=mode or self.mode, doc_ids=doc_ids, spelling=False)
+            hits = retriever.search(query, k=k or self.k, mode=mode, doc_ids=doc_ids, spelling=False)
             query = named
             own = retriever.query_vector(question) if follow_up else None
             vector = retriever.query_vector(query)

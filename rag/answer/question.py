@@ -29,12 +29,14 @@ from .gazetteer import places_in
 from .phrasing import question_proper
 
 AGE_REACH = 50  # characters around an age within which the person's name is looked for
-# "How old is the ...", "At what age did a ...": the person asked about is described, not named.
+# "How old is the ...", "What was the age of a ...": the person asked about is described; names
+# inside the description's clause ("who heads the San Isidro cooperative") are not the person's.
 DESCRIBED_PERSON = re.compile(
-    r"^\s*(?:how\s+old|(?:at\s+)?what\s+age)\s+(?:is|was|were|are|will|would|did|does|do)\s+"
-    r"(?:the|a|an|this|that|his|her|their|its|one)\b",
+    r"^\s*(?:and\s+)?(?:(?:how\s+old|(?:at\s+)?what\s+age)\s+(?:is|was|were|are|will|would|did|does|do)"
+    r"|what\s+(?:is|was)\s+the\s+age\s+of)\s+(?:the|a|an|this|that|his|her|their|its|one)\b",
     re.IGNORECASE,
 )
+CLAUSE = re.compile(r"\b(?:who|whom|whose|that|which|from|of|in|at|on|for|with|near|behind)\b")
 NAME = re.compile(
     r"\b(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gen|President|Secretary|Minister|Chancellor)\.?\s+[A-Z][\w’'-]+"
     r"|[A-Z][a-z][\w’'-]*(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w’'-]+)"
@@ -451,7 +453,9 @@ def kind_finder(kind: str, question: str = "") -> Callable[[str], bool]:
         # "How old is the woman who heads the San Isidro cooperative?" asks of a person described,
         # not named: the names in the description ("San Isidro") are not the person's.
         described = DESCRIBED_PERSON.match(question)
-        surnames = [] if described else [fold(m.group(0).split()[-1]) for m in NAME.finditer(question)]
+        clause = CLAUSE.search(question, described.end()) if described else None
+        cut = clause.start() if clause else len(question)  # "the singer Taylor Swift" still names her
+        surnames = [fold(m.group(0).split()[-1]) for m in NAME.finditer(question) if m.start() < cut]
 
         def around(sentence: str, m: re.Match[str]) -> str:
             return fold(sentence[max(0, m.start() - AGE_REACH) : m.end() + AGE_REACH])

@@ -63,6 +63,13 @@ def check_k(k: object) -> int:
     return k
 
 
+def check_mode(mode: object) -> str:
+    """`mode`, a search mode, or QueryError naming the modes there are."""
+    if mode not in MODES:
+        raise QueryError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+    return str(mode)
+
+
 def check_query(query: str) -> str:
     """The query stripped, or QueryError saying what is wrong with it."""
     if not isinstance(query, str):
@@ -234,14 +241,9 @@ class Retriever:
         if spelling:
             query = self.respell(query).query
         k = check_k(k)
-        if mode not in MODES:
-            raise QueryError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        check_mode(mode)
         query = self.name_offices(query)
-        if doc_ids is not None:
-            doc_ids = list(doc_ids)
-            unknown = [d for d in doc_ids if d not in self.corpus.documents]
-            if unknown:
-                raise QueryError(f"no such document in the index: {', '.join(unknown)} (see `rag docs`)")
+        doc_ids = self.check_doc_ids(doc_ids)
         corpus = self.corpus
         with corpus.lock.read():
             k = min(k, len(corpus))
@@ -272,13 +274,24 @@ class Retriever:
             query, named = spell_out(respelt.query, uses, corpus.spelled_out, is_english)
             return Respelt(query, respelt.changes + named)
 
+    def check_doc_ids(self, doc_ids: Sequence[str] | None) -> list[str] | None:
+        """`doc_ids` as a list (None stays None), or QueryError naming those not in the index."""
+        if doc_ids is None:
+            return None
+        doc_ids = list(doc_ids)
+        unknown = [d for d in doc_ids if d not in self.corpus.documents]
+        if unknown:
+            raise QueryError(f"no such document in the index: {', '.join(unknown)} (see `rag docs`)")
+        return doc_ids
+
     def lexical_first(self, query: str, doc_ids: Sequence[str] | None = None) -> str | None:
-        """The story of BM25's best passage for `query` (as `search` reads it, past respelling),
-        None when no passage holds a word of it: a guess at the first story of any mode, made in
-        a fraction of a millisecond, without the encoder or a reranker."""
+        """The story of BM25's best passage for `query` (already respelt, as `search(...,
+        spelling=False)` reads it), None when no passage holds a word of it: a guess at the hybrid
+        search's first story, made in a fraction of a millisecond, without the encoder or a reranker."""
         query = self.name_offices(check_query(query))
+        doc_ids = self.check_doc_ids(doc_ids)
         with self.corpus.lock.read():
-            best = self.corpus.lexical.search(query, 1, list(doc_ids) if doc_ids is not None else None)
+            best = self.corpus.lexical.search(query, 1, doc_ids)
             return self.corpus.chunks[best[0].chunk_id].doc_id if best else None
 
     def name_offices(self, query: str) -> str:
@@ -372,7 +385,9 @@ class Retriever:
 
     def query_vectors(self, queries: Sequence[str]) -> list[np.ndarray]:
         """The embeddings of `queries`, cached; those not cached yet are made in one call to the
-        embedder (two short texts in one batch cost about 5.5 ms here, in two calls about 7.5)."""
+        embedder (two short texts in one batch cost about 5.5 ms here, in two calls about 7.5).
+        The default ONNX backend gives a text the same vector alone or in a batch (a test checks
+        it); sentence-transformers' models may differ in the seventh decimal."""
         found: dict[str, np.ndarray] = {}
         with self._query_lock:
             for query in queries:
@@ -382,7 +397,7 @@ class Retriever:
         todo = [query for query in dict.fromkeys(queries) if query not in found]
         if todo:
             vectors = self.embedder.embed(todo)
-            self.corpus.check_width(vectors.shape[1])
+            self.corpus.check_width(len(vectors[0]))
             with self._query_lock:
                 for query, vector in zip(todo, vectors, strict=True):
                     self._query_cache[query] = found[query] = vector
