@@ -386,7 +386,7 @@ def test_the_question_and_what_it_asks_beyond_the_topic_are_embedded_in_one_call
     hits = retriever.search(question, k=assistant.k)
     from rag.answer.evidence import gather
 
-    alone = gather(retriever.corpus, assistant.model, question, question, hits, vector, None, specific)
+    alone = gather(retriever.corpus, assistant.model, question, question, hits, vector, None, specific, assistant.k)
     assert [(c.text, c.score) for c in alone.ranked] == [(c.text, c.score) for c in batched.ranked]
     retriever.clear_query_cache()
     calls.clear()
@@ -394,6 +394,21 @@ def test_the_question_and_what_it_asks_beyond_the_topic_are_embedded_in_one_call
         with pytest.raises(QueryError):
             assistant.ask(question, **bad)
     assert calls == []  # a mistyped argument is reported before anything is embedded
+
+
+def test_a_search_restricted_to_a_short_story_scores_no_passage_zero(tmp_path):
+    sentences = [
+        f"The council met on day {i} and talked about the harbour wall, the ferry and the {i} boats." for i in range(40)
+    ]
+    articles = {
+        "long.txt": "Council debates the harbour\n\n" + " ".join(sentences) + "\n",
+        "other.txt": "Storm hits the coast\n\nA storm hit the coast on Monday. Ferries were cancelled.\n",
+    }
+    retriever = _indexed(tmp_path, articles)
+    assistant = Assistant(retriever)
+    found = assistant.evidence("When did the council talk about the ferry?", doc_ids=["long.txt"])
+    assert 1 < len(found.hits) < assistant.k  # the story ran out of passages
+    assert min(c.passage for c in found.ranked) > 0.0  # its last passage is not scored as the worst possible
 
 
 def test_a_speaker_named_by_title_is_found_by_the_name_the_story_gives_the_title(tmp_path):

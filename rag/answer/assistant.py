@@ -165,12 +165,12 @@ class Assistant:
             # question asks beyond that one is embedded beforehand, in one call with the question:
             # cheaper than two. The arguments are checked first: a typo loads no model.
             mode = check_mode(mode or self.mode)
-            check_k(k or self.k)
+            depth = check_k(k or self.k)  # passages asked for
             guess = retriever.lexical_first(query, doc_ids) if mode != "dense" else None
             first_guess = beyond_topic(question, retriever.corpus, guess) if guess else None
             to_embed = [named, *([question] if follow_up else []), *([first_guess] if first_guess else [])]
             retriever.query_vectors(to_embed)
-            hits = retriever.search(query, k=k or self.k, mode=mode, doc_ids=doc_ids, spelling=False)
+            hits = retriever.search(query, k=depth, mode=mode, doc_ids=doc_ids, spelling=False)
             query = named
             own = retriever.query_vector(question) if follow_up else None
             vector = retriever.query_vector(query)
@@ -180,7 +180,7 @@ class Assistant:
             # after the vectors are made (the default model reads lower case).
             texts = [hit.text for hit in hits]
             question, query = truecase(question, texts), truecase(query, texts)
-            found = gather(retriever.corpus, self.model, question, query, hits, vector, own, specific)
+            found = gather(retriever.corpus, self.model, question, query, hits, vector, own, specific, depth)
             if not respelt.changes:
                 return found
             return dataclasses.replace(found, respelt=as_written(respelt.changes, texts))  # as the articles write it

@@ -120,8 +120,10 @@ def gather(
     query_vector: np.ndarray,
     question_vector: np.ndarray | None = None,
     specific_vector: np.ndarray | None = None,
+    depth: int | None = None,
 ) -> Evidence:
-    """The evidence in `hits` (retrieved for `query`, the question with any conversation context).
+    """The evidence in `hits` (retrieved for `query`, the question with any conversation context;
+    `depth` passages were asked for, more than `hits` when the search ran out).
     For a follow-up, `question_vector` is the question's own embedding: sentences are scored
     against it as much as against the whole query, so the earlier turns it carries find the
     passage without pulling the previous answer's sentence back up. `specific_vector` embeds what
@@ -129,7 +131,7 @@ def gather(
     with it is its cosine with the question (as above, for a follow-up)."""
     asked = titled_speaker(speaking_holder(analyse(question), corpus), corpus, hits)
     sentences = candidates(
-        corpus, query, analyse(query), asked, list(hits), query_vector, question_vector, specific_vector
+        corpus, query, analyse(query), asked, list(hits), query_vector, question_vector, specific_vector, depth
     )
     ranked = rank(sentences, model.sentence)
     found, missing = signals(corpus, asked, ranked)
@@ -201,8 +203,9 @@ def candidates(
     query_vector: np.ndarray,
     question_vector: np.ndarray | None = None,
     specific_vector: np.ndarray | None = None,
+    depth: int | None = None,
 ) -> list[Candidate]:
-    """Every sentence of the retrieved passages, once, with its features.
+    """Every sentence of the retrieved passages, once, with its features (`depth`: as `gather`).
 
     Names from the question count when they appear in the sentence or next to it (quotes are
     often attributed in the neighbouring sentence); every other word must be in the sentence.
@@ -211,7 +214,7 @@ def candidates(
     `specific_vector` too (what the question asks beyond its story's topic; topic.py), or
     without it score their cosine with the question again.
     """
-    best_passage = _passage_scores(hits)
+    best_passage = _passage_scores(hits, depth)
     if not best_passage:
         return []
     top = set(hits[0].sentences)
@@ -308,9 +311,11 @@ def candidates(
     return candidates
 
 
-def _passage_scores(hits: list[Hit]) -> dict[SentenceKey, float]:
-    """Each sentence of the passages, with the best min-max score of a passage that holds it."""
-    passage = min_max([(h.chunk_id, h.score) for h in hits])
+def _passage_scores(hits: list[Hit], depth: int | None = None) -> dict[SentenceKey, float]:
+    """Each sentence of the passages, with the best min-max score of a passage that holds it;
+    `depth` is how many passages the search was asked for (`fusion.min_max`: a search restricted
+    to a story of three passages does not score its third 0)."""
+    passage = min_max([(h.chunk_id, h.score) for h in hits], depth)
     best: dict[SentenceKey, float] = {}
     for hit in hits:
         for s, e in hit.sentences:

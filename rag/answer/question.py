@@ -225,7 +225,15 @@ EXPECTS = (
         True,
         re.compile(r"^(?:at |by |until |from )?what time\b(?! (?:period|fram|span|line|zone|of (?:the )?year))", re.I),
     ),
-    ("date", True, re.compile(r"^when\b|\b(?:what|which) (?:years?|dates?|days?|months?)\b", re.IGNORECASE)),
+    (
+        "date",
+        True,
+        re.compile(
+            r"^when\b|\b(?:what|which) (?:years?|dates?|days?|months?)\b"
+            r"|\b(?:what|which) (?:is|was|were|are|will be) the (?:[\w-]+ )?(?:date|year)\b",  # "the exact date of"
+            re.IGNORECASE,
+        ),
+    ),
     ("duration", False, re.compile(r"^how (?:long|fast|quickly|soon|much time|much longer)\b", re.IGNORECASE)),
     (
         "place",

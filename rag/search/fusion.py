@@ -12,11 +12,17 @@ from collections.abc import Sequence
 Ranked = list[tuple[str, float]]
 
 
-def min_max(ranked: Ranked) -> dict[str, float]:
+def min_max(ranked: Ranked, depth: int | None = None) -> dict[str, float]:
     """Scores rescaled so the best is 1 and the worst 0 (all 1 when they are equal).
+
+    With `depth`, the number of results asked for, a list cut short (the three passages of a story
+    when eight were asked for) is scaled as if the missing results had gone on falling as evenly
+    as those given: its last is not 0 for want of a worse one.
 
     >>> min_max([("a", 10.0), ("b", 6.0), ("c", 2.0)])
     {'a': 1.0, 'b': 0.5, 'c': 0.0}
+    >>> min_max([("a", 10.0), ("b", 6.0), ("c", 2.0)], depth=5)
+    {'a': 1.0, 'b': 0.75, 'c': 0.5}
     """
     if not ranked:
         return {}
@@ -24,6 +30,8 @@ def min_max(ranked: Ranked) -> dict[str, float]:
     low, high = min(scores), max(scores)
     if high == low:
         return {i: 1.0 for i, _ in ranked}
+    if depth is not None and len(ranked) < depth:
+        low -= (high - low) * (depth - len(ranked)) / (len(ranked) - 1)
     return {i: (s - low) / (high - low) for i, s in ranked}
 
 
