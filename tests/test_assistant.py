@@ -386,7 +386,8 @@ def test_the_question_and_what_it_asks_beyond_the_topic_are_embedded_in_one_call
     hits = retriever.search(question, k=assistant.k)
     from rag.answer.evidence import gather
 
-    alone = gather(retriever.corpus, assistant.model, question, question, hits, vector, None, specific, assistant.k)
+    depth = min(assistant.k, len(retriever.corpus))  # the scale's depth, as the assistant takes it
+    alone = gather(retriever.corpus, assistant.model, question, question, hits, vector, None, specific, depth)
     assert [(c.text, c.score) for c in alone.ranked] == [(c.text, c.score) for c in batched.ranked]
     retriever.clear_query_cache()
     calls.clear()

@@ -180,7 +180,14 @@ class Assistant:
             # after the vectors are made (the default model reads lower case).
             texts = [hit.text for hit in hits]
             question, query = truecase(question, texts), truecase(query, texts)
-            found = gather(retriever.corpus, self.model, question, query, hits, vector, own, specific, depth)
+            # A search cut short (restricted to a story of three passages) is scaled as if it had
+            # gone on (`fusion.min_max`), as deep as the models were fitted at, and no deeper than the
+            # passages there are; BM25, whose missing passages score 0, keeps its own scale.
+            if mode == "bm25":
+                scale = None
+            else:
+                scale = min(depth, self.k, len(retriever.corpus)) if doc_ids is None else min(depth, self.k)
+            found = gather(retriever.corpus, self.model, question, query, hits, vector, own, specific, scale)
             if not respelt.changes:
                 return found
             return dataclasses.replace(found, respelt=as_written(respelt.changes, texts))  # as the articles write it

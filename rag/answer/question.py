@@ -178,6 +178,9 @@ SEVERAL = re.compile(
     rf"\b(?i:which|what) (?:(?i:[\w-]+) )?(?i:{_nouns(PLACES, singular=False)})\b{_NOT_PEOPLE}"
     rf"|\b(?i:which|what) {_ADJECTIVES}(?i:{_nouns(PEOPLE, singular=False)})\b"
 )
+# The kinds of answer, tried in order: the first whose pattern matches anywhere in the question
+# wins, so in a rare compound question ("Where was the signing, and what was the date?") the
+# earlier kind is read.
 EXPECTS = (
     (
         "amount",
@@ -230,7 +233,11 @@ EXPECTS = (
         True,
         re.compile(
             r"^when\b|\b(?:what|which) (?:years?|dates?|days?|months?)\b"
-            r"|\b(?:what|which) (?:is|was|were|are|will be) the (?:[\w-]+ )?(?:date|year)\b",  # "the exact date of"
+            # "the exact date of", "the target year": not "the fiscal year budget", "the year's
+            # biggest story", "What was the year like?", "What was the Seven Years War?"
+            r"|\b(?:what|which) (?:is|was|were|are|will be) the "
+            r"(?:(?!(?:fiscal|financial|school|academic|calendar|leap|tax|new|election)\b)(?-i:[a-z][\w-]*) )?"
+            r"(?-i:dates?|years?)(?![\w'’-])(?!\s+(?:like|budget|deficit|rule)\b)",
             re.IGNORECASE,
         ),
     ),

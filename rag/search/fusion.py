@@ -13,11 +13,12 @@ Ranked = list[tuple[str, float]]
 
 
 def min_max(ranked: Ranked, depth: int | None = None) -> dict[str, float]:
-    """Scores rescaled so the best is 1 and the worst 0 (all 1 when they are equal).
+    """Scores rescaled so the best is 1 and, without `depth`, the worst 0 (all 1 when they are equal).
 
     With `depth`, the number of results asked for, a list cut short (the three passages of a story
     when eight were asked for) is scaled as if the missing results had gone on falling as evenly
-    as those given: its last is not 0 for want of a worse one.
+    as those given: its last is not 0 for want of a worse one, but (depth - n) / (depth - 1)
+    whatever the gaps, so a short list's scale says more of rank than of distance.
 
     >>> min_max([("a", 10.0), ("b", 6.0), ("c", 2.0)])
     {'a': 1.0, 'b': 0.5, 'c': 0.0}
