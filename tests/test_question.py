@@ -201,6 +201,20 @@ def test_the_name_a_short_form_stands_for_describes_it() -> None:
 
 
 @pytest.mark.parametrize(
+    "question, expects",
+    [
+        ("What was the exact date of the call?", "date"),
+        ("What were the years two Regulations came from?", "date"),
+        ("What was the Seven Years War?", None),
+        ("What is the fiscal year budget?", None),
+        ("What was the year like for Apple?", None),
+    ],
+)
+def test_the_date_of_asks_for_a_date(question: str, expects: str | None) -> None:
+    assert analyse(question).expects == expects
+
+
+@pytest.mark.parametrize(
     "question, expects, strict",
     [
         ("How old is Vivian Castellanos?", "age", True),
