@@ -166,7 +166,7 @@ class Assistant:
             # cheaper than two. The arguments are checked first: a typo loads no model.
             mode = check_mode(mode or self.mode)
             depth = check_k(k or self.k)  # passages asked for
-            guess = retriever.lexical_first(query, doc_ids) if mode != "dense" else None
+            guess = retriever.lexical_first(named, doc_ids) if mode != "dense" else None
             first_guess = beyond_topic(question, retriever.corpus, guess) if guess else None
             to_embed = [named, *([question] if follow_up else []), *([first_guess] if first_guess else [])]
             retriever.query_vectors(to_embed)

@@ -285,10 +285,11 @@ class Retriever:
         return doc_ids
 
     def lexical_first(self, query: str, doc_ids: Sequence[str] | None = None) -> str | None:
-        """The story of BM25's best passage for `query` (already respelt, as `search(...,
-        spelling=False)` reads it), None when no passage holds a word of it: a guess at the hybrid
-        search's first story, made in a fraction of a millisecond, without the encoder or a reranker."""
-        query = self.name_offices(check_query(query))
+        """The story of BM25's best passage for `query` as `search` reads it (respelt, offices
+        named: `respell`, `name_offices`), None when no passage holds a word of it: a guess at the
+        hybrid search's first story, made in a fraction of a millisecond, without the encoder or a
+        reranker."""
+        query = check_query(query)
         doc_ids = self.check_doc_ids(doc_ids)
         with self.corpus.lock.read():
             best = self.corpus.lexical.search(query, 1, doc_ids)
